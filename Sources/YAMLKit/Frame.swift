@@ -1,0 +1,135 @@
+/// A collection under construction while events stream in.
+///
+/// A class, so appending to the items of the innermost frame never copies the
+/// array (an enum payload would be copied on every append).
+final class Frame {
+    enum Kind {
+        case sequence
+        case mapping(MappingBuilder)
+    }
+
+    let tag: String?
+    let anchor: String?
+    let mark: Mark
+    private var kind: Kind
+    private var items: [Node] = []
+    private(set) var weight = 1
+
+    init(sequenceWithTag tag: String?, anchor: String?, mark: Mark) {
+        self.tag = tag
+        self.anchor = anchor
+        self.mark = mark
+        self.kind = .sequence
+    }
+
+    init(mappingWithTag tag: String?, anchor: String?, mark: Mark) {
+        self.tag = tag
+        self.anchor = anchor
+        self.mark = mark
+        self.kind = .mapping(MappingBuilder())
+    }
+
+    func add(_ node: Node, weight: Int, file: String, source: SourceText) throws(YAMLError) {
+        self.weight += weight
+        switch kind {
+        case .sequence:
+            items.append(node)
+        case .mapping(var builder):
+            kind = .sequence  // drop the enum's reference so the builder is mutated in place
+            defer { kind = .mapping(builder) }
+            try builder.add(node, file: file, source: source)
+        }
+    }
+
+    func build() -> Node {
+        switch kind {
+        case .sequence:
+            .sequence(Sequence(items: items, tag: tag, mark: mark))
+        case .mapping(let builder):
+            .mapping(Mapping(pairs: builder.build(), tag: tag, mark: mark))
+        }
+    }
+}
+
+/// Collects a mapping's pairs, checks duplicate keys and applies merge keys.
+struct MappingBuilder {
+    private var entries: [Entry] = []
+    private var pendingKey: Node?
+    /// Explicit scalar keys seen so far, with where they were written.
+    private var explicitKeys: [String: Mark] = [:]
+    private var hasMerge = false
+
+    private enum Entry {
+        case pair(Mapping.Pair)
+        case merge([Mapping.Pair])
+    }
+
+    mutating func add(_ node: Node, file: String, source: SourceText) throws(YAMLError) {
+        guard let key = pendingKey else {
+            pendingKey = node
+            return
+        }
+        pendingKey = nil
+        if let scalar = key.scalar, scalar.value == "<<", scalar.style == .plain, scalar.tag == nil {
+            hasMerge = true
+            entries.append(.merge(try Self.mergeSources(node, file: file, source: source)))
+            return
+        }
+        if let keyText = key.scalar?.value {
+            if let first = explicitKeys[keyText] {
+                throw YAMLError(
+                    file: file, mark: key.mark,
+                    message: "duplicate key `\(keyText)` in this mapping; remove one of the two",
+                    notes: ["`\(keyText)` was first defined at \(first.line):\(first.column)"],
+                    sourceLine: source.line(key.mark.line)
+                )
+            }
+            explicitKeys[keyText] = key.mark
+        }
+        entries.append(.pair(Mapping.Pair(key: key, value: node)))
+    }
+
+    /// The pairs a `<<` value contributes: one mapping, or a list of mappings
+    /// where earlier ones win.
+    private static func mergeSources(_ node: Node, file: String, source: SourceText) throws(YAMLError) -> [Mapping.Pair] {
+        let problem = "a merge key `<<` takes a mapping or a list of mappings (usually aliases like `*defaults`)"
+        switch node {
+        case .mapping(let mapping):
+            return mapping.pairs
+        case .sequence(let sequence):
+            var merged: [Mapping.Pair] = []
+            for item in sequence.items {
+                guard let mapping = item.mapping else {
+                    throw YAMLError(file: file, mark: item.mark, message: problem, sourceLine: source.line(item.mark.line))
+                }
+                for pair in mapping.pairs where !merged.contains(where: { $0.key == pair.key }) {
+                    merged.append(pair)
+                }
+            }
+            return merged
+        case .scalar:
+            throw YAMLError(file: file, mark: node.mark, message: problem, sourceLine: source.line(node.mark.line))
+        }
+    }
+
+    /// The final pairs: explicit keys in place, merged keys where their `<<`
+    /// stood unless an explicit or earlier merged key already has that name.
+    func build() -> [Mapping.Pair] {
+        var pairs: [Mapping.Pair] = []
+        pairs.reserveCapacity(entries.count)
+        var merged = Set<String>()
+        for entry in entries {
+            switch entry {
+            case .pair(let pair):
+                pairs.append(pair)
+            case .merge(let mergedPairs):
+                for pair in mergedPairs {
+                    guard let text = pair.key.scalar?.value else { pairs.append(pair); continue }
+                    if explicitKeys[text] != nil || !merged.insert(text).inserted { continue }
+                    pairs.append(pair)
+                }
+            }
+        }
+        return pairs
+    }
+}

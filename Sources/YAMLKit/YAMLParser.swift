@@ -1,0 +1,214 @@
+internal import CLibYAML
+
+/// Parses YAML text into value nodes with marks, through the system libyaml.
+///
+/// Anchors and aliases are resolved, merge keys (`<<: *base`, or a list of
+/// aliases) are applied, duplicate keys are errors naming both places, and
+/// ``ParserLimits`` bound size, depth and alias expansion.
+public struct YAMLParser: Sendable {
+    /// The bounds applied to every parse.
+    public var limits: ParserLimits
+
+    /// Creates a parser with the given limits.
+    public init(limits: ParserLimits = ParserLimits()) {
+        self.limits = limits
+    }
+
+    /// Parses every document in `text`; `file` is used in error messages only.
+    public func parse(_ text: String, file: String = "<input>") throws(YAMLError) -> [Node] {
+        try parse(bytes: Array(text.utf8), file: file)
+    }
+
+    /// Parses every document in raw bytes (UTF-8, optionally with a BOM).
+    public func parse(bytes: [UInt8], file: String = "<input>") throws(YAMLError) -> [Node] {
+        let source = SourceText(bytes: bytes)
+        guard bytes.count <= limits.maxInputBytes else {
+            throw YAMLError(
+                file: file, mark: Mark(line: 1, column: 1),
+                message: "the input is \(bytes.count) bytes, over the limit of \(limits.maxInputBytes) bytes; split it into several files"
+            )
+        }
+        if let nul = bytes.firstIndex(of: 0) {
+            let mark = source.mark(ofByteOffset: nul)
+            throw YAMLError(
+                file: file, mark: mark,
+                message: "the input contains a NUL byte; YAML must be text (is this a binary file?)",
+                sourceLine: source.line(mark.line)
+            )
+        }
+        let session = ParseSession(source: source, file: file, limits: limits)
+        return try session.run()
+    }
+
+    /// Parses the single document in `text`; an empty input gives nil and
+    /// several documents are an error.
+    public func parseSingle(_ text: String, file: String = "<input>") throws(YAMLError) -> Node? {
+        let documents = try parse(text, file: file)
+        if documents.count > 1 {
+            throw YAMLError(file: file, mark: documents[1].mark, message: "expected one YAML document but found \(documents.count); remove the extra `---`")
+        }
+        return documents.first
+    }
+}
+
+/// One parse: owns the libyaml parser for its lifetime and builds the tree.
+private final class ParseSession {
+    private let source: SourceText
+    private let file: String
+    private let limits: ParserLimits
+    private var parser = yaml_parser_t()
+    private var anchors: [String: (node: Node, weight: Int)] = [:]
+    private var expanded = 0
+    private var stack: [Frame] = []
+    private var documents: [Node] = []
+
+    init(source: SourceText, file: String, limits: ParserLimits) {
+        self.source = source
+        self.file = file
+        self.limits = limits
+    }
+
+    deinit {
+        yaml_parser_delete(&parser)
+    }
+
+    func run() throws(YAMLError) -> [Node] {
+        guard yaml_parser_initialize(&parser) == 1 else {
+            throw YAMLError(file: file, mark: Mark(line: 1, column: 1), message: "libyaml could not allocate a parser")
+        }
+        let bytes = source.bytes
+        let result: Result<[Node], YAMLError> = bytes.withUnsafeBufferPointer { buffer in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            do throws(YAMLError) {
+                try loop()
+                return .success(documents)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    private func loop() throws(YAMLError) {
+        while true {
+            var event = yaml_event_t()
+            guard yaml_parser_parse(&parser, &event) == 1 else {
+                throw libyamlError()
+            }
+            defer { yaml_event_delete(&event) }
+            let mark = Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+            switch event.type {
+            case YAML_STREAM_END_EVENT:
+                return
+            case YAML_DOCUMENT_START_EVENT:
+                anchors.removeAll()
+            case YAML_SCALAR_EVENT:
+                let data = event.data.scalar
+                let value = string(data.value, length: data.length)
+                let scalar = Scalar(value, tag: optionalString(data.tag), style: style(data.style), mark: mark)
+                try complete(.scalar(scalar), weight: 1, anchor: optionalString(data.anchor), mark: mark)
+            case YAML_ALIAS_EVENT:
+                let name = optionalString(event.data.alias.anchor) ?? ""
+                guard let target = anchors[name] else {
+                    throw error(at: mark, "unknown alias `*\(name)`; define `&\(name)` before using it")
+                }
+                expanded += target.weight
+                if expanded > limits.maxAliasExpansion {
+                    throw error(at: mark, "aliases expand to more than \(limits.maxAliasExpansion) nodes; this looks like a \"billion laughs\" document")
+                }
+                try complete(target.node, weight: target.weight, anchor: nil, mark: mark)
+            case YAML_SEQUENCE_START_EVENT:
+                let data = event.data.sequence_start
+                try push(Frame(sequenceWithTag: optionalString(data.tag), anchor: optionalString(data.anchor), mark: mark), mark: mark)
+            case YAML_MAPPING_START_EVENT:
+                let data = event.data.mapping_start
+                try push(Frame(mappingWithTag: optionalString(data.tag), anchor: optionalString(data.anchor), mark: mark), mark: mark)
+            case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                guard let frame = stack.popLast() else { continue }
+                try complete(frame.build(), weight: frame.weight, anchor: frame.anchor, mark: frame.mark)
+            default:
+                continue
+            }
+        }
+    }
+
+    private func push(_ frame: Frame, mark: Mark) throws(YAMLError) {
+        guard stack.count < limits.maxDepth else {
+            throw error(at: mark, "nesting is deeper than \(limits.maxDepth) levels")
+        }
+        stack.append(frame)
+    }
+
+    private func complete(_ node: Node, weight: Int, anchor: String?, mark: Mark) throws(YAMLError) {
+        if let anchor { anchors[anchor] = (node, weight) }
+        guard !stack.isEmpty else {
+            documents.append(node)
+            return
+        }
+        try stack[stack.count - 1].add(node, weight: weight, file: file, source: source)
+    }
+
+    private func error(at mark: Mark, _ message: String, notes: [String] = []) -> YAMLError {
+        YAMLError(file: file, mark: mark, message: message, notes: notes, sourceLine: source.line(mark.line))
+    }
+
+    private func libyamlError() -> YAMLError {
+        let problem = parser.problem.map { String(cString: $0) } ?? "malformed YAML"
+        if parser.error == YAML_READER_ERROR {
+            var offset = Int(parser.problem_offset)
+            // libyaml points at a bad continuation byte; show where the character starts.
+            while problem.contains("trailing"), offset > 0, offset < source.bytes.count, source.bytes[offset] & 0xC0 != 0xC0 {
+                offset -= 1
+            }
+            let mark = source.mark(ofByteOffset: offset)
+            var message = problem
+            if problem.contains("UTF-8") || problem.contains("utf-8") {
+                message = "the input is not valid UTF-8 (\(problem)); save the file as UTF-8"
+            }
+            return error(at: mark, message)
+        }
+        let mark = Mark(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
+        var message = problem
+        var notes: [String] = []
+        if let context = parser.context.map({ String(cString: $0) }) {
+            let contextMark = Mark(line: Int(parser.context_mark.line) + 1, column: Int(parser.context_mark.column) + 1)
+            if context.contains("quoted scalar") && problem.contains("end of stream") {
+                return error(at: contextMark, "unterminated quoted string; add the closing quote")
+            }
+            message += " \(context)"
+            if contextMark != mark { notes.append("\(context.replacingFirstWhile()) started at \(contextMark.line):\(contextMark.column)") }
+        }
+        if source.character(at: mark) == "\t" {
+            message = "a tab character cannot be used for indentation; indent with spaces"
+        }
+        return error(at: mark, message, notes: notes)
+    }
+
+    private func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?, length: Int) -> String {
+        guard let pointer else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: length), as: UTF8.self)
+    }
+
+    private func optionalString(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        guard let pointer else { return nil }
+        return String(cString: pointer)
+    }
+
+    private func style(_ style: yaml_scalar_style_t) -> ScalarStyle {
+        switch style {
+        case YAML_PLAIN_SCALAR_STYLE: .plain
+        case YAML_SINGLE_QUOTED_SCALAR_STYLE: .singleQuoted
+        case YAML_DOUBLE_QUOTED_SCALAR_STYLE: .doubleQuoted
+        case YAML_LITERAL_SCALAR_STYLE: .literal
+        case YAML_FOLDED_SCALAR_STYLE: .folded
+        default: .any
+        }
+    }
+}
+
+extension String {
+    /// "while scanning a quoted scalar" → "scanning a quoted scalar".
+    fileprivate func replacingFirstWhile() -> String {
+        hasPrefix("while ") ? String(dropFirst(6)) : self
+    }
+}
