@@ -13,7 +13,20 @@ let package = Package(
     name: "tokensmith",
     platforms: [.macOS(.v14)],
     products: [
+        .executable(name: "tokensmith", targets: ["tokensmith"]),
+        .executable(name: "tokensmith-local-issuer", targets: ["tokensmith-local-issuer"]),
+        .library(name: "OAuthClient", targets: ["OAuthClient"]),
         .library(name: "YAMLKit", targets: ["YAMLKit"]),
+        .library(name: "LocalIssuer", targets: ["LocalIssuer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
     ],
     targets: [
         .systemLibrary(
@@ -26,9 +39,81 @@ let package = Package(
             dependencies: ["CLibYAML"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "OAuthClient",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LocalIssuer",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "tokensmith-local-issuer",
+            dependencies: ["LocalIssuer"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Provisioner",
+            dependencies: [
+                "YAMLKit",
+                "OAuthClient",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "tokensmith",
+            dependencies: [
+                "Provisioner",
+                "OAuthClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "YAMLKitTests",
             dependencies: ["YAMLKit"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LocalIssuerTests",
+            dependencies: [
+                "LocalIssuer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OAuthClientTests",
+            dependencies: ["OAuthClient", "LocalIssuer"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ProvisionerTests",
+            dependencies: ["Provisioner", "LocalIssuer"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["LocalIssuer"],
             swiftSettings: swiftSettings
         ),
     ]

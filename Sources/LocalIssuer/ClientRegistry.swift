@@ -1,0 +1,90 @@
+internal import Synchronization
+internal import X509
+internal import SwiftASN1
+
+/// A registered client with its credential pre-parsed and its fault counters.
+struct ClientRecord: Sendable {
+    let client: RegisteredClient
+    /// The parsed public key for `private_key_jwt`; nil when the registered key could not be read.
+    let publicKey: VerificationKey?
+    /// The DER bytes of the registered certificate for `self_signed_tls_client_auth`.
+    let certificateDER: [UInt8]?
+
+    init(_ client: RegisteredClient) {
+        self.client = client
+        switch client.authentication {
+        case .privateKeyJWT(let text):
+            publicKey = JWK.publicKey(fromText: text)
+            certificateDER = nil
+        case .selfSignedTLSClientAuth(let pem):
+            publicKey = nil
+            certificateDER = (try? Certificate(pemEncoded: pem)).flatMap { try? Self.derBytes(of: $0) }
+        default:
+            publicKey = nil
+            certificateDER = nil
+        }
+    }
+
+    static func derBytes(of certificate: Certificate) throws -> [UInt8] {
+        try certificate.serializeAsPEM().derBytes
+    }
+}
+
+/// The clients of one issuer, safe to read from every event loop.
+final class ClientRegistry: Sendable {
+    private struct State {
+        var records: [String: ClientRecord] = [:]
+        /// Remaining applications of each counted fault, by client id and fault index.
+        var remaining: [String: [Int?]] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// Adds or replaces clients; replacing resets their fault counters.
+    func register(_ clients: some Sequence<RegisteredClient>) {
+        let records = clients.map(ClientRecord.init)
+        state.withLock { state in
+            state.records.reserveCapacity(state.records.count + records.count)
+            for record in records {
+                state.records[record.client.id] = record
+                if record.client.faults.isEmpty {
+                    state.remaining[record.client.id] = nil
+                } else {
+                    state.remaining[record.client.id] = record.client.faults.map(\.countedTimes)
+                }
+            }
+        }
+    }
+
+    /// The client with this id, if registered.
+    func record(for id: String) -> ClientRecord? {
+        state.withLock { $0.records[id] }
+    }
+
+    /// Decides the faults for one request of `id`: the total delay and the response-shaping fault, if any.
+    ///
+    /// Counted faults are consumed here, so each call is one request.
+    func takeFaults(for id: String) -> (delay: Duration, fault: Fault?) {
+        state.withLock { state in
+            guard let record = state.records[id], var remaining = state.remaining[id] else {
+                return (.zero, nil)
+            }
+            var delay = Duration.zero
+            var chosen: Fault?
+            for (index, fault) in record.client.faults.enumerated() {
+                if case .delay(let amount) = fault {
+                    delay += amount
+                    continue
+                }
+                guard chosen == nil else { continue }
+                if let left = remaining[index] {
+                    guard left > 0 else { continue }
+                    remaining[index] = left - 1
+                }
+                chosen = fault
+            }
+            state.remaining[id] = remaining
+            return (delay, chosen)
+        }
+    }
+}

@@ -1,0 +1,234 @@
+internal import Foundation
+
+extension LocalIssuer.Configuration {
+    /// Reads a JSON config file (the demo's and the benchmarks' way to set up an issuer).
+    ///
+    /// Relative file paths inside are resolved against the config file's folder.
+    /// Format (every member optional except `clients[].method` and an id):
+    ///
+    /// ```json
+    /// {
+    ///   "port": 0,
+    ///   "issuer_path": "/realms/demo",
+    ///   "fast_mode": false,
+    ///   "serve_wrong_issuer": false,
+    ///   "require_dpop_nonce": false,
+    ///   "expires_in": 3600,
+    ///   "signing_key_file": "issuer-key.pem",
+    ///   "tls": { "certificate_chain_file": "server.pem", "private_key_file": "server-key.pem" },
+    ///   "mtls": { "port": 0, "client_ca_file": "ca.pem" },
+    ///   "clients": [
+    ///     { "id": "billing", "method": "client_secret_basic", "secret": "s3cret",
+    ///       "scopes": ["read", "write"], "resources": ["https://api.example"],
+    ///       "expires_in": 600, "dpop_required": false },
+    ///     { "id": "reports", "method": "private_key_jwt", "public_key_file": "reports.pub.pem" },
+    ///     { "id": "edge", "method": "private_key_jwt", "jwk": { "kty": "OKP", "crv": "Ed25519", "x": "…" } },
+    ///     { "id": "agent", "method": "tls_client_auth", "subject": "CN=agent" },
+    ///     { "id": "robot", "method": "self_signed_tls_client_auth", "certificate_file": "robot.pem" },
+    ///     { "id": "public-app", "method": "none" },
+    ///     { "id_prefix": "client-", "count": 10000, "start": 1, "secret": "s", "method": "client_secret_basic" },
+    ///     { "id": "flaky", "method": "client_secret_post", "secret": "s",
+    ///       "faults": [ { "kind": "server_error", "status": 503, "times": 2 },
+    ///                   { "kind": "delay", "milliseconds": 200 } ] }
+    ///   ]
+    /// }
+    /// ```
+    ///
+    /// Methods: `client_secret_basic`, `client_secret_post`, `client_secret_jwt` (need `secret`),
+    /// `private_key_jwt` (`public_key_file`, `public_key` PEM text, or `jwk`), `none`,
+    /// `tls_client_auth` (`subject`), `self_signed_tls_client_auth` (`certificate_file`).
+    /// A `count` entry registers `id_prefix` + n for n in `start` (default 1) ..< `start` + `count`.
+    /// Fault kinds: `server_error` (`status`, `times`), `rate_limited` (`retry_after`, `times`),
+    /// `delay` (`milliseconds`), `close_connection` (`times`), `malformed_json`, `json_array`,
+    /// `missing_access_token`, `missing_token_type`, `expires_in_as_string`, `negative_expires_in`,
+    /// `html_error_page` (`status`), `oversized_body`, `dpop_token_type_without_proof`,
+    /// `endless_body` (`milliseconds` between chunks), `redirect` (`location`).
+    public static func load(contentsOfFile path: String) throws -> LocalIssuer.Configuration {
+        let url = URL(fileURLWithPath: path)
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw LocalIssuerError("Cannot read the config file \(path).")
+        }
+        let file: ConfigFile
+        do {
+            file = try JSONDecoder().decode(ConfigFile.self, from: data)
+        } catch let error as DecodingError {
+            throw LocalIssuerError("The config file \(path) is not valid: \(Self.describe(error))")
+        }
+        let folder = url.deletingLastPathComponent()
+        func read(_ name: String) throws -> String {
+            let fileURL = name.hasPrefix("/") ? URL(fileURLWithPath: name) : folder.appendingPathComponent(name)
+            guard let text = try? String(contentsOf: fileURL, encoding: .utf8) else {
+                throw LocalIssuerError("Cannot read \(fileURL.path), named in the config file \(path).")
+            }
+            return text
+        }
+        var configuration = LocalIssuer.Configuration()
+        configuration.port = file.port ?? 0
+        configuration.issuerPath = file.issuer_path ?? ""
+        configuration.fastMode = file.fast_mode ?? false
+        configuration.serveWrongIssuer = file.serve_wrong_issuer ?? false
+        configuration.requireDPoPNonce = file.require_dpop_nonce ?? false
+        configuration.defaultExpiresIn = file.expires_in ?? 3600
+        configuration.signingKeyPEM = try file.signing_key_file.map(read)
+        if let tls = file.tls {
+            configuration.tls = .init(certificateChainPEM: try read(tls.certificate_chain_file), privateKeyPEM: try read(tls.private_key_file))
+        }
+        if let mtls = file.mtls {
+            configuration.mutualTLS = .init(port: mtls.port ?? 0, clientCAPEM: try read(mtls.client_ca_file))
+        }
+        for (index, entry) in (file.clients ?? []).enumerated() {
+            configuration.clients += try entry.clients(index: index, read: read)
+        }
+        return configuration
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func pathText(_ path: [any CodingKey]) -> String {
+            path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        }
+        switch error {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "\(pathText(context.codingPath)): \(context.debugDescription)"
+        case .keyNotFound(let key, let context):
+            return "\(pathText(context.codingPath)): missing `\(key.stringValue)`."
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}
+
+// Member names mirror the JSON keys.
+// swiftlint:disable identifier_name
+private struct ConfigFile: Decodable {
+    struct TLS: Decodable {
+        var certificate_chain_file: String
+        var private_key_file: String
+    }
+
+    struct MTLS: Decodable {
+        var port: Int?
+        var client_ca_file: String
+    }
+
+    struct FaultEntry: Decodable {
+        var kind: String
+        var status: Int?
+        var times: Int?
+        var retry_after: Int?
+        var milliseconds: Int?
+        var location: String?
+
+        func fault(client: String) throws -> Fault {
+            func need<T>(_ value: T?, _ name: String) throws -> T {
+                guard let value else { throw LocalIssuerError("Client \(client): the fault `\(kind)` needs `\(name)`.") }
+                return value
+            }
+            switch kind {
+            case "server_error": return .serverError(status: status ?? 500, times: times ?? 1)
+            case "rate_limited": return .rateLimited(retryAfterSeconds: retry_after ?? 1, times: times ?? 1)
+            case "delay": return .delay(.milliseconds(try need(milliseconds, "milliseconds")))
+            case "close_connection": return .closeConnection(times: times ?? 1)
+            case "malformed_json": return .malformedJSON
+            case "json_array": return .jsonArray
+            case "missing_access_token": return .missingAccessToken
+            case "missing_token_type": return .missingTokenType
+            case "expires_in_as_string": return .expiresInAsString
+            case "negative_expires_in": return .negativeExpiresIn
+            case "html_error_page": return .htmlErrorPage(status: status ?? 500)
+            case "oversized_body": return .oversizedBody
+            case "dpop_token_type_without_proof": return .dpopTokenTypeWithoutProof
+            case "endless_body": return .endlessBody(chunkInterval: .milliseconds(milliseconds ?? 500))
+            case "redirect": return .redirect(location: try need(location, "location"))
+            default: throw LocalIssuerError("Client \(client): unknown fault kind `\(kind)`.")
+            }
+        }
+    }
+
+    struct Client: Decodable {
+        var id: String?
+        var id_prefix: String?
+        var count: Int?
+        var start: Int?
+        var method: String
+        var secret: String?
+        var public_key: String?
+        var public_key_file: String?
+        var jwk: JSONValue?
+        var subject: String?
+        var certificate_file: String?
+        var scopes: [String]?
+        var resources: [String]?
+        var expires_in: Int?
+        var dpop_required: Bool?
+        var faults: [FaultEntry]?
+
+        func clients(index: Int, read: (String) throws -> String) throws -> [RegisteredClient] {
+            let label = id ?? id_prefix.map { "\($0)*" } ?? "#\(index)"
+            func need<T>(_ value: T?, _ name: String) throws -> T {
+                guard let value else { throw LocalIssuerError("Client \(label): the method \(method) needs `\(name)`.") }
+                return value
+            }
+            let authentication: RegisteredClient.Authentication
+            switch method {
+            case "client_secret_basic": authentication = .clientSecretBasic(secret: try need(secret, "secret"))
+            case "client_secret_post": authentication = .clientSecretPost(secret: try need(secret, "secret"))
+            case "client_secret_jwt": authentication = .clientSecretJWT(secret: try need(secret, "secret"))
+            case "private_key_jwt":
+                if let jwk {
+                    authentication = .privateKeyJWT(publicKey: jwk.serialized)
+                } else if let public_key {
+                    authentication = .privateKeyJWT(publicKey: public_key)
+                } else {
+                    authentication = .privateKeyJWT(publicKey: try read(try need(public_key_file, "public_key_file")))
+                }
+            case "none": authentication = .none
+            case "tls_client_auth": authentication = .tlsClientAuth(subject: try need(subject, "subject"))
+            case "self_signed_tls_client_auth":
+                authentication = .selfSignedTLSClientAuth(certificatePEM: try read(try need(certificate_file, "certificate_file")))
+            default:
+                throw LocalIssuerError("Client \(label): unknown method `\(method)`.")
+            }
+            let template = RegisteredClient(
+                id: "",
+                authentication: authentication,
+                allowedScopes: scopes.map(Set.init),
+                allowedResources: resources.map(Set.init),
+                expiresIn: expires_in,
+                requiresDPoP: dpop_required ?? false,
+                faults: try (faults ?? []).map { try $0.fault(client: label) }
+            )
+            if let id {
+                guard count == nil, id_prefix == nil else {
+                    throw LocalIssuerError("Client \(label): give either `id` or `id_prefix` with `count`, not both.")
+                }
+                var client = template
+                client.id = id
+                return [client]
+            }
+            guard let id_prefix, let count, count >= 0 else {
+                throw LocalIssuerError("Client \(label): give `id`, or `id_prefix` with `count`.")
+            }
+            let first = start ?? 1
+            return (first..<(first + count)).map { number in
+                var client = template
+                client.id = id_prefix + String(number)
+                return client
+            }
+        }
+    }
+
+    var port: Int?
+    var issuer_path: String?
+    var fast_mode: Bool?
+    var serve_wrong_issuer: Bool?
+    var require_dpop_nonce: Bool?
+    var expires_in: Int?
+    var signing_key_file: String?
+    var tls: TLS?
+    var mtls: MTLS?
+    var clients: [Client]?
+}
+// swiftlint:enable identifier_name

@@ -1,0 +1,67 @@
+import Foundation
+
+/// A DPoP key (RFC 9449) and what the client remembers with it: the last
+/// `DPoP-Nonce` of every origin. The counterpart of openid-client's `getDPoPHandle`.
+///
+/// Safe to share across concurrent grants; tokens issued with it are bound to
+/// its key, so keep the handle (or its key) as long as the tokens are used.
+public final class DPoPHandle: Sendable, CustomStringConvertible {
+    /// The proof key; its public part goes in every proof's `jwk` header.
+    public let key: SigningKey
+    /// The JWK thumbprint of the key (`jkt`, RFC 7638), which the token is bound to.
+    public let thumbprint: String
+    private let headerSegment: String
+    private let nonces = LockedBox<[String: String]>([:])
+
+    /// The algorithms a DPoP proof may use here.
+    public static let supportedAlgorithms: [JWSAlgorithm] = [.es256, .es384, .es512, .edDSA, .ed25519, .rs256, .rs384, .rs512, .ps256, .ps384, .ps512]
+
+    /// A handle for an existing asymmetric key.
+    public init(key: SigningKey) throws(OAuthClientError) {
+        guard let jwk = key.publicJWK, let thumbprint = key.jwkThumbprint, Self.supportedAlgorithms.contains(key.algorithm) else {
+            throw OAuthClientError(.algorithmMismatch, "a DPoP key must be asymmetric (ES256, ES384, ES512, EdDSA, RS256, PS256 …); \(key.algorithm) cannot sign DPoP proofs")
+        }
+        self.key = key
+        self.thumbprint = thumbprint
+        let jwkJSON = JSONValue.object(jwk.mapValues(JSONValue.string)).jsonText
+        self.headerSegment = JWS.segment(JWS.header([
+            ("alg", JWS.quoted(key.algorithm.rawValue)),
+            ("jwk", jwkJSON),
+            ("typ", "\"dpop+jwt\""),
+        ]))
+    }
+
+    /// A handle with a freshly generated key; ES256 unless told otherwise.
+    public static func generate(_ algorithm: JWSAlgorithm = .es256) throws(OAuthClientError) -> DPoPHandle {
+        try DPoPHandle(key: SigningKey.generate(algorithm))
+    }
+
+    /// The nonce last received from `origin` (`https://host[:port]`), if any.
+    public func nonce(forOrigin origin: String) -> String? {
+        nonces.withLock { $0[origin] }
+    }
+
+    func remember(nonce: String, forOrigin origin: String) {
+        nonces.withLock { $0[origin] = nonce }
+    }
+
+    /// A new proof for one request: fresh `jti`, `iat` now, the origin's nonce when known.
+    func proof(method: String, endpoint: Endpoint, now: Int) throws(OAuthClientError) -> String {
+        var claims = "{\"htm\":"
+        claims += JWS.quoted(method)
+        claims += ",\"htu\":"
+        claims += JWS.quoted(endpoint.htu)
+        claims += ",\"iat\":\(now),\"jti\":\""
+        claims += JWS.randomIdentifier()
+        claims += "\""
+        if let nonce = nonce(forOrigin: endpoint.origin) {
+            claims += ",\"nonce\":"
+            claims += JWS.quoted(nonce)
+        }
+        claims += "}"
+        return try JWS.sign(headerSegment: headerSegment, claims: claims, key: key)
+    }
+
+    /// `DPoPHandle(ES256, jkt: …)`; the thumbprint is public information.
+    public var description: String { "DPoPHandle(\(key.algorithm), jkt: \(thumbprint))" }
+}

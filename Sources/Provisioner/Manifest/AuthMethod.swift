@@ -1,0 +1,38 @@
+/// The token endpoint client authentication methods a manifest may name (`auth.method`).
+public enum AuthMethod: String, Sendable, Hashable, CaseIterable {
+    /// HTTP Basic with the client secret.
+    case clientSecretBasic = "client_secret_basic"
+    /// `client_secret` in the request body.
+    case clientSecretPost = "client_secret_post"
+    /// A JWT assertion signed with HMAC over the client secret.
+    case clientSecretJWT = "client_secret_jwt"
+    /// A JWT assertion signed with the client's private key.
+    case privateKeyJWT = "private_key_jwt"
+    /// mTLS with a PKI-bound certificate (RFC 8705 §2.1).
+    case tlsClientAuth = "tls_client_auth"
+    /// mTLS with a self-signed certificate (RFC 8705 §2.2).
+    case selfSignedTLSClientAuth = "self_signed_tls_client_auth"
+    /// A public client: `client_id` only.
+    case none
+
+    /// Whether the method needs a client secret.
+    public var usesSecret: Bool {
+        self == .clientSecretBasic || self == .clientSecretPost || self == .clientSecretJWT
+    }
+
+    /// Whether the method signs a JWT client assertion.
+    public var usesAssertion: Bool { self == .clientSecretJWT || self == .privateKeyJWT }
+
+    /// Whether the method presents a client certificate in the TLS handshake.
+    public var usesTLSCertificate: Bool { self == .tlsClientAuth || self == .selfSignedTLSClientAuth }
+}
+
+/// The `aud` claim of a JWT client assertion (`auth.audience`).
+public enum AssertionAudience: Sendable, Hashable {
+    /// The issuer identifier (default).
+    case issuer
+    /// The token endpoint URL (Entra ID, some Keycloak versions).
+    case tokenEndpoint
+    /// Any URL the server asks for.
+    case url(String)
+}

@@ -1,0 +1,196 @@
+import YAMLKit
+
+/// `outputs` lists, per client and aggregate, turned into ``OutputSpec`` values.
+extension FileDecoder {
+    static let formatKeys = ["env", "json", "kubernetes_secret"]
+    static let outputKeys = formatKeys + ["prefix", "flavor", "mode", "include_scope", "keys", "name", "namespace", "labels", "annotations"]
+    static let canonicalOutputKeys = ["access_token", "token_type", "expires_at", "expires_in", "scope", "issuer", "client_id"]
+
+    /// The option keys each format accepts besides its own.
+    static func optionKeys(for format: String) -> [String] {
+        switch format {
+        case "env": ["prefix", "flavor", "mode", "include_scope", "keys"]
+        case "json": ["mode", "keys"]
+        default: ["name", "namespace", "labels", "annotations", "mode", "keys"]
+        }
+    }
+
+    func decodeOutputs(_ node: Node, path: String, scope: OutputScope) -> [OutputDraft] {
+        if node.scalar?.resolved == .null { return [] }
+        guard let sequence = node.sequence else {
+            error("`outputs` must be a list, not \(node.kindDescription)", at: node.mark, path: path)
+            return []
+        }
+        var drafts: [OutputDraft] = []
+        for (index, item) in sequence.items.enumerated() {
+            if let draft = decodeOutput(item, path: "\(path)[\(index)]", scope: scope) { drafts.append(draft) }
+        }
+        return drafts
+    }
+
+    private func decodeOutput(_ node: Node, path: String, scope: OutputScope) -> OutputDraft? {
+        guard let block = node.mapping else {
+            error("each output must be a mapping such as `{env: out/x.env}`, not \(node.kindDescription)", at: node.mark, path: path)
+            return nil
+        }
+        let fields = fields(of: block, allowed: Self.outputKeys, path: path, context: "in an output")
+        let formats = block.pairs.filter { Self.formatKeys.contains($0.key.scalar?.value ?? "") }
+        guard let formatPair = formats.first, let format = formatPair.key.scalar?.value else {
+            error("an output needs one of `env`, `json` or `kubernetes_secret` with its path", at: block.mark, path: path)
+            return nil
+        }
+        if formats.count > 1, let second = formats[1].key.scalar?.value {
+            error("an output has one format; split `\(format)` and `\(second)` into two list items", at: formats[1].key.mark, path: "\(path).\(second)")
+            return nil
+        }
+        let usable = Self.optionKeys(for: format)
+        for pair in block.pairs {
+            guard let key = pair.key.scalar?.value, Self.outputKeys.contains(key), !Self.formatKeys.contains(key), !usable.contains(key) else { continue }
+            error("`\(key)` does not apply to `\(format)` outputs", at: pair.key.mark, path: "\(path).\(key)")
+        }
+
+        guard let target = string(formatPair.value, key: format, path: "\(path).\(format)") else { return nil }
+        let resolvedPath: String
+        if target.value == "-" {
+            resolvedPath = "-"
+        } else {
+            resolvedPath = PathResolution.resolve(target.value, against: outputRoot)
+            if !PathResolution.isInside(resolvedPath, root: outputRoot) {
+                error("output path `\(Self.clip(target.value))` escapes the output root \(outputRoot)", at: target.mark, path: "\(path).\(format)")
+                return nil
+            }
+            if resolvedPath == outputRoot || target.value.hasSuffix("/") {
+                error("output path `\(Self.clip(target.value))` names a folder; give a file name", at: target.mark, path: "\(path).\(format)")
+                return nil
+            }
+        }
+
+        var mode: UInt16 = 0o600
+        if let pair = fields["mode"], let text = scalar(pair.value, key: "mode", path: path + ".mode", expected: "an octal mode like \"0600\"") {
+            if let parsed = Self.parseMode(text.value) {
+                mode = parsed
+            } else {
+                error("`mode` must be an octal file mode like \"0600\", not `\(Self.clip(text.value))`", at: text.mark, path: path + ".mode")
+            }
+        }
+        var keys: [String: String] = [:]
+        if let pair = fields["keys"] {
+            keys = decodeKeyRenames(pair.value, format: format, path: path + ".keys")
+        }
+
+        let outputFormat: OutputSpec.Format
+        switch format {
+        case "env":
+            var options = EnvOptions()
+            if let pair = fields["prefix"], let text = string(pair.value, key: "prefix", path: path + ".prefix", allowEmpty: true) {
+                if Self.isEnvKey(text.value + "X") {
+                    options.prefix = text.value
+                } else {
+                    error("`prefix` must be upper-case letters, digits and `_`, not starting with a digit", at: text.mark, path: path + ".prefix")
+                }
+            }
+            if let pair = fields["flavor"], let flavor = choice(pair.value, key: "flavor", path: path + ".flavor", as: EnvOptions.Flavor.self) {
+                options.flavor = flavor
+            }
+            if let pair = fields["include_scope"] {
+                options.includeScope = bool(pair.value, key: "include_scope", path: path + ".include_scope") ?? false
+            }
+            outputFormat = .env(options)
+        case "json":
+            outputFormat = .json
+        default:
+            var options = KubernetesSecretOptions()
+            if let pair = fields["name"], let text = string(pair.value, key: "name", path: path + ".name") {
+                if Self.isDNSSubdomain(text.value) {
+                    options.name = text.value
+                } else {
+                    error("`name` must be a Kubernetes object name (lower-case letters, digits, `-` and `.`, at most 253), not `\(Self.clip(text.value))`", at: text.mark, path: path + ".name")
+                }
+            }
+            if let pair = fields["namespace"], let text = string(pair.value, key: "namespace", path: path + ".namespace") {
+                if text.value.count <= 63, Self.isDNSLabel(text.value) {
+                    options.namespace = text.value
+                } else {
+                    error("`namespace` must be a Kubernetes namespace (lower-case letters, digits and `-`, at most 63), not `\(Self.clip(text.value))`", at: text.mark, path: path + ".namespace")
+                }
+            }
+            if let pair = fields["labels"] { options.labels = stringMap(pair.value, key: "labels", path: path + ".labels") }
+            if let pair = fields["annotations"] { options.annotations = stringMap(pair.value, key: "annotations", path: path + ".annotations") }
+            outputFormat = .kubernetesSecret(options)
+        }
+        let spec = OutputSpec(format: outputFormat, path: resolvedPath, mode: mode, keys: keys, origin: location(target.mark).description)
+        return OutputDraft(spec: spec, writtenPath: target.value, mark: target.mark, keyPath: "\(path).\(format)", location: location(target.mark))
+    }
+
+    private func decodeKeyRenames(_ node: Node, format: String, path: String) -> [String: String] {
+        guard let block = mapping(node, key: "keys", path: path) else { return [:] }
+        var keys: [String: String] = [:]
+        for pair in block.pairs {
+            guard let key = pair.key.scalar?.value else { continue }
+            guard Self.canonicalOutputKeys.contains(key) else {
+                error(
+                    "unknown output key `\(key)`\(Suggestions.hint(for: key, among: Self.canonicalOutputKeys)); use one of \(Self.canonicalOutputKeys.joined(separator: ", "))",
+                    at: pair.key.mark, path: "\(path).\(key)"
+                )
+                continue
+            }
+            guard let text = string(pair.value, key: key, path: "\(path).\(key)") else { continue }
+            if format == "env", !Self.isEnvKey(text.value) {
+                error("env key `\(Self.clip(text.value))` must be upper-case letters, digits and `_`, not starting with a digit", at: text.mark, path: "\(path).\(key)")
+            } else if format == "kubernetes_secret", !Self.isSecretDataKey(text.value) {
+                error("Secret data key `\(Self.clip(text.value))` may only hold letters, digits, `-`, `_` and `.`", at: text.mark, path: "\(path).\(key)")
+            } else {
+                keys[key] = text.value
+            }
+        }
+        return keys
+    }
+
+    private func stringMap(_ node: Node, key: String, path: String) -> [String: String] {
+        guard let block = mapping(node, key: key, path: path) else { return [:] }
+        var result: [String: String] = [:]
+        for pair in block.pairs {
+            guard let name = pair.key.scalar?.value, !name.isEmpty else {
+                error("`\(key)` names must be non-empty strings", at: pair.key.mark, path: path)
+                continue
+            }
+            if let text = string(pair.value, key: name, path: "\(path).\(name)", allowEmpty: true) { result[name] = text.value }
+        }
+        return result
+    }
+
+    /// `0600`, `600`, `0o600`; at most `0777`.
+    static func parseMode(_ text: String) -> UInt16? {
+        var digits = Substring(text)
+        if digits.hasPrefix("0o") { digits = digits.dropFirst(2) }
+        guard (3...4).contains(digits.count), let value = UInt16(digits, radix: 8), value <= 0o777 else { return nil }
+        return value
+    }
+
+    /// `[A-Z_][A-Z0-9_]*`.
+    static func isEnvKey(_ text: String) -> Bool {
+        guard let first = text.utf8.first, !(first >= 0x30 && first <= 0x39) else { return false }
+        return text.utf8.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
+    }
+
+    /// DNS-1123 label: `[a-z0-9]([-a-z0-9]*[a-z0-9])?`.
+    static func isDNSLabel(_ text: some StringProtocol) -> Bool {
+        let bytes = Array(text.utf8)
+        guard let first = bytes.first, let last = bytes.last else { return false }
+        func alphanumeric(_ byte: UInt8) -> Bool { (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) }
+        return alphanumeric(first) && alphanumeric(last) && bytes.allSatisfy { alphanumeric($0) || $0 == 0x2D }
+    }
+
+    /// DNS-1123 subdomain: labels joined by `.`, at most 253 characters.
+    static func isDNSSubdomain(_ text: String) -> Bool {
+        text.count <= 253 && text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isDNSLabel($0) }
+    }
+
+    /// `[-._a-zA-Z0-9]+`, not `.` or `..`.
+    static func isSecretDataKey(_ text: String) -> Bool {
+        guard !text.isEmpty, text != ".", text != "..", text.count <= 253 else { return false }
+        return text.utf8.allSatisfy {
+            ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E || $0 == 0x5F
+        }
+    }
+}

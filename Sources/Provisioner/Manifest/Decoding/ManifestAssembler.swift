@@ -1,0 +1,139 @@
+import OAuthClient
+import YAMLKit
+
+/// Merges file fragments into one ``Manifest``: global defaults, unique names
+/// across files, issuer references, effective settings, fingerprints and
+/// output path collisions. Linear in the number of clients.
+struct ManifestAssembler {
+    var diagnostics: [Diagnostic] = []
+
+    private mutating func error(_ message: String, at location: SourceLocation, path: String) {
+        diagnostics.append(Diagnostic(.error, message, at: location, keyPath: path))
+    }
+
+    mutating func assemble(_ fragments: [ManifestFragment]) -> Manifest {
+        // Defaults: one file at most.
+        var defaults = Defaults.builtIn
+        var defaultsLocation: SourceLocation?
+        for fragment in fragments {
+            guard let given = fragment.defaults else { continue }
+            let here = SourceLocation(file: fragment.file.path, line: given.mark.line, column: given.mark.column)
+            if let defaultsLocation {
+                error("`defaults` is already given at \(defaultsLocation); keep it in one manifest", at: here, path: "defaults")
+            } else {
+                defaults = given.value
+                defaultsLocation = here
+            }
+        }
+
+        // Issuers: unique across files.
+        var issuers: [IssuerDefinition] = []
+        var issuerIndex: [String: Int] = [:]
+        for fragment in fragments {
+            for draft in fragment.issuers {
+                let name = draft.definition.name
+                if let existing = issuerIndex[name] {
+                    error("issuer `\(name)` is already defined at \(issuers[existing].location)", at: draft.definition.location, path: "issuers.\(name)")
+                    continue
+                }
+                var definition = draft.definition
+                definition.settings = draft.override.applied(to: defaults.settings)
+                issuerIndex[name] = issuers.count
+                issuers.append(definition)
+            }
+        }
+        let issuerNames = issuers.map(\.name)
+
+        // Clients: unique names, known issuers, effective settings, fingerprints.
+        var clients: [ClientDefinition] = []
+        var clientLocations: [String: SourceLocation] = [:]
+        var outputs: [OutputDraft] = []
+        for fragment in fragments {
+            clients.reserveCapacity(clients.count + fragment.clients.count)
+            for draft in fragment.clients {
+                var definition = draft.definition
+                if let nameText = draft.nameText {
+                    let here = SourceLocation(file: fragment.file.path, line: nameText.mark.line, column: nameText.mark.column)
+                    if let first = clientLocations[nameText.value] {
+                        error("client name `\(nameText.value)` is already used at \(first)", at: here, path: draft.path + ".name")
+                    } else {
+                        clientLocations[nameText.value] = here
+                    }
+                }
+                var issuer: IssuerDefinition?
+                if let reference = draft.issuerReference {
+                    if let index = issuerIndex[reference.value] {
+                        issuer = issuers[index]
+                    } else {
+                        let here = SourceLocation(file: fragment.file.path, line: reference.mark.line, column: reference.mark.column)
+                        error(Self.unknownIssuerMessage(reference.value, known: issuerNames), at: here, path: draft.path + ".issuer")
+                    }
+                }
+                definition.settings = draft.override.applied(to: issuer?.settings ?? defaults.settings)
+                definition.fingerprint = Self.fingerprint(definition, issuer: issuer, identity: draft.identityParts)
+                outputs += draft.outputs
+                clients.append(definition)
+            }
+            outputs += fragment.outputs
+        }
+
+        // Output paths: no two outputs may write the same file.
+        var writers: [String: OutputDraft] = [:]
+        for output in outputs.sorted(by: { Self.order($0.location, $1.location, files: fragments) }) where !output.spec.isStandardOutput {
+            if let first = writers[output.spec.path] {
+                error(
+                    "output `\(output.writtenPath)` is also written by the output at \(first.location)",
+                    at: output.location, path: output.keyPath
+                )
+            } else {
+                writers[output.spec.path] = output
+            }
+        }
+
+        let aggregate = fragments.flatMap(\.outputs).map(\.spec)
+        return Manifest(files: fragments.map(\.file), defaults: defaults, issuers: issuers, clients: clients, outputs: aggregate)
+    }
+
+    static func unknownIssuerMessage(_ name: String, known: [String]) -> String {
+        if known.isEmpty { return "unknown issuer `\(FileDecoder.clip(name))`; no issuers are defined under `issuers`" }
+        if let suggestion = Suggestions.closest(to: name, among: known) {
+            return "unknown issuer `\(FileDecoder.clip(name))`; did you mean `\(suggestion)`?"
+        }
+        let listed = known.prefix(5).map { "`\($0)`" }.joined(separator: ", ") + (known.count > 5 ? ", …" : "")
+        return "unknown issuer `\(FileDecoder.clip(name))`; defined issuers: \(listed)"
+    }
+
+    /// Command-line file order, then line and column.
+    static func order(_ lhs: SourceLocation, _ rhs: SourceLocation, files: [ManifestFragment]) -> Bool {
+        if lhs.file != rhs.file {
+            let left = files.firstIndex { $0.file.path == lhs.file } ?? 0
+            let right = files.firstIndex { $0.file.path == rhs.file } ?? 0
+            return left < right
+        }
+        return (lhs.line, lhs.column) < (rhs.line, rhs.column)
+    }
+
+    /// SHA-256 over length-prefixed parts: everything that shapes the token request.
+    static func fingerprint(_ client: ClientDefinition, issuer: IssuerDefinition?, identity: [String]) -> String {
+        var parts = [
+            "fingerprint-v1",
+            "issuer=\(client.issuerName)",
+            "issuer_url=\(issuer?.issuer ?? "")",
+            "token_endpoint=\(issuer?.tokenEndpoint ?? "")",
+            "discovery=\(issuer?.discovery.rawValue ?? "")",
+            "client_id=\(client.clientID)",
+            "scope=\(client.scope.joined(separator: " "))",
+        ]
+        parts += identity
+        parts += client.resource.map { "resource=\($0)" }
+        parts += client.audience.map { "audience=\($0)" }
+        parts += client.params.map { "param=\($0.name)=\($0.value)" }
+        var bytes: [UInt8] = []
+        for part in parts {
+            bytes += Array("\(part.utf8.count):".utf8)
+            bytes += Array(part.utf8)
+            bytes.append(0x0A)
+        }
+        return SHA256Digest.hex(of: bytes)
+    }
+}

@@ -1,0 +1,40 @@
+import YAMLKit
+
+/// What one manifest file contributed, before files are merged and
+/// cross-references (issuer names, duplicates, output collisions) are checked.
+struct ManifestFragment {
+    var file: Manifest.File
+    var defaults: (value: Defaults, mark: Mark)?
+    var issuers: [IssuerDraft] = []
+    var clients: [ClientDraft] = []
+    var outputs: [OutputDraft] = []
+}
+
+/// An issuer before defaults are applied.
+struct IssuerDraft {
+    var definition: IssuerDefinition
+    var override: SettingsOverride
+    var nameMark: Mark
+}
+
+/// A client before its issuer is looked up, settings merged and fingerprint computed.
+struct ClientDraft {
+    var definition: ClientDefinition
+    var override: SettingsOverride
+    var issuerReference: ScalarText?
+    var nameText: ScalarText?
+    var path: String
+    /// Fingerprint parts that depend on the client alone (secret and key hashes, DPoP, …).
+    var identityParts: [String]
+    var outputs: [OutputDraft]
+}
+
+/// An output with where it was written, for collision messages.
+struct OutputDraft {
+    var spec: OutputSpec
+    /// The path as written in the manifest.
+    var writtenPath: String
+    var mark: Mark
+    var keyPath: String
+    var location: SourceLocation
+}

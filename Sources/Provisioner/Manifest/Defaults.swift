@@ -1,0 +1,84 @@
+/// The manifest's `defaults` block: settings every issuer and client inherits.
+public struct Defaults: Sendable, Hashable {
+    /// Timeout of one HTTP request (`timeout`).
+    public var timeout: Duration
+    /// Retries of retryable failures (`retry`).
+    public var retry: RetrySettings
+    /// A client whose last token stays valid longer than this is skipped (`renew_before`).
+    public var renewBefore: Duration
+    /// Global number of grants in flight (`concurrency`); the CLI's `--concurrency` wins.
+    public var concurrency: Int
+
+    /// Creates defaults; the parameter defaults are the built-in values.
+    public init(
+        timeout: Duration = .seconds(10), retry: RetrySettings = RetrySettings(),
+        renewBefore: Duration = .seconds(600), concurrency: Int = 32
+    ) {
+        self.timeout = timeout
+        self.retry = retry
+        self.renewBefore = renewBefore
+        self.concurrency = concurrency
+    }
+
+    /// The values used when the manifest has no `defaults`.
+    public static let builtIn = Defaults()
+
+    /// The per-grant settings these defaults give before any override.
+    public var settings: EffectiveSettings {
+        EffectiveSettings(timeout: timeout, retry: retry, renewBefore: renewBefore)
+    }
+}
+
+/// How retryable failures (network errors, 5xx, 429) are retried.
+public struct RetrySettings: Sendable, Hashable {
+    /// Total tries, the first included (`attempts`, ≥ 1).
+    public var attempts: Int
+    /// First backoff before full jitter (`initial_backoff`); doubles per try.
+    public var initialBackoff: Duration
+    /// Cap of the backoff and of a server's `Retry-After` (`max_backoff`).
+    public var maxBackoff: Duration
+
+    /// Creates retry settings; the parameter defaults are the built-in values.
+    public init(attempts: Int = 4, initialBackoff: Duration = .milliseconds(250), maxBackoff: Duration = .seconds(8)) {
+        self.attempts = attempts
+        self.initialBackoff = initialBackoff
+        self.maxBackoff = maxBackoff
+    }
+}
+
+/// The settings one grant runs with after `defaults` ← issuer ← client overrides,
+/// so the runner never re-derives them.
+public struct EffectiveSettings: Sendable, Hashable {
+    /// Timeout of one HTTP request.
+    public var timeout: Duration
+    /// Retry policy.
+    public var retry: RetrySettings
+    /// Renewal window: skip while the cached token stays valid longer than this.
+    public var renewBefore: Duration
+
+    /// Creates effective settings.
+    public init(timeout: Duration, retry: RetrySettings, renewBefore: Duration) {
+        self.timeout = timeout
+        self.retry = retry
+        self.renewBefore = renewBefore
+    }
+}
+
+/// Overrides of the inheritable settings given in an issuer or a client; nil keeps the inherited value.
+struct SettingsOverride: Sendable, Hashable {
+    var timeout: Duration?
+    var attempts: Int?
+    var initialBackoff: Duration?
+    var maxBackoff: Duration?
+    var renewBefore: Duration?
+
+    func applied(to base: EffectiveSettings) -> EffectiveSettings {
+        var result = base
+        if let timeout { result.timeout = timeout }
+        if let attempts { result.retry.attempts = attempts }
+        if let initialBackoff { result.retry.initialBackoff = initialBackoff }
+        if let maxBackoff { result.retry.maxBackoff = maxBackoff }
+        if let renewBefore { result.renewBefore = renewBefore }
+        return result
+    }
+}

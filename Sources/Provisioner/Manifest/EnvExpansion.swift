@@ -1,0 +1,91 @@
+/// `${VAR}`, `${VAR:-default}` and `$$` expansion in manifest scalars.
+///
+/// A `$` followed by anything else stays as written. A variable that is unset
+/// (or empty, for `:-`) takes the default; without a default an unset variable
+/// is reported, never silently replaced by the empty string.
+enum EnvExpansion {
+    /// A problem in one scalar, with the offset (in Unicode scalars) of its `$`.
+    struct Problem: Equatable {
+        var message: String
+        var offset: Int
+    }
+
+    /// The expanded text, whether any variable was referenced, and problems.
+    struct Result {
+        var value: String
+        var referencesEnvironment: Bool
+        var problems: [Problem]
+    }
+
+    static func expand(_ text: String, environment: [String: String]) -> Result {
+        guard text.utf8.contains(UInt8(ascii: "$")) else {
+            return Result(value: text, referencesEnvironment: false, problems: [])
+        }
+        let scalars = Array(text.unicodeScalars)
+        var output = String.UnicodeScalarView()
+        var problems: [Problem] = []
+        var referenced = false
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            guard scalar == "$", index + 1 < scalars.count else {
+                output.append(scalar)
+                index += 1
+                continue
+            }
+            let next = scalars[index + 1]
+            if next == "$" {
+                output.append("$")
+                index += 2
+                continue
+            }
+            guard next == "{" else {
+                output.append(scalar)
+                index += 1
+                continue
+            }
+            guard let close = scalars[(index + 2)...].firstIndex(of: "}") else {
+                problems.append(Problem(message: "unterminated `${`; close it with `}` or write `$$` for a literal `$`", offset: index))
+                output.append(contentsOf: scalars[index...])
+                break
+            }
+            let body = String(String.UnicodeScalarView(scalars[(index + 2)..<close]))
+            let name: String
+            let fallback: String?
+            if let range = body.firstRange(of: ":-") {
+                name = String(body[..<range.lowerBound])
+                fallback = String(body[range.upperBound...])
+            } else {
+                name = body
+                fallback = nil
+            }
+            referenced = true
+            if !isVariableName(name) {
+                let shown = name.count > 40 || name.isEmpty ? "" : " `\(name)`"
+                problems.append(Problem(
+                    message: "invalid environment variable name\(shown) in `${…}`; use letters, digits and `_`, not starting with a digit",
+                    offset: index
+                ))
+            } else if let value = environment[name], !(fallback != nil && value.isEmpty) {
+                output.append(contentsOf: value.unicodeScalars)
+            } else if let fallback {
+                output.append(contentsOf: fallback.unicodeScalars)
+            } else {
+                problems.append(Problem(
+                    message: "environment variable `\(name)` is not set and has no default; set it or write `${\(name):-default}`",
+                    offset: index
+                ))
+            }
+            index = close + 1
+        }
+        return Result(value: String(output), referencesEnvironment: referenced, problems: problems)
+    }
+
+    /// `[A-Za-z_][A-Za-z0-9_]*`.
+    static func isVariableName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, !(first >= 0x30 && first <= 0x39) else { return false }
+        return name.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F
+        }
+    }
+}

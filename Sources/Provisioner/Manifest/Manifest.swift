@@ -1,0 +1,62 @@
+/// The validated manifest: one or several files merged, every setting resolved.
+///
+/// Built by ``ManifestLoader``; only produced when validation found no error.
+/// Client and issuer names are unique across all files.
+public struct Manifest: Sendable {
+    /// One manifest file that contributed to this manifest.
+    public struct File: Sendable, Hashable {
+        /// The path as given.
+        public var path: String
+        /// The absolute folder of the file; relative `*_file` paths resolve against it.
+        public var directory: String
+        /// The absolute output root its output paths were resolved against.
+        public var outputRoot: String
+
+        /// Creates a file record.
+        public init(path: String, directory: String, outputRoot: String) {
+            self.path = path
+            self.directory = directory
+            self.outputRoot = outputRoot
+        }
+    }
+
+    /// The files, in command-line order.
+    public var files: [File]
+    /// The global defaults (built-in values where the manifest gave none).
+    public var defaults: Defaults
+    /// Issuers in definition order.
+    public var issuers: [IssuerDefinition]
+    /// Clients in definition order.
+    public var clients: [ClientDefinition]
+    /// Aggregate outputs (over all clients), in order.
+    public var outputs: [OutputSpec]
+
+    private var issuerIndex: [String: Int]
+    private var clientIndex: [String: Int]
+
+    /// Creates a manifest; names must be unique (the loader guarantees it).
+    public init(files: [File], defaults: Defaults, issuers: [IssuerDefinition], clients: [ClientDefinition], outputs: [OutputSpec]) {
+        self.files = files
+        self.defaults = defaults
+        self.issuers = issuers
+        self.clients = clients
+        self.outputs = outputs
+        issuerIndex = Dictionary(issuers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        clientIndex = Dictionary(clients.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The issuer with this name.
+    public func issuer(named name: String) -> IssuerDefinition? {
+        issuerIndex[name].map { issuers[$0] }
+    }
+
+    /// The client with this name.
+    public func client(named name: String) -> ClientDefinition? {
+        clientIndex[name].map { clients[$0] }
+    }
+
+    /// The issuer a client refers to.
+    public func issuer(of client: ClientDefinition) -> IssuerDefinition? {
+        issuer(named: client.issuerName)
+    }
+}

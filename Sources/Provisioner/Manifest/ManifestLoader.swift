@@ -1,0 +1,160 @@
+import Foundation
+import YAMLKit
+
+/// Reads, validates and merges manifests into a ``Manifest``.
+///
+/// Everything a user can fix in the manifest is found here, before any network
+/// request, and reported all at once as ``Diagnostic`` values. The environment
+/// is passed in so `${VAR}` expansion is deterministic in tests.
+public struct ManifestLoader: Sendable {
+    /// The variables `${VAR}` expands from.
+    public var environment: [String: String]
+    /// The folder output paths resolve against and must stay inside; each
+    /// manifest's own folder when nil (`--output-root`).
+    public var outputRoot: String?
+    /// The folder relative manifest and output-root paths resolve against.
+    public var currentDirectory: String
+
+    /// Creates a loader.
+    ///
+    /// - Parameters:
+    ///   - environment: usually `ProcessInfo.processInfo.environment`.
+    ///   - outputRoot: the `--output-root` folder, if given.
+    ///   - currentDirectory: defaults to the process's working folder.
+    public init(environment: [String: String], outputRoot: String? = nil, currentDirectory: String? = nil) {
+        self.environment = environment
+        self.outputRoot = outputRoot
+        self.currentDirectory = currentDirectory ?? FileManager.default.currentDirectoryPath
+    }
+
+    /// Reads manifest files from disk and validates them together.
+    public func load(paths: [String]) -> ManifestLoadResult {
+        var sources: [ManifestSource] = []
+        var readFailures: [Diagnostic] = []
+        for path in paths {
+            let absolute = PathResolution.resolve(path, against: currentDirectory)
+            let failure: String?
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) {
+                failure = "no such manifest file"
+            } else if isDirectory.boolValue {
+                failure = "this is a folder; give the manifest file"
+            } else if let data = FileManager.default.contents(atPath: absolute) {
+                let attributes = try? FileManager.default.attributesOfItem(atPath: absolute)
+                let mode = (attributes?[.posixPermissions] as? NSNumber).map { UInt16(truncatingIfNeeded: $0.intValue) & 0o7777 }
+                sources.append(ManifestSource(path: path, bytes: [UInt8](data), mode: mode))
+                failure = nil
+            } else {
+                failure = "the manifest cannot be read (permission denied)"
+            }
+            if let failure {
+                readFailures.append(Diagnostic(.error, failure, at: SourceLocation(file: path, line: 1, column: 1), keyPath: ""))
+            }
+        }
+        var result = load(sources: sources)
+        result.fileCount = paths.count
+        if !readFailures.isEmpty {
+            result.manifest = nil
+            result.diagnostics = readFailures + result.diagnostics
+        }
+        return result
+    }
+
+    /// Validates manifests given as bytes (tests, standard input).
+    public func load(sources: [ManifestSource]) -> ManifestLoadResult {
+        let inspector = FileInspector()
+        let parser = YAMLParser()
+        var diagnostics: [Diagnostic] = []
+        var fragments: [ManifestFragment] = []
+        let root = outputRoot.map { PathResolution.resolve($0, against: currentDirectory) }
+        for source in sources {
+            let absolute = PathResolution.resolve(source.path, against: currentDirectory)
+            let directory = PathResolution.directory(of: absolute)
+            let record = Manifest.File(path: source.path, directory: directory, outputRoot: root ?? directory)
+            let document: Node?
+            do {
+                let documents = try parser.parse(bytes: source.bytes, file: source.path)
+                if documents.count > 1 {
+                    diagnostics.append(Diagnostic(
+                        .error, "a manifest holds one YAML document; found \(documents.count), remove the extra `---`",
+                        at: SourceLocation(file: source.path, line: documents[1].mark.line, column: documents[1].mark.column), keyPath: ""
+                    ))
+                }
+                document = documents.first
+            } catch {
+                diagnostics.append(Diagnostic(
+                    .error, error.message, at: SourceLocation(file: error.file, line: error.mark.line, column: error.mark.column),
+                    keyPath: "", notes: error.notes.map { "\(error.file): note: \($0)" }, sourceLine: error.sourceLine
+                ))
+                fragments.append(ManifestFragment(file: record))
+                continue
+            }
+            let decoder = FileDecoder(
+                file: source.path, directory: directory, outputRoot: record.outputRoot, manifestMode: source.mode,
+                environment: environment, inspector: inspector
+            )
+            fragments.append(decoder.decode(document, file: record))
+            diagnostics += decoder.diagnostics
+        }
+
+        var assembler = ManifestAssembler()
+        let manifest = assembler.assemble(fragments)
+        diagnostics += assembler.diagnostics
+        if manifest.clients.isEmpty, !sources.isEmpty, !diagnostics.contains(where: { $0.severity == .error }) {
+            diagnostics.append(Diagnostic(
+                .warning, "the manifest defines no clients; add them under `clients`",
+                at: SourceLocation(file: sources[0].path, line: 1, column: 1), keyPath: "clients"
+            ))
+        }
+
+        diagnostics = Self.sortedUnique(diagnostics, order: sources.map(\.path))
+        Self.attachSourceLines(&diagnostics, sources: sources)
+        let clean = !diagnostics.contains { $0.severity == .error }
+        return ManifestLoadResult(
+            manifest: clean ? manifest : nil, diagnostics: diagnostics, fileCount: sources.count,
+            clientCount: fragments.reduce(0) { $0 + $1.clients.count }
+        )
+    }
+
+    /// Loads and validates, throwing every diagnostic when there is an error.
+    ///
+    /// Warnings do not throw; read them from ``load(paths:)`` when they matter.
+    public func loadManifest(paths: [String]) throws(ManifestError) -> Manifest {
+        let result = load(paths: paths)
+        guard let manifest = result.manifest else { throw ManifestError(diagnostics: result.diagnostics) }
+        return manifest
+    }
+
+    /// Sorted by file (in the given order), line, column; exact repeats dropped
+    /// (an anchor used by many clients reports its mistake once).
+    static func sortedUnique(_ diagnostics: [Diagnostic], order: [String]) -> [Diagnostic] {
+        var rank: [String: Int] = [:]
+        for (index, path) in order.enumerated() where rank[path] == nil { rank[path] = index }
+        var seen: Set<String> = []
+        let unique = diagnostics.filter { seen.insert("\($0.severity)\u{0}\($0.location)\u{0}\($0.message)").inserted }
+        return unique.enumerated().sorted { lhs, rhs in
+            let left = (rank[lhs.element.file] ?? Int.max, lhs.element.line, lhs.element.column, lhs.offset)
+            let right = (rank[rhs.element.file] ?? Int.max, rhs.element.line, rhs.element.column, rhs.offset)
+            return left < right
+        }.map(\.element)
+    }
+
+    /// Fills in the source line of each diagnostic for the caret display.
+    static func attachSourceLines(_ diagnostics: inout [Diagnostic], sources: [ManifestSource]) {
+        var lines: [String: [Substring]] = [:]
+        for index in diagnostics.indices where diagnostics[index].sourceLine == nil {
+            let file = diagnostics[index].file
+            if lines[file] == nil, let source = sources.first(where: { $0.path == file }) {
+                var text = String(decoding: source.bytes, as: UTF8.self)
+                if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+                lines[file] = text.split(separator: "\n", omittingEmptySubsequences: false)
+            }
+            let line = diagnostics[index].line
+            if let fileLines = lines[file], line >= 1, line <= fileLines.count {
+                var text = String(fileLines[line - 1])
+                if text.hasSuffix("\r") { text.removeLast() }
+                diagnostics[index].sourceLine = text
+            }
+        }
+    }
+}

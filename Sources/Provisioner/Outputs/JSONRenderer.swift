@@ -1,0 +1,83 @@
+/// Renders tokens as JSON, by hand, in a stable layout.
+///
+/// Per client one object with members in this order: `access_token`,
+/// `token_type`, `expires_in`, `expires_at` (RFC 3339 UTC), `scope`, `issuer`,
+/// `client_id`, each renamable through `keys`. Unknown optional members
+/// (`expires_in`, `expires_at`, `scope`) are left out rather than written as
+/// `null`, so "absent" has one spelling. Aggregate: `{"clients": {name: object}}`
+/// with clients sorted by name. Two-space indentation, UTF-8 without BOM,
+/// one final newline, nothing after it. No `JSONEncoder` per token: the
+/// aggregate file of 10,000 clients is one buffer built in one pass.
+public enum JSONRenderer {
+    /// One client's object.
+    public static func render(_ token: IssuedToken, spec: OutputSpec) throws(OutputError) -> [UInt8] {
+        let context = OutputContext(spec: spec, client: token.clientName)
+        try OutputKey.checkRenames(context)
+        try checkUniqueNames(context)
+        var out: [UInt8] = []
+        appendObject(token, spec: spec, level: 0, to: &out)
+        out.append(UInt8(ascii: "\n"))
+        return out
+    }
+
+    /// `{"clients": {name: object, ...}}` for every client, sorted by name.
+    public static func render(_ tokens: [IssuedToken], spec: OutputSpec) throws(OutputError) -> [UInt8] {
+        let context = OutputContext(spec: spec, client: nil)
+        try OutputKey.checkRenames(context)
+        try checkUniqueNames(context)
+        let sorted = tokens.sorted { $0.clientName < $1.clientName }
+        for (previous, next) in zip(sorted, sorted.dropFirst()) where previous.clientName == next.clientName {
+            throw context.with(client: next.clientName).error(
+                .duplicateKey, "the client name appears twice", hint: "give every client a unique name")
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(tokens.count * 1200)
+        out.append(contentsOf: Array("{\n  \"clients\": {".utf8))
+        for (index, token) in sorted.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            JSONText.appendIndent(2, to: &out)
+            JSONText.appendString(token.clientName, to: &out)
+            out.append(contentsOf: Array(": ".utf8))
+            appendObject(token, spec: spec, level: 2, to: &out)
+        }
+        if !sorted.isEmpty { JSONText.appendIndent(1, to: &out) }
+        out.append(contentsOf: Array("}\n}\n".utf8))
+        return out
+    }
+
+    private static func appendObject(_ token: IssuedToken, spec: OutputSpec, level: Int, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        var first = true
+        func member(_ key: OutputKey, _ write: (inout [UInt8]) -> Void) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            JSONText.appendIndent(level + 1, to: &out)
+            JSONText.appendString(key.name(in: spec), to: &out)
+            out.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
+            write(&out)
+        }
+        member(.accessToken) { JSONText.appendString(token.accessToken, to: &$0) }
+        member(.tokenType) { JSONText.appendString(token.tokenType, to: &$0) }
+        if let expiresIn = token.expiresIn { member(.expiresIn) { JSONText.appendInteger(expiresIn, to: &$0) } }
+        if let expiresAt = token.expiresAt {
+            member(.expiresAt) { out in
+                out.append(UInt8(ascii: "\""))
+                out.append(contentsOf: RFC3339.bytes(from: expiresAt))
+                out.append(UInt8(ascii: "\""))
+            }
+        }
+        if let scope = token.scope { member(.scope) { JSONText.appendString(scope, to: &$0) } }
+        member(.issuer) { JSONText.appendString(token.issuer, to: &$0) }
+        member(.clientID) { JSONText.appendString(token.clientID, to: &$0) }
+        JSONText.appendIndent(level, to: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    private static func checkUniqueNames(_ context: OutputContext) throws(OutputError) {
+        var seen: Set<String> = []
+        for key in OutputKey.allCases where !seen.insert(key.name(in: context.spec)).inserted {
+            throw context.error(.duplicateKey, "two members would be named `\(key.name(in: context.spec))`",
+                                hint: "give every renamed key in `keys` a distinct name")
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import struct Foundation.Data
+import YAMLKit
+
+/// Renders Kubernetes `v1` `Secret` manifests through libyaml's emitter.
+///
+/// Each Secret: `apiVersion: v1`, `kind: Secret`, `type: Opaque`, `metadata`
+/// (name, namespace when set, labels with `app.kubernetes.io/managed-by:
+/// tokensmith` plus the user's, annotations `tokensmith.dev/expires-at`,
+/// `tokensmith.dev/issuer`, `tokensmith.dev/client-id` plus the user's; never
+/// the token), and `data` with base64 values under `access_token`,
+/// `token_type`, `expires_at` and `scope` (the last two when known; all
+/// renamable through `keys`). User labels and annotations are sorted by key; a
+/// user entry with one of tokensmith's keys replaces tokensmith's value.
+///
+/// Per client one document named `name` (default: the client name); aggregate
+/// one document per client, sorted by client name, each named the client name
+/// with `name` as a prefix when given, separated by `---`. Every Kubernetes
+/// naming rule and the 1 MiB size limit are checked before anything is
+/// returned, each with its own ``OutputError/Code``.
+public enum KubernetesSecretRenderer {
+    /// The label every Secret carries, so tokensmith's Secrets can be selected.
+    public static let managedByLabel = "app.kubernetes.io/managed-by"
+    /// The annotation holding the expiry time (RFC 3339 UTC).
+    public static let expiresAtAnnotation = "tokensmith.dev/expires-at"
+    /// The annotation holding the issuer identifier.
+    public static let issuerAnnotation = "tokensmith.dev/issuer"
+    /// The annotation holding the OAuth client id.
+    public static let clientIDAnnotation = "tokensmith.dev/client-id"
+    /// Kubernetes refuses a Secret of 1 MiB or more.
+    public static let maximumSecretBytes = 1 << 20
+    /// Kubernetes refuses annotations whose keys and values add up to more than 256 KiB.
+    public static let maximumAnnotationBytes = 256 << 10
+
+    /// One client's Secret, one document.
+    public static func render(_ token: IssuedToken, spec: OutputSpec, options: KubernetesSecretOptions) throws(OutputError) -> [UInt8] {
+        let context = OutputContext(spec: spec, client: token.clientName)
+        return try document(token, name: options.name ?? token.clientName, options: options, context: context)
+    }
+
+    /// One Secret per client, sorted by client name, `---` before each when there are several.
+    public static func render(_ tokens: [IssuedToken], spec: OutputSpec, options: KubernetesSecretOptions) throws(OutputError) -> [UInt8] {
+        let sorted = tokens.sorted { $0.clientName < $1.clientName }
+        var out: [UInt8] = []
+        for token in sorted {
+            let context = OutputContext(spec: spec, client: token.clientName)
+            let bytes = try document(token, name: (options.name ?? "") + token.clientName, options: options, context: context)
+            if sorted.count > 1 { out.append(contentsOf: Array("---\n".utf8)) }
+            out.append(contentsOf: bytes)
+        }
+        return out
+    }
+
+    private static func document(_ token: IssuedToken, name: String, options: KubernetesSecretOptions, context: OutputContext) throws(OutputError) -> [UInt8] {
+        try OutputKey.checkRenames(context)
+        if let problem = KubernetesNames.subdomainProblem(name) {
+            throw context.error(.invalidSecretName, "the Secret name `\(name)` \(problem) (Kubernetes DNS-1123 subdomain)",
+                                hint: "set `name:` to a valid name")
+        }
+        var metadata: [Mapping.Pair] = [pair("name", name)]
+        if let namespace = options.namespace {
+            if let problem = KubernetesNames.labelNameProblem(namespace) {
+                throw context.error(.invalidNamespace, "the namespace `\(namespace)` \(problem) (Kubernetes DNS-1123 label)",
+                                    hint: "set `namespace:` to a valid namespace name")
+            }
+            metadata.append(pair("namespace", namespace))
+        }
+        metadata.append(Mapping.Pair(key: .string("labels"), value: try labels(options.labels, context: context)))
+        metadata.append(Mapping.Pair(key: .string("annotations"), value: try annotations(token, options.annotations, context: context)))
+
+        var data: [Mapping.Pair] = []
+        var fields: [(OutputKey, String)] = [(.accessToken, token.accessToken), (.tokenType, token.tokenType)]
+        if let expiresAt = token.expiresAt { fields.append((.expiresAt, RFC3339.string(from: expiresAt))) }
+        if let scope = token.scope { fields.append((.scope, scope)) }
+        var seen: Set<String> = []
+        for (key, value) in fields {
+            let dataKey = key.name(in: context.spec)
+            if let problem = KubernetesNames.dataKeyProblem(dataKey) {
+                throw context.error(.invalidDataKey, "the data key `\(dataKey)` (for \(key.rawValue)) \(problem)",
+                                    hint: "rename it in `keys` to letters, digits, `-`, `.` and `_`")
+            }
+            guard seen.insert(dataKey).inserted else {
+                throw context.error(.duplicateKey, "the data key `\(dataKey)` would be written twice",
+                                    hint: "give every renamed key in `keys` a distinct name")
+            }
+            data.append(pair(dataKey, Data(value.utf8).base64EncodedString()))
+        }
+
+        let secret: Node = .mapping(Mapping(pairs: [
+            pair("apiVersion", "v1"),
+            pair("kind", "Secret"),
+            pair("type", "Opaque"),
+            Mapping.Pair(key: .string("metadata"), value: .mapping(Mapping(pairs: metadata))),
+            Mapping.Pair(key: .string("data"), value: .mapping(Mapping(pairs: data))),
+        ]))
+        let text: String
+        do {
+            text = try YAMLEmitter().emit(secret)
+        } catch {
+            throw context.error(.emitterFailed, "the YAML emitter failed: \(error.message)", hint: "report this as a tokensmith bug")
+        }
+        let bytes = Array(text.utf8)
+        guard bytes.count < maximumSecretBytes else {
+            throw context.error(.secretTooLarge, "the Secret would be \(bytes.count) bytes; Kubernetes allows less than 1 MiB",
+                                hint: "drop large annotations or labels, or check the token's size")
+        }
+        return bytes
+    }
+
+    private static func labels(_ user: [String: String], context: OutputContext) throws(OutputError) -> Node {
+        var pairs: [(String, String)] = [(managedByLabel, "tokensmith")]
+        merge(user, into: &pairs)
+        for (key, value) in pairs {
+            if let problem = KubernetesNames.qualifiedNameProblem(key) {
+                throw context.error(.invalidLabel, "the label key `\(key)` \(problem)", hint: "fix the key under `labels:`")
+            }
+            if let problem = KubernetesNames.labelValueProblem(value) {
+                throw context.error(.invalidLabel, "the value of label `\(key)` \(problem)", hint: "fix the value under `labels:`")
+            }
+        }
+        return .mapping(Mapping(pairs: pairs.map { pair($0.0, $0.1) }))
+    }
+
+    private static func annotations(_ token: IssuedToken, _ user: [String: String], context: OutputContext) throws(OutputError) -> Node {
+        var pairs: [(String, String)] = []
+        if let expiresAt = token.expiresAt { pairs.append((expiresAtAnnotation, RFC3339.string(from: expiresAt))) }
+        pairs.append((issuerAnnotation, token.issuer))
+        pairs.append((clientIDAnnotation, token.clientID))
+        merge(user, into: &pairs)
+        var total = 0
+        for (key, value) in pairs {
+            if let problem = KubernetesNames.qualifiedNameProblem(key) {
+                throw context.error(.invalidAnnotation, "the annotation key `\(key)` \(problem)", hint: "fix the key under `annotations:`")
+            }
+            total += key.utf8.count + value.utf8.count
+        }
+        guard total <= maximumAnnotationBytes else {
+            throw context.error(.invalidAnnotation, "the annotations add up to \(total) bytes; Kubernetes allows 262144",
+                                hint: "shorten the values under `annotations:`")
+        }
+        return .mapping(Mapping(pairs: pairs.map { pair($0.0, $0.1) }))
+    }
+
+    /// Adds user entries sorted by key; one with an existing key replaces its value.
+    private static func merge(_ user: [String: String], into pairs: inout [(String, String)]) {
+        for key in user.keys.sorted() {
+            let value = user[key] ?? ""
+            if let index = pairs.firstIndex(where: { $0.0 == key }) {
+                pairs[index].1 = value
+            } else {
+                pairs.append((key, value))
+            }
+        }
+    }
+
+    private static func pair(_ key: String, _ value: String) -> Mapping.Pair {
+        Mapping.Pair(key: .string(key), value: .string(value))
+    }
+}

@@ -1,0 +1,114 @@
+/// Everything one run will write, rendered up front: the runner stages all
+/// of it in one ``FileTransaction`` and commits (or, with `--all-or-nothing`
+/// and any failure, aborts).
+///
+/// Building never throws: each output that cannot be rendered becomes an
+/// entry in ``failures`` and is left out of ``writes``, so one client's bad
+/// value does not stop the others. Two outputs aimed at the same file are a
+/// failure of the second one.
+public struct OutputPlan: Sendable {
+    /// One file (or standard output) to write.
+    public struct Write: Sendable {
+        /// The target path as configured; `-` means standard output.
+        public var path: String
+        /// The complete content.
+        public var bytes: [UInt8]
+        /// The file mode.
+        public var mode: UInt16
+        /// The output this came from, for messages.
+        public var spec: OutputSpec
+        /// The client, or nil for an aggregate output.
+        public var client: String?
+
+        /// Creates a write.
+        public init(path: String, bytes: [UInt8], mode: UInt16, spec: OutputSpec, client: String?) {
+            self.path = path
+            self.bytes = bytes
+            self.mode = mode
+            self.spec = spec
+            self.client = client
+        }
+
+        /// Stages this write in `transaction`, turning a file error into an ``OutputError`` with the client and origin.
+        public func stage(in transaction: FileTransaction) throws(OutputError) {
+            do {
+                try transaction.stage(bytes, to: path, mode: mode)
+            } catch {
+                throw OutputError(code: .writeFailed, client: client, path: path, origin: spec.origin,
+                                  reason: error.reason, hint: error.hint)
+            }
+        }
+    }
+
+    /// One client's token and the outputs declared for it.
+    public struct ClientOutputs: Sendable {
+        /// The token to write.
+        public var token: IssuedToken
+        /// The client's own `outputs`.
+        public var outputs: [OutputSpec]
+
+        /// Creates a client's entry.
+        public init(token: IssuedToken, outputs: [OutputSpec]) {
+            self.token = token
+            self.outputs = outputs
+        }
+    }
+
+    /// What to write, per-client outputs first (in the given order), then aggregates.
+    public var writes: [Write]
+    /// Outputs that could not be rendered, in the same order.
+    public var failures: [OutputError]
+
+    /// Renders every per-client output of `clients` and every `aggregate`
+    /// output over `aggregateTokens` (which may include still-valid tokens of
+    /// clients not renewed in this run).
+    public init(clients: [ClientOutputs], aggregate: [OutputSpec], aggregateTokens: [IssuedToken]) {
+        writes = []
+        failures = []
+        var paths: [String: OutputSpec] = [:]
+        for client in clients {
+            for spec in client.outputs {
+                add(spec, client: client.token.clientName, paths: &paths) { () throws(OutputError) in
+                    try OutputRenderer.render(spec, token: client.token)
+                }
+            }
+        }
+        for spec in aggregate {
+            add(spec, client: nil, paths: &paths) { () throws(OutputError) in
+                try OutputRenderer.render(spec, tokens: aggregateTokens)
+            }
+        }
+    }
+
+    /// Stages every write in `transaction`; returns the failures (the runner decides to commit or abort).
+    public func stage(in transaction: FileTransaction) -> [OutputError] {
+        var errors: [OutputError] = []
+        for write in writes {
+            do {
+                try write.stage(in: transaction)
+            } catch {
+                errors.append(error)
+            }
+        }
+        return errors
+    }
+
+    private mutating func add(
+        _ spec: OutputSpec, client: String?, paths: inout [String: OutputSpec],
+        render: () throws(OutputError) -> [UInt8]
+    ) {
+        if !spec.isStandardOutput, let first = paths[spec.path] {
+            let where_ = first.origin.isEmpty ? "another output" : "the output at \(first.origin)"
+            failures.append(OutputError(code: .duplicatePath, client: client, path: spec.path, origin: spec.origin,
+                                        reason: "\(where_) writes the same file", hint: "give each output its own path"))
+            return
+        }
+        do {
+            let bytes = try render()
+            paths[spec.path] = spec
+            writes.append(Write(path: spec.path, bytes: bytes, mode: spec.mode, spec: spec, client: client))
+        } catch {
+            failures.append(error)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Synchronization
+
+/// A counting semaphore for async code: at most `limit` holders at once.
+///
+/// Used for per-issuer `max_concurrency`. Waiters are served in arrival order,
+/// and a cancelled waiter leaves the queue at once instead of holding a slot.
+public final class AsyncLimiter: Sendable {
+    private struct Waiter {
+        let id: UInt64
+        let continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private struct State {
+        var available: Int
+        var waiters: [Waiter] = []
+        var nextID: UInt64 = 0
+    }
+
+    private let state: Mutex<State>
+
+    /// The configured number of slots.
+    public let limit: Int
+
+    /// Creates a limiter with `limit` slots (at least one).
+    public init(limit: Int) {
+        self.limit = max(1, limit)
+        self.state = Mutex(State(available: max(1, limit)))
+    }
+
+    /// Waits for a slot; throws `CancellationError` if the task is cancelled first.
+    public func acquire() async throws {
+        let id: UInt64? = state.withLock { state in
+            if state.available > 0 {
+                state.available -= 1
+                return nil
+            }
+            state.nextID += 1
+            return state.nextID
+        }
+        guard let id else { return }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let cancelledAlready = state.withLock { state -> Bool in
+                    if Task.isCancelled { return true }
+                    state.waiters.append(Waiter(id: id, continuation: continuation))
+                    return false
+                }
+                if cancelledAlready { continuation.resume(throwing: CancellationError()) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state -> Waiter? in
+                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.waiters.remove(at: index)
+            }
+            waiter?.continuation.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Gives a slot back, waking the longest waiter if there is one.
+    public func release() {
+        let waiter = state.withLock { state -> Waiter? in
+            if state.waiters.isEmpty {
+                state.available = min(limit, state.available + 1)
+                return nil
+            }
+            return state.waiters.removeFirst()
+        }
+        waiter?.continuation.resume()
+    }
+
+    /// Runs `body` while holding a slot.
+    public func withSlot<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await acquire()
+        defer { release() }
+        return try await body()
+    }
+}

@@ -1,0 +1,55 @@
+/// The `--only` selection: client names and shell-style globs (`*`, `?`).
+public struct NameFilter: Sendable, Hashable {
+    /// The patterns, as given (comma-separated on the command line).
+    public let patterns: [String]
+
+    /// Creates a filter from patterns; an empty list selects everything.
+    public init(patterns: [String]) {
+        self.patterns = patterns.filter { !$0.isEmpty }
+    }
+
+    /// Parses `--only NAME,GLOB,...`.
+    public init(parsing text: String) {
+        self.init(patterns: text.split(separator: ",").map { String($0).trimmingSpaces() })
+    }
+
+    /// Whether `name` is selected.
+    public func matches(_ name: String) -> Bool {
+        patterns.isEmpty || patterns.contains { Self.glob($0, matches: name) }
+    }
+
+    /// The patterns that selected nothing among `names`, to warn about typos.
+    public func unmatchedPatterns(in names: [String]) -> [String] {
+        patterns.filter { pattern in !names.contains { Self.glob(pattern, matches: $0) } }
+    }
+
+    /// Iterative glob matching with backtracking on the last `*`; linear in practice.
+    static func glob(_ pattern: String, matches name: String) -> Bool {
+        let p = Array(pattern.unicodeScalars)
+        let n = Array(name.unicodeScalars)
+        var pi = 0, ni = 0
+        var star = -1, mark = 0
+        while ni < n.count {
+            if pi < p.count, p[pi] == "?" || p[pi] == n[ni] {
+                pi += 1; ni += 1
+            } else if pi < p.count, p[pi] == "*" {
+                star = pi; mark = ni; pi += 1
+            } else if star >= 0 {
+                pi = star + 1; mark += 1; ni = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count, p[pi] == "*" { pi += 1 }
+        return pi == p.count
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var scalars = Substring(self)
+        while scalars.first == " " { scalars.removeFirst() }
+        while scalars.last == " " { scalars.removeLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,29 @@
+import Synchronization
+
+/// Spaces requests evenly so that no more than `count` start per `period`.
+///
+/// Used for an issuer's `rate_limit` (`20/s`, `600/m`). Each caller reserves
+/// the next free start time and sleeps until it; cancellation ends the sleep.
+public final class RateLimiter: Sendable {
+    private let interval: Duration
+    private let next: Mutex<ContinuousClock.Instant>
+
+    /// Creates a limiter allowing `count` request starts per `period`.
+    public init(count: Int, per period: Duration) {
+        self.interval = period / max(1, count)
+        self.next = Mutex(ContinuousClock.now)
+    }
+
+    /// Waits until this caller may start its request.
+    public func waitForTurn() async throws {
+        let now = ContinuousClock.now
+        let slot = next.withLock { next -> ContinuousClock.Instant in
+            let slot = max(next, now)
+            next = slot + interval
+            return slot
+        }
+        if slot > now {
+            try await Task.sleep(until: slot, clock: .continuous)
+        }
+    }
+}

@@ -1,0 +1,297 @@
+public import AsyncHTTPClient
+import Foundation
+import OAuthClient
+import Synchronization
+
+/// The batch runner: plans renewals, grants every due client concurrently
+/// within the global and per-issuer limits, then writes outputs, state,
+/// report and metrics.
+///
+/// A failed grant is a result, never a thrown error, so one bad client never
+/// cancels the others. Cancelling the task that runs ``run()`` (SIGINT,
+/// SIGTERM) stops the grants; tokens already obtained are still written
+/// atomically unless `--all-or-nothing` holds everything back.
+public final class Runner: Sendable {
+    private let manifest: Manifest
+    private let options: RunOptions
+    private let observer: (any RunObserver)?
+    private let httpClient: HTTPClient
+
+    /// Creates a runner over a validated manifest; `httpClient` is shared by every request.
+    public init(manifest: Manifest, options: RunOptions, observer: (any RunObserver)? = nil, httpClient: HTTPClient) {
+        self.manifest = manifest
+        self.options = options
+        self.observer = observer
+        self.httpClient = httpClient
+    }
+
+    /// The clients this run is responsible for (`--only`, `--shard`), in manifest order.
+    public var selectedClients: [ClientDefinition] {
+        manifest.clients.filter { client in
+            options.filter.matches(client.name) && (options.shard?.owns(client.name) ?? true)
+        }
+    }
+
+    /// Runs the whole job and says what happened; never throws.
+    public func run() async -> RunSummary {
+        let start = ContinuousClock.now
+        let now = Date()
+        let selected = selectedClients
+        for pattern in options.filter.unmatchedPatterns(in: manifest.clients.map(\.name)) {
+            observer?.warning("--only pattern `\(pattern)` matches no client")
+        }
+        let state = loadState()
+
+        var toGrant: [(client: ClientDefinition, reason: String)] = []
+        var results: [String: ClientResult] = [:]
+        for client in selected {
+            let cached = state.clients[client.name]
+            switch RenewalPlan.decide(client: client, cached: cached, force: options.force, now: now) {
+            case .grant(let reason):
+                toGrant.append((client, reason))
+            case .skip(let reason):
+                let result = ClientResult(
+                    name: client.name, issuer: client.issuerName, clientID: client.clientID, status: .skipped,
+                    detail: reason, expiresAt: cached?.expiresAt, lastSuccess: cached?.issuedAt)
+                results[client.name] = result
+            }
+        }
+        observer?.planned(toGrant: toGrant.count, toSkip: results.count)
+        for result in results.values.sorted(by: { $0.name < $1.name }) { observer?.finished(result) }
+
+        let contexts = makeIssuerContexts(for: toGrant.map(\.client))
+        if options.dryRun {
+            let planned = await dryRun(toGrant, contexts: contexts)
+            for result in planned { results[result.name] = result }
+            return RunSummary(
+                results: results.values.sorted { $0.name < $1.name }, duration: (ContinuousClock.now - start).secondsDouble,
+                interrupted: Task.isCancelled, deadlineExceeded: false, writeErrors: [], filesWritten: 0, filesUnchanged: 0,
+                heldBack: false)
+        }
+
+        let grantRun = await grantWithDeadline(toGrant.map(\.client), contexts: contexts, state: state)
+        var newTokens: [String: IssuedToken] = [:]
+        for (result, token) in grantRun.outcomes {
+            results[result.name] = result
+            if let token { newTokens[result.name] = token }
+        }
+        let interrupted = Task.isCancelled && !grantRun.deadlineExceeded
+
+        var summary = RunSummary(
+            results: [], duration: 0, interrupted: interrupted, deadlineExceeded: grantRun.deadlineExceeded,
+            writeErrors: [], filesWritten: 0, filesUnchanged: 0, heldBack: false)
+        let anyFailed = results.values.contains { $0.status == .failed || $0.status == .cancelled }
+        if options.allOrNothing && anyFailed {
+            summary.heldBack = true
+        } else {
+            let written = OutputStage.write(
+                manifest: manifest, selected: selected, newTokens: newTokens, state: state, now: now)
+            summary.filesWritten = written.written
+            summary.filesUnchanged = written.unchanged
+            summary.writeErrors = written.errors
+            for (name, message) in written.clientErrors {
+                guard var result = results[name] else { continue }
+                result.status = .failed
+                result.errorCode = "output"
+                result.detail = message
+                results[name] = result
+                newTokens[name] = nil
+            }
+            if let error = saveState(state, newTokens: newTokens) { summary.writeErrors.append(error) }
+        }
+        summary.results = results.values.sorted { $0.name < $1.name }
+        summary.duration = (ContinuousClock.now - start).secondsDouble
+        return summary
+    }
+
+    // MARK: - Grants
+
+    private struct GrantRun {
+        var outcomes: [(ClientResult, IssuedToken?)]
+        var deadlineExceeded: Bool
+    }
+
+    /// Runs the grants in a child task so that a deadline or the caller's
+    /// cancellation stops them, while the results gathered so far survive.
+    private func grantWithDeadline(_ clients: [ClientDefinition], contexts: [String: IssuerContext], state: TokenState) async -> GrantRun {
+        let deadlineHit = Flag()
+        let grants = Task { await self.grantAll(clients, contexts: contexts, state: state) }
+        let watchdog: Task<Void, Never>? = options.deadline.map { deadline in
+            Task {
+                guard (try? await Task.sleep(for: deadline)) != nil else { return }
+                deadlineHit.set()
+                grants.cancel()
+            }
+        }
+        let outcomes = await withTaskCancellationHandler {
+            await grants.value
+        } onCancel: {
+            grants.cancel()
+        }
+        watchdog?.cancel()
+        return GrantRun(outcomes: outcomes, deadlineExceeded: deadlineHit.isSet)
+    }
+
+    /// A bounded task group: fill up to the global limit, then one in, one out.
+    private func grantAll(_ clients: [ClientDefinition], contexts: [String: IssuerContext], state: TokenState) async -> [(ClientResult, IssuedToken?)] {
+        let limit = max(1, options.concurrency ?? manifest.defaults.concurrency)
+        let dpopHandles = makeDPoPHandles(for: clients)
+        var outcomes: [(ClientResult, IssuedToken?)] = []
+        outcomes.reserveCapacity(clients.count)
+        var started = 0
+        await withTaskGroup(of: (ClientResult, IssuedToken?).self) { group in
+            func startNext() {
+                let client = clients[started]
+                started += 1
+                let cached = state.clients[client.name]
+                guard let context = contexts[client.issuerName] else { return }
+                group.addTask {
+                    await Self.grantOne(client, context: context, dpop: dpopHandles[client.name], cached: cached)
+                }
+            }
+            while started < clients.count && started < limit && !Task.isCancelled { startNext() }
+            while let outcome = await group.next() {
+                outcomes.append(outcome)
+                observer?.finished(outcome.0)
+                if started < clients.count && !Task.isCancelled { startNext() }
+            }
+        }
+        for client in clients[started...] {
+            let result = ClientResult(
+                name: client.name, issuer: client.issuerName, clientID: client.clientID, status: .cancelled,
+                detail: "not started: the run was stopped", errorCode: "cancelled",
+                expiresAt: state.clients[client.name]?.expiresAt, lastSuccess: state.clients[client.name]?.issuedAt)
+            outcomes.append((result, nil))
+            observer?.finished(result)
+        }
+        return outcomes
+    }
+
+    private static func grantOne(
+        _ client: ClientDefinition, context: IssuerContext, dpop: Result<DPoPHandle, any Error>?, cached: TokenState.Entry?
+    ) async -> (ClientResult, IssuedToken?) {
+        let start = ContinuousClock.now
+        var result = ClientResult(
+            name: client.name, issuer: client.issuerName, clientID: client.clientID, status: .failed,
+            expiresAt: cached.flatMap { $0.isValid(at: Date()) ? $0.expiresAt : nil }, lastSuccess: cached?.issuedAt)
+        var handle: DPoPHandle?
+        switch dpop {
+        case .success(let value): handle = value
+        case .failure(let error):
+            result.errorCode = "dpop_key"
+            result.detail = "cannot use the DPoP key: \(error)"
+            return (result, nil)
+        case nil: break
+        }
+        let outcome = await GrantExecutor.grant(client, issuer: context, dpop: handle)
+        result.duration = (ContinuousClock.now - start).secondsDouble
+        switch outcome {
+        case .success(let token, let attempts, let warnings):
+            result.status = .granted
+            result.attempts = attempts
+            result.expiresAt = token.expiresAt
+            result.lastSuccess = token.issuedAt
+            result.detail = warnings.isEmpty ? nil : warnings.joined(separator: "; ")
+            return (result, token)
+        case .failure(let code, let message, let attempts):
+            result.status = code == "cancelled" ? .cancelled : .failed
+            result.errorCode = code
+            result.detail = message
+            result.attempts = attempts
+            return (result, nil)
+        }
+    }
+
+    private func makeIssuerContexts(for clients: [ClientDefinition]) -> [String: IssuerContext] {
+        let discovery = DiscoveryCache()
+        var contexts: [String: IssuerContext] = [:]
+        for name in Set(clients.map(\.issuerName)) {
+            guard let definition = manifest.issuer(named: name) else { continue }
+            contexts[name] = IssuerContext(definition: definition, httpClient: httpClient, discovery: discovery)
+        }
+        return contexts
+    }
+
+    /// One DPoP handle per client for the run: from its key file, or generated.
+    private func makeDPoPHandles(for clients: [ClientDefinition]) -> [String: Result<DPoPHandle, any Error>] {
+        var handles: [String: Result<DPoPHandle, any Error>] = [:]
+        for client in clients {
+            guard let dpop = client.dpop else { continue }
+            handles[client.name] = Result {
+                if let key = dpop.signingKey { return try DPoPHandle(key: key) }
+                return try DPoPHandle.generate(dpop.algorithm)
+            }
+        }
+        return handles
+    }
+
+    // MARK: - Dry run
+
+    /// Discovery for every issuer involved, then the plan; no token request.
+    private func dryRun(_ toGrant: [(client: ClientDefinition, reason: String)], contexts: [String: IssuerContext]) async -> [ClientResult] {
+        var discoveryProblems: [String: String] = [:]
+        for (name, context) in contexts.sorted(by: { $0.key < $1.key }) {
+            let settings = toGrant.first { $0.client.issuerName == name }?.client.settings ?? manifest.defaults.settings
+            do {
+                _ = try await context.serverMetadata(settings: settings)
+            } catch {
+                discoveryProblems[name] = String(describing: error)
+            }
+        }
+        return toGrant.map { client, reason in
+            if let problem = discoveryProblems[client.issuerName] {
+                return ClientResult(
+                    name: client.name, issuer: client.issuerName, clientID: client.clientID, status: .failed,
+                    detail: "discovery failed: \(problem)", errorCode: "discovery")
+            }
+            return ClientResult(
+                name: client.name, issuer: client.issuerName, clientID: client.clientID, status: .planned,
+                detail: "would grant: \(reason)")
+        }
+    }
+
+    // MARK: - State
+
+    private func loadState() -> TokenState {
+        guard let path = options.statePath else { return TokenState() }
+        guard let bytes = try? FileBytes.read(path) else { return TokenState() }
+        do {
+            return try TokenState.decode(bytes)
+        } catch {
+            observer?.warning("the token state file \(path) cannot be read (\(error)); every client is granted and the file is rewritten")
+            return TokenState()
+        }
+    }
+
+    /// Saves granted tokens; clients no longer in the manifest are dropped.
+    private func saveState(_ state: TokenState, newTokens: [String: IssuedToken]) -> String? {
+        guard let path = options.statePath else { return nil }
+        var next = state
+        let known = Set(manifest.clients.map(\.name))
+        next.clients = next.clients.filter { known.contains($0.key) }
+        for (name, token) in newTokens {
+            guard let client = manifest.client(named: name) else { continue }
+            next.clients[name] = TokenState.Entry(token: token, fingerprint: client.fingerprint)
+        }
+        guard next != state || !FileBytes.exists(path) else { return nil }
+        do {
+            let url = URL(fileURLWithPath: path)
+            let writer = AtomicFileWriter(root: url.deletingLastPathComponent().path)
+            _ = try writer.write(try next.encoded(), to: path, mode: 0o600)
+            return nil
+        } catch {
+            return "the token state file \(path) was not saved: \(error)"
+        }
+    }
+}
+
+/// A one-way flag that tasks can share.
+final class Flag: Sendable {
+    private let storage = Mutex(false)
+
+    /// Sets the flag.
+    func set() { storage.withLock { $0 = true } }
+
+    /// Whether the flag was set.
+    var isSet: Bool { storage.withLock { $0 } }
+}

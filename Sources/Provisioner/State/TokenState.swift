@@ -1,0 +1,99 @@
+public import Foundation
+
+/// The token cache kept between runs: each client's last good token, when it
+/// expires, and the fingerprint of the definition it was obtained with.
+///
+/// It lets a cron-driven run skip clients whose token is still valid, and keep
+/// serving a client's last good token when a later grant fails. The file holds
+/// tokens, so it is written atomically with mode 0600 like every output.
+public struct TokenState: Sendable, Codable, Equatable {
+    /// One client's cached token.
+    public struct Entry: Sendable, Codable, Equatable, CustomStringConvertible {
+        /// The client definition's fingerprint when the token was obtained.
+        public var fingerprint: String
+        /// The issuer identifier the token came from.
+        public var issuer: String
+        /// The OAuth client id.
+        public var clientID: String
+        /// The access token. Never log it.
+        public var accessToken: String
+        /// The token type as the server said it.
+        public var tokenType: String
+        /// Seconds of validity at issue time, if the server said.
+        public var expiresIn: Int?
+        /// When the token expires, if known.
+        public var expiresAt: Date?
+        /// The granted scope, if the server said.
+        public var scope: String?
+        /// When the token was obtained.
+        public var issuedAt: Date
+
+        /// A description without the token.
+        public var description: String {
+            "TokenState.Entry(issuer: \(issuer), expiresAt: \(expiresAt.map { "\($0)" } ?? "unknown"))"
+        }
+
+        /// Whether the token is still valid at `now`; a token without an expiry
+        /// counts as valid until it is replaced.
+        public func isValid(at now: Date) -> Bool {
+            expiresAt.map { $0 > now } ?? true
+        }
+    }
+
+    /// The file format's version.
+    public var version: Int
+    /// Entries by client name.
+    public var clients: [String: Entry]
+
+    /// An empty state.
+    public init(clients: [String: Entry] = [:]) {
+        self.version = 1
+        self.clients = clients
+    }
+
+    /// Decodes a state file's bytes.
+    public static func decode(_ bytes: [UInt8]) throws -> TokenState {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        let state = try decoder.decode(TokenState.self, from: Data(bytes))
+        guard state.version == 1 else {
+            throw StateFileError(message: "the token state file has version \(state.version); this tokensmith reads version 1")
+        }
+        return state
+    }
+
+    /// Encodes the state with sorted keys, so unchanged state gives identical bytes.
+    public func encoded() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.outputFormatting = [.sortedKeys]
+        return Array(try encoder.encode(self)) + [UInt8(ascii: "\n")]
+    }
+}
+
+extension TokenState.Entry {
+    /// The cached token as an ``IssuedToken`` for the outputs.
+    public func issuedToken(clientName: String) -> IssuedToken {
+        IssuedToken(
+            clientName: clientName, issuer: issuer, clientID: clientID, accessToken: accessToken, tokenType: tokenType,
+            expiresIn: expiresIn, expiresAt: expiresAt, scope: scope, issuedAt: issuedAt
+        )
+    }
+
+    /// An entry for a freshly issued token.
+    public init(token: IssuedToken, fingerprint: String) {
+        self.init(
+            fingerprint: fingerprint, issuer: token.issuer, clientID: token.clientID, accessToken: token.accessToken,
+            tokenType: token.tokenType, expiresIn: token.expiresIn, expiresAt: token.expiresAt, scope: token.scope,
+            issuedAt: token.issuedAt
+        )
+    }
+}
+
+/// A token state file that cannot be used.
+public struct StateFileError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong and what to do.
+    public var message: String
+    /// The message.
+    public var description: String { message }
+}

@@ -1,0 +1,181 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OAuthClient
+import Provisioner
+
+/// `tokensmith run MANIFEST...`: grant every due client and write the outputs.
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Get tokens for every due client in the manifests and write the outputs.",
+        discussion: """
+            Clients whose cached token stays valid longer than renew_before are skipped \
+            (--force grants them anyway). A failed grant keeps that client's previous \
+            outputs. Progress, logs and the summary go to standard error; standard \
+            output carries only outputs written to "-".
+
+            Exit status: 0 every selected client has a valid token written; 1 at least \
+            one grant or write failed; 2 the manifest or command line is wrong (nothing \
+            contacted, nothing written); 130 interrupted by SIGINT/SIGTERM.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("Manifest files; several are merged.", valueName: "manifest"))
+    var manifests: [String] = []
+
+    @Option(help: ArgumentHelp("Only these clients: names and globs, comma-separated (e.g. billing,report*).", valueName: "names"))
+    var only: String?
+
+    @Option(help: ArgumentHelp("Take shard I of N: the clients whose name hashes to I (0-based).", valueName: "I/N"))
+    var shard: String?
+
+    @Option(help: ArgumentHelp("Number of shards for a Kubernetes Indexed Job; the index comes from JOB_COMPLETION_INDEX.", valueName: "N"))
+    var shardCount: Int?
+
+    @Option(help: "Grants in flight at once (overrides the manifest's concurrency).")
+    var concurrency: Int?
+
+    @Flag(help: "Grant every selected client, even when its cached token is still valid.")
+    var force = false
+
+    @Flag(help: "If any selected grant fails, change no output file at all.")
+    var allOrNothing = false
+
+    @Flag(help: "Validate, resolve secrets and run discovery, then print the plan; request no token, write no file.")
+    var dryRun = false
+
+    @Option(help: ArgumentHelp("Stop the run after this long (e.g. 90s, 5m); unfinished clients count as failed.", valueName: "duration"))
+    var deadline: String?
+
+    @Option(help: ArgumentHelp("Write a JSON report of every client's outcome (no tokens) to this file.", valueName: "file"))
+    var report: String?
+
+    @Option(help: ArgumentHelp("Write Prometheus metrics (node_exporter textfile format) to this file.", valueName: "file"))
+    var metricsFile: String?
+
+    @Option(help: ArgumentHelp("The token cache (default: .tokensmith-state.json in the first manifest's output root).", valueName: "file"))
+    var stateFile: String?
+
+    @Flag(help: "Keep no token cache: every run grants every selected client.")
+    var noState = false
+
+    func validate() throws {
+        if manifests.isEmpty { throw ValidationError("Give at least one manifest file.") }
+        if let shard, Shard(parsing: shard) == nil {
+            throw ValidationError("--shard takes I/N with 0 <= I < N, e.g. --shard 0/4.")
+        }
+        if shard != nil && shardCount != nil { throw ValidationError("Use either --shard or --shard-count, not both.") }
+        if let shardCount {
+            guard shardCount >= 1 else { throw ValidationError("--shard-count must be at least 1.") }
+            guard let index = ProcessInfo.processInfo.environment["JOB_COMPLETION_INDEX"].flatMap(Int.init),
+                  Shard(index: index, count: shardCount) != nil
+            else {
+                throw ValidationError("--shard-count needs JOB_COMPLETION_INDEX set to 0..<\(shardCount) (Kubernetes sets it in Indexed Jobs).")
+            }
+        }
+        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1.") }
+        if let deadline, DurationText.parse(deadline) == nil {
+            throw ValidationError("--deadline takes a duration like 90s, 5m or 1h.")
+        }
+        if noState && stateFile != nil { throw ValidationError("Use either --state-file or --no-state, not both.") }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let loaded = ManifestLoader(environment: environment, outputRoot: global.outputRoot).load(paths: manifests)
+        let rendered = ValidationOutput.render(loaded, json: global.logFormat == .json, includeWarnings: !global.quiet)
+        if !rendered.isEmpty { StandardErrorLock.write(rendered + "\n") }
+        guard let manifest = loaded.manifest, loaded.errorCount == 0 else {
+            StandardErrorLock.write("tokensmith: the manifest has errors; nothing was contacted and nothing written\n")
+            throw ExitCode(2)
+        }
+
+        var logger = Logger(label: "tokensmith") { _ in
+            LineLogHandler(json: global.logFormat == .json, level: global.quiet ? .error : .info)
+        }
+        logger.logLevel = global.quiet ? .error : .info
+        let console = RunConsole(logger: logger, json: global.logFormat == .json, quiet: global.quiet)
+        let options = runOptions(manifest: manifest, environment: environment)
+
+        // One shared client and connection pool for the run, always shut down.
+        let summary = try await OAuthHTTP.withHTTPClient { httpClient in
+            let runner = Runner(manifest: manifest, options: options, observer: console, httpClient: httpClient)
+            let task = Task { await runner.run() }
+            let trap = SignalTrap { signal in
+                console.warning("received signal \(signal); stopping (files are written whole or not at all)")
+                task.cancel()
+            }
+            defer { trap.cancel() }
+            return await task.value
+        }
+        console.clearProgress()
+
+        finish(summary, logger: logger)
+        throw ExitCode(summary.exitStatus)
+    }
+
+    private func runOptions(manifest: Manifest, environment: [String: String]) -> RunOptions {
+        var shardValue = shard.flatMap(Shard.init(parsing:))
+        if let shardCount, let index = environment["JOB_COMPLETION_INDEX"].flatMap(Int.init) {
+            shardValue = Shard(index: index, count: shardCount)
+        }
+        var statePath: String?
+        if !noState {
+            if let stateFile {
+                statePath = URL(fileURLWithPath: stateFile).standardizedFileURL.path
+            } else if let root = manifest.files.first?.outputRoot {
+                statePath = URL(fileURLWithPath: root).appendingPathComponent(".tokensmith-state.json").path
+            }
+        }
+        return RunOptions(
+            filter: only.map(NameFilter.init(parsing:)) ?? NameFilter(patterns: []), shard: shardValue,
+            concurrency: concurrency, force: force, allOrNothing: allOrNothing, dryRun: dryRun,
+            deadline: deadline.flatMap(DurationText.parse), statePath: statePath)
+    }
+
+    /// Prints the summary, writes report and metrics.
+    private func finish(_ summary: RunSummary, logger: Logger) {
+        let finishedAt = Date()
+        if global.logFormat == .json {
+            logger.info("run finished", metadata: [
+                "granted": .stringConvertible(summary.count(.granted)), "skipped": .stringConvertible(summary.count(.skipped)),
+                "failed": .stringConvertible(summary.count(.failed)), "cancelled": .stringConvertible(summary.count(.cancelled)),
+                "planned": .stringConvertible(summary.count(.planned)),
+                "duration_seconds": .stringConvertible(summary.duration), "exit_status": .stringConvertible(Int(summary.exitStatus)),
+            ])
+        } else if !global.quiet || summary.exitStatus != 0 {
+            StandardErrorLock.write(global.quiet ? failuresOnly(summary) : SummaryTable.render(summary, now: finishedAt))
+        }
+        if let report {
+            writeSideFile(RunReport.render(summary, finishedAt: finishedAt), to: report, what: "report", logger: logger)
+        }
+        if let metricsFile, !dryRun {
+            let text = PrometheusMetrics.render(results: summary.results, runDuration: summary.duration, finishedAt: finishedAt)
+            writeSideFile(Array(text.utf8), to: metricsFile, what: "metrics file", logger: logger, mode: 0o644)
+        }
+    }
+
+    private func failuresOnly(_ summary: RunSummary) -> String {
+        var text = ""
+        for result in summary.results where result.status == .failed || result.status == .cancelled {
+            text += "tokensmith: \(result.name): \(result.status.rawValue)"
+            if let code = result.errorCode { text += " [\(code)]" }
+            if let detail = result.detail { text += ": \(detail)" }
+            text += "\n"
+        }
+        for error in summary.writeErrors { text += "tokensmith: write error: \(error)\n" }
+        return text
+    }
+
+    /// Report and metrics files: atomic like every output; their folder is the root.
+    private func writeSideFile(_ bytes: [UInt8], to path: String, what: String, logger: Logger, mode: UInt16 = 0o600) {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        do {
+            _ = try AtomicFileWriter(root: url.deletingLastPathComponent().path).write(bytes, to: url.path, mode: mode)
+        } catch {
+            logger.error("the \(what) was not written: \(error)")
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import Provisioner
+
+@Suite("Runner building blocks")
+struct RunnerPrimitivesTests {
+    @Test("AsyncLimiter never lets more than its limit in at once")
+    func limiterBound() async throws {
+        let limiter = AsyncLimiter(limit: 3)
+        let counters = Box((current: 0, peak: 0))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<40 {
+                group.addTask {
+                    try await limiter.withSlot {
+                        counters.withLock { $0.current += 1; $0.peak = max($0.peak, $0.current) }
+                        try await Task.sleep(for: .milliseconds(2))
+                        counters.withLock { $0.current -= 1 }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(counters.withLock { $0.peak } == 3)
+        #expect(counters.withLock { $0.current } == 0)
+    }
+
+    @Test("a cancelled waiter leaves the queue and the slot stays usable")
+    func limiterCancellation() async throws {
+        let limiter = AsyncLimiter(limit: 1)
+        try await limiter.acquire()
+        let waiter = Task { try await limiter.acquire() }
+        try await Task.sleep(for: .milliseconds(20))
+        waiter.cancel()
+        await #expect(throws: CancellationError.self) { try await waiter.value }
+        limiter.release()
+        try await limiter.acquire()  // would hang if the cancelled waiter had taken the slot
+        limiter.release()
+    }
+
+    @Test("RateLimiter spaces starts: 6 turns at 100/s take at least 50 ms")
+    func rateLimiter() async throws {
+        let limiter = RateLimiter(count: 100, per: .seconds(1))
+        let start = ContinuousClock.now
+        for _ in 0..<6 { try await limiter.waitForTurn() }
+        #expect(ContinuousClock.now - start >= .milliseconds(50))
+    }
+
+    @Test("Backoff stays within full-jitter bounds and caps Retry-After")
+    func backoff() {
+        let backoff = Backoff(attempts: 4, initialDelay: .milliseconds(250), maxDelay: .seconds(8))
+        var generator = SystemRandomNumberGenerator()
+        for attempt in 1...10 {
+            let ceiling = min(Duration.seconds(8), .milliseconds(250) * (1 << (attempt - 1)))
+            for _ in 0..<50 {
+                let delay = backoff.delay(afterAttempt: attempt, retryAfter: nil, using: &generator)
+                #expect(delay >= .zero && delay <= ceiling)
+            }
+        }
+        #expect(backoff.delay(afterAttempt: 1, retryAfter: .seconds(3)) == .seconds(3))
+        #expect(backoff.delay(afterAttempt: 1, retryAfter: .seconds(3600)) == .seconds(8))
+    }
+
+    @Test("shards 0..N-1 together cover every client exactly once")
+    func shards() throws {
+        let names = (0..<5000).map { "client-\($0)" }
+        for count in [1, 2, 3, 7] {
+            var owners = [String: Int]()
+            for index in 0..<count {
+                let shard = try #require(Shard(index: index, count: count))
+                for name in names where shard.owns(name) {
+                    #expect(owners[name] == nil)
+                    owners[name] = index
+                }
+            }
+            #expect(owners.count == names.count)
+        }
+        // Stable across runs and machines: a fixed name always lands on the same shard.
+        #expect(Shard.hash("a") == 0xAF63_DC4C_8601_EC8C)  // FNV-1a 64 of "a", a published test vector
+        #expect(Shard(parsing: "2/3") == Shard(index: 2, count: 3))
+        #expect(Shard(parsing: "3/3") == nil)
+        #expect(Shard(parsing: "x") == nil)
+    }
+
+    @Test("--only takes names and globs")
+    func nameFilter() {
+        let filter = NameFilter(parsing: "billing, report*,ledger-?")
+        #expect(filter.matches("billing"))
+        #expect(filter.matches("reports"))
+        #expect(filter.matches("report"))
+        #expect(filter.matches("ledger-1"))
+        #expect(!filter.matches("ledger-10"))
+        #expect(!filter.matches("bill"))
+        #expect(NameFilter(patterns: []).matches("anything"))
+        #expect(filter.unmatchedPatterns(in: ["billing"]) == ["report*", "ledger-?"])
+        #expect(NameFilter.glob("*a*b*c", matches: "xxaxxbxxc"))
+        #expect(!NameFilter.glob("*a*b*c", matches: "xxaxxbxxd"))
+    }
+
+    @Test("SingleFlight runs the work once for hundreds of concurrent callers")
+    func singleFlight() async throws {
+        let flight = SingleFlight<String, Int>()
+        let calls = Box(0)
+        let values = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<300 {
+                group.addTask {
+                    try await flight.value(for: "corp") {
+                        calls.withLock { $0 += 1 }
+                        try await Task.sleep(for: .milliseconds(20))
+                        return 42
+                    }
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(values.count == 300 && values.allSatisfy { $0 == 42 })
+        #expect(calls.withLock { $0 } == 1)
+    }
+
+    @Test("Prometheus metrics: one sample per client and family, escaped labels")
+    func metrics() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let results = [
+            ClientResult(name: "billing", issuer: "corp", clientID: "billing-svc", status: .granted, attempts: 2, duration: 0.25,
+                         expiresAt: now.addingTimeInterval(3600), lastSuccess: now),
+            ClientResult(name: "we\"ird", issuer: "corp", clientID: "x", status: .failed, errorCode: "invalid_client", attempts: 1, duration: 0.1),
+        ]
+        let text = PrometheusMetrics.render(results: results, runDuration: 1.5, finishedAt: now)
+        #expect(text.contains("tokensmith_client_last_success_timestamp_seconds{client=\"billing\",issuer=\"corp\"} 1800000000\n"))
+        #expect(text.contains("tokensmith_client_token_expiry_timestamp_seconds{client=\"billing\",issuer=\"corp\"} 1800003600\n"))
+        #expect(text.contains("tokensmith_client_failed{client=\"we\\\"ird\",issuer=\"corp\"} 1\n"))
+        #expect(text.contains("tokensmith_run_clients{status=\"granted\"} 1\n"))
+        #expect(text.contains("tokensmith_run_duration_seconds 1.5\n"))
+        #expect(!text.contains("billing-svc"))
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            #expect(line.split(separator: " ").count == 2, "malformed sample: \(line)")
+        }
+    }
+}
+
+/// A lock-protected value that concurrent test tasks can share.
+final class Box<Value: Sendable>: Sendable {
+    private let storage: Mutex<Value>
+    init(_ value: Value) { storage = Mutex(value) }
+    func withLock<R>(_ body: (inout sending Value) -> sending R) -> sending R { storage.withLock(body) }
+}
