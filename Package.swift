@@ -83,6 +83,7 @@ let package = Package(
             dependencies: [
                 "Provisioner",
                 "OAuthClient",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -29,8 +29,8 @@ public struct TestPKI: Sendable {
     public init(caCommonName: String = "tokensmith test CA") throws {
         let key = P256.Signing.PrivateKey()
         let name = try DistinguishedName {
-            CommonName(caCommonName)
             OrganizationName("tokensmith tests")
+            CommonName(caCommonName)
         }
         let ca = try Certificate(
             version: .v3,
@@ -106,8 +106,8 @@ public struct TestPKI: Sendable {
     ) throws -> Identity {
         let key = P256.Signing.PrivateKey()
         let name = try DistinguishedName {
-            CommonName(commonName)
             OrganizationName("tokensmith tests")
+            CommonName(commonName)
         }
         let certificate = try Certificate(
             version: .v3,

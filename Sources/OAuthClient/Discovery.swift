@@ -107,7 +107,7 @@ enum DiscoveryRequest {
     static func oauth2URL(_ issuer: URL) -> URL {
         guard var components = URLComponents(url: issuer, resolvingAgainstBaseURL: false) else { return issuer }
         var path = components.percentEncodedPath
-        if path == "/" { path = "" }
+        while path.hasSuffix("/") { path.removeLast() }
         components.percentEncodedPath = "/.well-known/oauth-authorization-server" + path
         return components.url ?? issuer
     }

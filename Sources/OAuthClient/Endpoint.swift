@@ -74,7 +74,8 @@ enum IssuerIdentifier {
         let expectedNormal = normalise(expected)
         if expectedNormal == normalise(metadata) { return true }
         guard metadata.contains("{tenantid}") else { return false }
-        let parts = normalise(metadata).components(separatedBy: "{tenantid}")
+        let placeholder = "tenantid-template-0c6f"
+        let parts = normalise(metadata.replacingOccurrences(of: "{tenantid}", with: placeholder)).components(separatedBy: placeholder)
         guard parts.count == 2, expectedNormal.hasPrefix(parts[0]), expectedNormal.hasSuffix(parts[1]),
               expectedNormal.count > parts[0].count + parts[1].count
         else { return false }

@@ -51,12 +51,31 @@ public enum ScalarResolver {
         guard let first = bytes.first else { return true }
         if first == UInt8(ascii: " ") || bytes.last == UInt8(ascii: " ") { return true }
         // YAML 1.1 numbers: underscores, sexagesimal, leading dot, binary.
+        if isTimestamp(bytes) { return true }
         let numberish = bytes.allSatisfy { isDigit($0) || "+-._:eE0xXoObB".utf8.contains($0) || isHexLetter($0) }
         if numberish && bytes.contains(where: isDigit) { return true }
         return false
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    /// YAML 1.1 timestamps (`2026-11-26`, `2026-11-26T18:00:00Z`, `2001-12-14 21:59:43.10 -5`):
+    /// `YYYY-M-D` at the start, then the end or a `T`, `t` or space. PyYAML
+    /// and other 1.1 readers turn these into dates, so they must be quoted.
+    private static func isTimestamp(_ bytes: [UInt8]) -> Bool {
+        var index = 0
+        func digits(_ minimum: Int, _ maximum: Int) -> Bool {
+            var count = 0
+            while index < bytes.count, isDigit(bytes[index]), count < maximum { index += 1; count += 1 }
+            return count >= minimum
+        }
+        guard digits(4, 4), index < bytes.count, bytes[index] == UInt8(ascii: "-") else { return false }
+        index += 1
+        guard digits(1, 2), index < bytes.count, bytes[index] == UInt8(ascii: "-") else { return false }
+        index += 1
+        guard digits(1, 2) else { return false }
+        return index == bytes.count || "Tt ".utf8.contains(bytes[index])
+    }
     private static func isHexLetter(_ byte: UInt8) -> Bool {
         (byte >= 0x61 && byte <= 0x66) || (byte >= 0x41 && byte <= 0x46)
     }

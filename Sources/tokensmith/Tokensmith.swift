@@ -13,6 +13,7 @@ struct Tokensmith: AsyncParsableCommand {
         version: tokensmithVersion,
         subcommands: [
             Run.self,
+            Token.self,
             Validate.self,
             Schema.self,
         ]

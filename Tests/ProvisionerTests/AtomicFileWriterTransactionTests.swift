@@ -23,7 +23,8 @@ struct AtomicFileWriterTransactionTests {
         for index in 0..<50 {
             #expect(folder.read("\(["a", "b/c", "d"][index % 3])/\(index)") == Array("new \(index)".utf8))
         }
-        #expect(fileInfo(folder.file("a/1"))?.st_mode == S_IFREG | 0o640)
+        #expect(fileInfo(folder.file("b/c/1"))?.st_mode == S_IFREG | 0o640)
+        #expect(fileInfo(folder.file("a/0"))?.st_mode == S_IFREG | 0o600)
         for sub in ["a", "b/c", "d"] {
             #expect(!folder.entries(sub).contains { $0.hasPrefix(TemporaryName.prefix) })
         }

@@ -65,7 +65,7 @@ struct ManifestDiagnosticsTests {
             "16:15: error: environment variable `BILLING_SECRET` is not set and has no default; set it or write `${BILLING_SECRET:-default}`",
             "18:14: error: output path `../escape.env` escapes the output root \(root)",
             "19:11: error: client name `billing` is already used at manifest.yaml:10:11",
-            "24:14: error: `alg: ES256` does not fit the key in `rsa.pem`: the algorithm ES256 does not fit the RSA 2048-bit key; use one of RS256, RS384, RS512, PS256, PS384, PS512",
+            "24:12: error: `alg: ES256` does not fit the key in `rsa.pem`: the algorithm ES256 does not fit the RSA 2048-bit key; use one of RS256, RS384, RS512, PS256, PS384, PS512",
             "28:11: error: invalid client name `Reports`: use lower-case letters, digits, `.`, `_` and `-`, starting and ending with a letter or digit",
             "34:7: error: the secret is given twice, as `secret` and `secret_file`; keep one",
             "35:13: error: invalid scope `read write`: a scope cannot contain spaces; give each scope as its own list item",
@@ -128,7 +128,8 @@ struct ManifestDiagnosticsTests {
             "11:16: error: `client_id` must be a string, not a list",
             "12:26: error: `key_file` is not used by `none`; remove it",
             "13:5: error: client `c` has no `client_id`",
-            "15:65: error: `client_secret_jwt` cannot sign with `RS256`; use one of HS256, HS384, HS512",
+            "15:47: warning: the secret is shorter than the 32 bytes RFC 7518 asks for with HS256",
+            "15:59: error: `client_secret_jwt` cannot sign with `RS256`; use one of HS256, HS384, HS512",
             "19:47: error: `keys` is a folder; `key_file` must name a file",
             "20:11: error: `dpop` must be true or false, not `yes`",
         ])
@@ -221,11 +222,12 @@ struct ManifestDiagnosticsTests {
             """
         let result = ManifestTestSupport.load(text, in: folder, mode: 0o644)
         #expect(ManifestTestSupport.lines(result) == [
-            "8:49: warning: the secret is written literally in a manifest readable by group or others (mode 0644); use `secret_file` or `${VARIABLE}`",
+            "8:48: warning: the secret is written literally in a manifest readable by group or others (mode 0644); use `secret_file` or `${VARIABLE}`",
             "12:47: warning: `key.pem` is readable by group or others (mode 0644); restrict it with `chmod 600`",
         ])
         #expect(result.manifest != nil)
         #expect(!result.diagnostics.contains { $0.description.contains("hunter2") })
+        #expect(result.diagnostics.first?.sourceLine == "    auth: {method: client_secret_post, secret: <redacted>")
         #expect(ValidationOutput.exitStatus(for: result, strict: false) == 0)
         #expect(ValidationOutput.exitStatus(for: result, strict: true) == 2)
     }

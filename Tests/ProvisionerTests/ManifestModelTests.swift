@@ -47,7 +47,7 @@ struct ManifestModelTests {
           - name: orders
             issuer: auth0
             client_id: "12345"
-            auth: {method: client_secret_post, secret: $${not-a-variable}}
+            auth: {method: client_secret_post, secret: "$${not-a-variable}"}
             audience: https://orders.example.com
         outputs:
           - env: out/all.env

@@ -80,7 +80,7 @@ struct OutputKubernetesSecretTests {
         let folder = try ScratchFolder()
         let options = KubernetesSecretOptions(
             name: "t-", namespace: "kube-system",
-            labels: ["example.com/tier": "backend", "empty": "", "yes": "true", "n": "0123"],
+            labels: ["example.com/tier": "backend", "empty": "", "yes": "true", "n": "0123", "date": "2026-11-26"],
             annotations: ["example.com/note": "multi\nline: yes # not a comment", "on": "null"])
         var tokens = OutputFixtures.awkwardValues.enumerated().map { OutputFixtures.token("c\($0.offset)", access: $0.element, type: "DPoP", scope: $0.element) }
         tokens.append(OutputFixtures.token("no-expiry", expiresAt: nil, scope: nil))
@@ -99,35 +99,50 @@ struct OutputKubernetesSecretTests {
             expectSameValue(decoded(data, "access_token"), token.accessToken, "decoded token of \(token.clientName)")
             let labels = try #require(root["metadata"]?.mapping?["labels"]?.mapping)
             #expect(labels["yes"]?.scalar?.resolved == .string && labels["n"]?.scalar?.value == "0123")
+            #expect(labels["date"]?.scalar?.value == "2026-11-26" && labels["date"]?.scalar?.style == .doubleQuoted)
             #expect(root["metadata"]?.mapping?["annotations"]?.mapping?["example.com/note"]?.scalar?.value == "multi\nline: yes # not a comment")
         }
     }
 
-    @Test("each Kubernetes rule has its own error", arguments: [
-        (KubernetesSecretOptions(name: "Billing"), [String: String](), OutputError.Code.invalidSecretName),
-        (KubernetesSecretOptions(name: "a..b"), [:], .invalidSecretName),
-        (KubernetesSecretOptions(name: "-a"), [:], .invalidSecretName),
-        (KubernetesSecretOptions(name: String(repeating: "a", count: 254)), [:], .invalidSecretName),
-        (KubernetesSecretOptions(namespace: "a.b"), [:], .invalidNamespace),
-        (KubernetesSecretOptions(namespace: String(repeating: "n", count: 64)), [:], .invalidNamespace),
-        (KubernetesSecretOptions(namespace: "Prod"), [:], .invalidNamespace),
-        (KubernetesSecretOptions(), ["access_token": "bad key"], .invalidDataKey),
-        (KubernetesSecretOptions(), ["access_token": ".."], .invalidDataKey),
-        (KubernetesSecretOptions(), ["access_token": "."], .invalidDataKey),
-        (KubernetesSecretOptions(), ["access_token": String(repeating: "k", count: 254)], .invalidDataKey),
-        (KubernetesSecretOptions(), ["scope": "token_type"], .duplicateKey),
-        (KubernetesSecretOptions(labels: ["a b": "x"]), [:], .invalidLabel),
-        (KubernetesSecretOptions(labels: ["Example.com/x": "y"]), [:], .invalidLabel),
-        (KubernetesSecretOptions(labels: ["a/b/c": "y"]), [:], .invalidLabel),
-        (KubernetesSecretOptions(labels: [String(repeating: "l", count: 64): "y"]), [:], .invalidLabel),
-        (KubernetesSecretOptions(labels: ["x": String(repeating: "v", count: 64)]), [:], .invalidLabel),
-        (KubernetesSecretOptions(labels: ["x": "-v"]), [:], .invalidLabel),
-        (KubernetesSecretOptions(labels: ["x": "has space"]), [:], .invalidLabel),
-        (KubernetesSecretOptions(annotations: ["/x": "y"]), [:], .invalidAnnotation),
-        (KubernetesSecretOptions(annotations: ["x_": "y"]), [:], .invalidAnnotation),
-        (KubernetesSecretOptions(annotations: ["big": String(repeating: "a", count: 300_000)]), [:], .invalidAnnotation),
-    ])
-    func rules(options: KubernetesSecretOptions, keys: [String: String], code: OutputError.Code) throws {
+    /// Rule violations by name; the options are built in ``ruleCase(_:)`` so the test log stays short.
+    static let ruleCases: [String] = [
+        "name upper-case", "name empty part", "name leading dash", "name too long", "namespace with dot",
+        "namespace too long", "namespace upper-case", "data key with space", "data key ..", "data key .",
+        "data key too long", "data keys clash", "label key with space", "label prefix upper-case",
+        "label key two slashes", "label name too long", "label value too long", "label value leading dash",
+        "label value with space", "annotation empty prefix", "annotation key trailing underscore", "annotations too large",
+    ]
+
+    static func ruleCase(_ name: String) -> (KubernetesSecretOptions, [String: String], OutputError.Code) {
+        switch name {
+        case "name upper-case": (KubernetesSecretOptions(name: "Billing"), [:], .invalidSecretName)
+        case "name empty part": (KubernetesSecretOptions(name: "a..b"), [:], .invalidSecretName)
+        case "name leading dash": (KubernetesSecretOptions(name: "-a"), [:], .invalidSecretName)
+        case "name too long": (KubernetesSecretOptions(name: String(repeating: "a", count: 254)), [:], .invalidSecretName)
+        case "namespace with dot": (KubernetesSecretOptions(namespace: "a.b"), [:], .invalidNamespace)
+        case "namespace too long": (KubernetesSecretOptions(namespace: String(repeating: "n", count: 64)), [:], .invalidNamespace)
+        case "namespace upper-case": (KubernetesSecretOptions(namespace: "Prod"), [:], .invalidNamespace)
+        case "data key with space": (KubernetesSecretOptions(), ["access_token": "bad key"], .invalidDataKey)
+        case "data key ..": (KubernetesSecretOptions(), ["access_token": ".."], .invalidDataKey)
+        case "data key .": (KubernetesSecretOptions(), ["access_token": "."], .invalidDataKey)
+        case "data key too long": (KubernetesSecretOptions(), ["access_token": String(repeating: "k", count: 254)], .invalidDataKey)
+        case "data keys clash": (KubernetesSecretOptions(), ["scope": "token_type"], .duplicateKey)
+        case "label key with space": (KubernetesSecretOptions(labels: ["a b": "x"]), [:], .invalidLabel)
+        case "label prefix upper-case": (KubernetesSecretOptions(labels: ["Example.com/x": "y"]), [:], .invalidLabel)
+        case "label key two slashes": (KubernetesSecretOptions(labels: ["a/b/c": "y"]), [:], .invalidLabel)
+        case "label name too long": (KubernetesSecretOptions(labels: [String(repeating: "l", count: 64): "y"]), [:], .invalidLabel)
+        case "label value too long": (KubernetesSecretOptions(labels: ["x": String(repeating: "v", count: 64)]), [:], .invalidLabel)
+        case "label value leading dash": (KubernetesSecretOptions(labels: ["x": "-v"]), [:], .invalidLabel)
+        case "label value with space": (KubernetesSecretOptions(labels: ["x": "has space"]), [:], .invalidLabel)
+        case "annotation empty prefix": (KubernetesSecretOptions(annotations: ["/x": "y"]), [:], .invalidAnnotation)
+        case "annotation key trailing underscore": (KubernetesSecretOptions(annotations: ["x_": "y"]), [:], .invalidAnnotation)
+        default: (KubernetesSecretOptions(annotations: ["big": String(repeating: "a", count: 300_000)]), [:], .invalidAnnotation)
+        }
+    }
+
+    @Test("each Kubernetes rule has its own error", arguments: ruleCases)
+    func rules(name: String) throws {
+        let (options, keys, code) = Self.ruleCase(name)
         #expect {
             try KubernetesSecretRenderer.render(OutputFixtures.token(), spec: .secret("out/x.yaml", options, keys: keys), options: options)
         } throws: { error in

@@ -144,3 +144,15 @@ extension OutputSpec {
         OutputSpec(format: .kubernetesSecret(options), path: path, keys: keys, origin: "tokensmith.yaml:16:9")
     }
 }
+
+/// Runs blocking work (waitpid loops, sleeps) on a new thread and awaits it,
+/// so the Swift concurrency pool — two threads on a 2-core machine — stays free.
+func onDedicatedThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            continuation.resume(with: Result { try body() })
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+}

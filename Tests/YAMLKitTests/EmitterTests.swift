@@ -8,7 +8,7 @@ struct EmitterTests {
 
     @Test("strings that would read back as another type are quoted", arguments: [
         "true", "false", "no", "yes", "on", "off", "Y", "null", "~", "", "0123", "1e3", "12", "-3.5",
-        "0x1F", "1_000", "12:30", ".inf", " leading", "trailing ", "a: b", "# comment", "- item", "<<",
+        "0x1F", "1_000", "12:30", ".inf", "2026-11-26", "2026-11-26T18:00:00Z", "2001-12-14 21:59:43.10 -5", " leading", "trailing ", "a: b", "# comment", "- item", "<<",
     ])
     func quoting(value: String) throws {
         let text = try emitter.emit(.mapping(["key": .string(value)]))

@@ -66,6 +66,7 @@ public struct ManifestLoader: Sendable {
         let parser = YAMLParser()
         var diagnostics: [Diagnostic] = []
         var fragments: [ManifestFragment] = []
+        var secretSpans: [SecretSpan] = []
         let root = outputRoot.map { PathResolution.resolve($0, against: currentDirectory) }
         for source in sources {
             let absolute = PathResolution.resolve(source.path, against: currentDirectory)
@@ -95,6 +96,7 @@ public struct ManifestLoader: Sendable {
             )
             fragments.append(decoder.decode(document, file: record))
             diagnostics += decoder.diagnostics
+            secretSpans += decoder.secretSpans
         }
 
         var assembler = ManifestAssembler()
@@ -108,7 +110,7 @@ public struct ManifestLoader: Sendable {
         }
 
         diagnostics = Self.sortedUnique(diagnostics, order: sources.map(\.path))
-        Self.attachSourceLines(&diagnostics, sources: sources)
+        Self.attachSourceLines(&diagnostics, sources: sources, masking: secretSpans)
         let clean = !diagnostics.contains { $0.severity == .error }
         return ManifestLoadResult(
             manifest: clean ? manifest : nil, diagnostics: diagnostics, fileCount: sources.count,
@@ -139,10 +141,20 @@ public struct ManifestLoader: Sendable {
         }.map(\.element)
     }
 
-    /// Fills in the source line of each diagnostic for the caret display.
-    static func attachSourceLines(_ diagnostics: inout [Diagnostic], sources: [ManifestSource]) {
+    /// Fills in the source line of each diagnostic for the caret display, with
+    /// secret values masked.
+    static func attachSourceLines(_ diagnostics: inout [Diagnostic], sources: [ManifestSource], masking spans: [SecretSpan]) {
         var lines: [String: [Substring]] = [:]
-        for index in diagnostics.indices where diagnostics[index].sourceLine == nil {
+        var spansByLine: [String: [SecretSpan]] = [:]
+        for span in spans {
+            for line in span.line..<(span.line + span.lineCount) { spansByLine["\(span.file)\u{0}\(line)", default: []].append(span) }
+        }
+        for index in diagnostics.indices {
+            if let text = diagnostics[index].sourceLine {
+                let key = "\(diagnostics[index].file)\u{0}\(diagnostics[index].line)"
+                diagnostics[index].sourceLine = (spansByLine[key] ?? []).reduce(text) { $1.mask($0, file: diagnostics[index].file, line: diagnostics[index].line) }
+                continue
+            }
             let file = diagnostics[index].file
             if lines[file] == nil, let source = sources.first(where: { $0.path == file }) {
                 var text = String(decoding: source.bytes, as: UTF8.self)
@@ -153,7 +165,8 @@ public struct ManifestLoader: Sendable {
             if let fileLines = lines[file], line >= 1, line <= fileLines.count {
                 var text = String(fileLines[line - 1])
                 if text.hasSuffix("\r") { text.removeLast() }
-                diagnostics[index].sourceLine = text
+                let key = "\(file)\u{0}\(line)"
+                diagnostics[index].sourceLine = (spansByLine[key] ?? []).reduce(text) { $1.mask($0, file: file, line: line) }
             }
         }
     }

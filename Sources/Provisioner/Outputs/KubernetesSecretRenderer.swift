@@ -153,6 +153,17 @@ public enum KubernetesSecretRenderer {
     }
 
     private static func pair(_ key: String, _ value: String) -> Mapping.Pair {
-        Mapping.Pair(key: .string(key), value: .string(value))
+        Mapping.Pair(key: .string(key), value: string(value))
+    }
+
+    /// A string node that every YAML reader reads back as that string.
+    ///
+    /// The emitter quotes what YAML 1.2 would read as another type; YAML 1.1
+    /// readers (PyYAML, hence kubernetes-validate and many CI tools) also turn
+    /// plain `2026-11-26T18:00:00Z` or `2026-11-26` into dates and `1:30` into
+    /// a number, so any value starting with a digit is double-quoted as well.
+    private static func string(_ value: String) -> Node {
+        guard let first = value.utf8.first, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return .string(value) }
+        return .scalar(Scalar(value, style: .doubleQuoted))
     }
 }

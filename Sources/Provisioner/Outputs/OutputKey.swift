@@ -4,12 +4,19 @@
 /// the Secret `data` key, or, for env files, the part after the prefix
 /// (`<PREFIX>TOKEN`), so aggregate env files stay unique per client.
 public enum OutputKey: String, Sendable, CaseIterable {
+    /// The access token itself.
     case accessToken = "access_token"
+    /// `Bearer` or `DPoP`.
     case tokenType = "token_type"
+    /// Lifetime in seconds as the server said (JSON only).
     case expiresIn = "expires_in"
+    /// Expiry time, RFC 3339 UTC.
     case expiresAt = "expires_at"
+    /// The granted scope.
     case scope = "scope"
+    /// The issuer identifier (JSON only; an annotation in Secrets).
     case issuer = "issuer"
+    /// The OAuth client id (JSON only; an annotation in Secrets).
     case clientID = "client_id"
 
     /// The name to write for this key: the renamed one, or the canonical name.
@@ -19,7 +26,16 @@ public enum OutputKey: String, Sendable, CaseIterable {
 
     /// The env name after the prefix: the renamed one, or the canonical name upper-cased.
     func envName(in spec: OutputSpec) -> String {
-        spec.keys[rawValue] ?? rawValue.uppercased()
+        if !spec.keys.isEmpty, let renamed = spec.keys[rawValue] { return renamed }
+        switch self {
+        case .accessToken: return "ACCESS_TOKEN"
+        case .tokenType: return "TOKEN_TYPE"
+        case .expiresIn: return "EXPIRES_IN"
+        case .expiresAt: return "EXPIRES_AT"
+        case .scope: return "SCOPE"
+        case .issuer: return "ISSUER"
+        case .clientID: return "CLIENT_ID"
+        }
     }
 
     /// Refuses a `keys:` entry whose canonical key is unknown.

@@ -41,7 +41,9 @@ public struct OutputSpec: Sendable, Hashable {
 
 /// Whether an output holds one client's token or every client's.
 public enum OutputScope: Sendable, Hashable {
+    /// Declared under a client: holds that client's token only.
     case perClient
+    /// Declared under the top-level `outputs`: holds every client's token.
     case aggregate
 }
 

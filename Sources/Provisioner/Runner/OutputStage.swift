@@ -6,7 +6,8 @@ import Foundation
 /// Per-client outputs are written for clients granted now and for skipped
 /// clients (from the cache; unchanged files are not touched). Aggregate outputs
 /// hold every manifest client that has a valid token — new, or the last good
-/// one from the cache — so a failing client keeps its previous token there.
+/// one from the cache while it is valid — so a failing client keeps its
+/// previous token there until it expires.
 enum OutputStage {
     struct Result {
         var written = 0
@@ -33,7 +34,9 @@ enum OutputStage {
             for client in manifest.clients {
                 if let token = newTokens[client.name] {
                     aggregateTokens.append(token)
-                } else if let cached = state.clients[client.name], cached.fingerprint == client.fingerprint, cached.isValid(at: now) {
+                } else if let cached = state.clients[client.name], cached.isValid(at: now) {
+                    // The last good token stays until it expires, even when the
+                    // client's definition changed and its new grant failed.
                     aggregateTokens.append(cached.issuedToken(clientName: client.name))
                 }
             }

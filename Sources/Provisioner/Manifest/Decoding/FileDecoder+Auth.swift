@@ -174,6 +174,10 @@ extension FileDecoder {
             return
         }
         if let literal {
+            if let scalar = literal.value.scalar {
+                let extraLines = scalar.value.reduce(0) { $0 + ($1 == "\n" ? 1 : 0) }
+                secretSpans.append(SecretSpan(file: self.file, line: scalar.mark.line, column: scalar.mark.column, lineCount: extraLines + 2))
+            }
             guard let text = string(literal.value, key: "secret", path: path + ".secret") else { return }
             definition.secret = Secret(text.value)
             definition.secretSource = text.referencesEnvironment ? .environment : .literal

@@ -12,6 +12,8 @@ final class FileDecoder {
     let environment: [String: String]
     let inspector: FileInspector
     var diagnostics: [Diagnostic] = []
+    /// Source lines holding a `secret` value, from its column on: masked in caret displays.
+    var secretSpans: [SecretSpan] = []
 
     init(file: String, directory: String, outputRoot: String, manifestMode: UInt16?, environment: [String: String], inspector: FileInspector) {
         self.file = file

@@ -18,7 +18,7 @@ public enum ManifestSchema {
     static var document: SchemaValue {
         object([
             "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": "https://github.com/tokensmith/tokensmith/schema/manifest-v1.json",
+            "$id": "urn:tokensmith:manifest:v1",
             "title": "tokensmith manifest",
             "description": "Batch OAuth 2.0 client-credentials provisioning: issuers, clients and where their tokens are written.",
             "type": "object",

@@ -1,0 +1,223 @@
+import ArgumentParser
+import Foundation
+import NIOSSL
+import OAuthClient
+import Provisioner
+
+/// `tokensmith token`: one ad-hoc grant, the token to standard output.
+///
+/// The debugging companion to `run`: same OAuthClient, same checks, no
+/// manifest. Secrets never come from the command line (where `ps` shows
+/// them): from an environment variable or a file.
+struct Token: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run one client-credentials grant and print the access token.",
+        discussion: """
+            Example: TOKENSMITH_CLIENT_SECRET=... tokensmith token --issuer https://sso.example.com/realms/prod \\
+              --client-id billing-svc --scope invoices:read
+            Prints the access token (or, with --json, a JSON object) on standard output; \
+            errors go to standard error. Exit 0 on success, 1 when the grant fails, 2 on usage errors.
+            """
+    )
+
+    enum Method: String, ExpressibleByArgument, CaseIterable {
+        case clientSecretBasic = "client_secret_basic"
+        case clientSecretPost = "client_secret_post"
+        case clientSecretJWT = "client_secret_jwt"
+        case privateKeyJWT = "private_key_jwt"
+        case tlsClientAuth = "tls_client_auth"
+        case selfSignedTLSClientAuth = "self_signed_tls_client_auth"
+        case none
+    }
+
+    enum Discovery: String, ExpressibleByArgument, CaseIterable {
+        case auto, oidc, oauth2
+    }
+
+    @Option(help: ArgumentHelp("Issuer identifier; its metadata is discovered.", valueName: "url"))
+    var issuer: String?
+
+    @Option(help: ArgumentHelp("Token endpoint, instead of discovery.", valueName: "url"))
+    var tokenEndpoint: String?
+
+    @Option(help: "Discovery document to read: auto (OIDC, then RFC 8414), oidc or oauth2.")
+    var discovery: Discovery = .auto
+
+    @Option(help: ArgumentHelp("The OAuth client_id.", valueName: "id"))
+    var clientId: String
+
+    @Option(help: "Client authentication method (default: client_secret_basic with a secret, private_key_jwt with --key-file, else none).")
+    var authMethod: Method?
+
+    @Option(help: ArgumentHelp("Environment variable holding the client secret.", valueName: "name"))
+    var clientSecretEnv: String = "TOKENSMITH_CLIENT_SECRET"
+
+    @Option(help: ArgumentHelp("File holding the client secret (trailing newline ignored).", valueName: "file"))
+    var clientSecretFile: String?
+
+    @Option(help: ArgumentHelp("Private key for private_key_jwt or the mTLS methods (PEM or JWK).", valueName: "file"))
+    var keyFile: String?
+
+    @Option(help: ArgumentHelp("JWS algorithm of the assertion (derived from the key when absent).", valueName: "alg"))
+    var alg: String?
+
+    @Option(help: ArgumentHelp("kid header of the assertion.", valueName: "kid"))
+    var kid: String?
+
+    @Option(help: ArgumentHelp("Certificate (PEM): mTLS client certificate, or x5t#S256 source for private_key_jwt.", valueName: "file"))
+    var certificateFile: String?
+
+    @Option(help: ArgumentHelp("Assertion aud: issuer, token_endpoint or a URL.", valueName: "aud"))
+    var assertionAudience: String = "issuer"
+
+    @Option(help: ArgumentHelp("Scope; repeat or space-separate.", valueName: "scope"))
+    var scope: [String] = []
+
+    @Option(help: ArgumentHelp("RFC 8707 resource indicator; repeatable.", valueName: "uri"))
+    var resource: [String] = []
+
+    @Option(help: ArgumentHelp("audience parameter (Auth0, Okta); repeatable.", valueName: "value"))
+    var audience: [String] = []
+
+    @Option(help: ArgumentHelp("Extra token request parameter; repeatable.", valueName: "name=value"))
+    var param: [String] = []
+
+    @Flag(help: "Use DPoP with a fresh ES256 key.")
+    var dpop = false
+
+    @Option(help: ArgumentHelp("DPoP private key (PEM or JWK); implies --dpop.", valueName: "file"))
+    var dpopKeyFile: String?
+
+    @Option(help: ArgumentHelp("Extra trusted CA certificates (PEM); repeatable.", valueName: "file"))
+    var caFile: [String] = []
+
+    @Flag(help: "Allow plain http:// endpoints (local testing only).")
+    var allowInsecureHttp = false
+
+    @Option(help: ArgumentHelp("Timeout of each request, e.g. 10s.", valueName: "duration"))
+    var timeout: String = "10s"
+
+    @Flag(help: "Print a JSON object (access_token, token_type, expires_in, expires_at, scope, issuer, client_id).")
+    var json = false
+
+    func validate() throws {
+        if (issuer == nil) == (tokenEndpoint == nil) { throw ValidationError("Give exactly one of --issuer or --token-endpoint.") }
+        if DurationText.parse(timeout) == nil { throw ValidationError("--timeout takes a duration like 10s or 500ms.") }
+        if let alg, JWSAlgorithm(name: alg) == nil { throw ValidationError("--alg \(alg) is not a supported JWS algorithm.") }
+        for item in param where !item.contains("=") { throw ValidationError("--param takes name=value, got `\(item)`.") }
+    }
+
+    func run() async throws {
+        do {
+            let response = try await grant()
+            if json {
+                let token = IssuedToken(
+                    clientName: clientId, issuer: issuer ?? tokenEndpoint ?? "", clientID: clientId,
+                    accessToken: response.accessToken, tokenType: response.tokenType == "dpop" ? "DPoP" : "Bearer",
+                    expiresIn: response.expiresIn, expiresAt: response.expiresAt, scope: response.scope, issuedAt: response.receivedAt)
+                let bytes = try OutputRenderer.render(OutputSpec(format: .json, path: "-"), token: token)
+                FileHandle.standardOutput.write(Data(bytes))
+            } else {
+                FileHandle.standardOutput.write(Data((response.accessToken + "\n").utf8))
+            }
+            for warning in response.warnings { StandardErrorLock.write("tokensmith: warning: \(warning)\n") }
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            StandardErrorLock.write("tokensmith: \(error)\n")
+            throw ExitCode(1)
+        }
+    }
+
+    private func grant() async throws -> TokenEndpointResponse {
+        let options = Configuration.Options(
+            timeout: DurationText.parse(timeout) ?? .seconds(10), allowInsecureHTTP: allowInsecureHttp,
+            additionalTrustRoots: caFile.map { .file($0) })
+        let authentication = try clientAuthentication()
+        var parameters = TokenRequestParameters()
+        let scopes = scope.flatMap { $0.split(separator: " ").map(String.init) }
+        if !scopes.isEmpty { parameters.setScope(scopes) }
+        for value in resource { parameters.addResource(value) }
+        for value in audience { parameters.addAudience(value) }
+        for item in param {
+            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            parameters.append(String(parts[0]), String(parts[1]))
+        }
+        let handle: DPoPHandle?
+        if let dpopKeyFile {
+            handle = try DPoPHandle(key: SigningKey(text: try readText(dpopKeyFile)))
+        } else {
+            handle = dpop ? try DPoPHandle.generate() : nil
+        }
+        return try await OAuthHTTP.withHTTPClient { httpClient in
+            let configuration: Configuration
+            if let issuer {
+                guard let url = URL(string: issuer) else { throw ValidationError("--issuer is not a URL.") }
+                let mode: OAuthClient.DiscoveryMode = switch discovery {
+                case .auto: .auto
+                case .oidc: .oidc
+                case .oauth2: .oauth2
+                }
+                configuration = try await OAuthClient.discovery(
+                    issuer: url, clientID: clientId, clientAuthentication: authentication, options: options,
+                    httpClient: httpClient, mode: mode)
+            } else {
+                guard let endpoint = tokenEndpoint.flatMap(URL.init(string:)) else { throw ValidationError("--token-endpoint is not a URL.") }
+                configuration = Configuration(
+                    serverMetadata: ServerMetadata(issuer: endpoint.absoluteString, tokenEndpoint: endpoint),
+                    clientID: clientId, clientAuthentication: authentication, options: options, httpClient: httpClient)
+            }
+            return try await clientCredentialsGrant(configuration, parameters: parameters, dpop: handle)
+        }
+    }
+
+    private func clientAuthentication() throws -> ClientAuthentication {
+        let secret = try clientSecret()
+        let method = authMethod ?? (keyFile != nil ? .privateKeyJWT : secret != nil ? .clientSecretBasic : Method.none)
+        func requireSecret() throws -> String {
+            guard let secret else {
+                throw ValidationError("\(method.rawValue) needs a client secret: set \(clientSecretEnv) or use --client-secret-file.")
+            }
+            return secret
+        }
+        let audienceChoice: ClientAssertionOptions.Audience = switch assertionAudience {
+        case "issuer": .issuer
+        case "token_endpoint": .tokenEndpoint
+        default: .custom(assertionAudience)
+        }
+        switch method {
+        case .clientSecretBasic: return .clientSecretBasic(try requireSecret())
+        case .clientSecretPost: return .clientSecretPost(try requireSecret())
+        case .clientSecretJWT:
+            let hmac = ClientAuthentication.HMACAlgorithm(rawValue: alg ?? "HS256") ?? .hs256
+            return .clientSecretJWT(try requireSecret(), algorithm: hmac, options: ClientAssertionOptions(keyID: kid, audience: audienceChoice))
+        case .privateKeyJWT:
+            guard let keyFile else { throw ValidationError("private_key_jwt needs --key-file.") }
+            let key = try SigningKey(text: try readText(keyFile), algorithm: alg.flatMap(JWSAlgorithm.init(name:)), keyID: kid)
+            let thumbprint = try certificateFile.map { try CertificateThumbprint(certificatePEM: try readText($0)) }
+            return .privateKeyJWT(key, options: ClientAssertionOptions(keyID: kid, audience: audienceChoice, certificateThumbprint: thumbprint))
+        case .tlsClientAuth, .selfSignedTLSClientAuth:
+            guard let certificateFile, let keyFile else { throw ValidationError("\(method.rawValue) needs --certificate-file and --key-file.") }
+            let identity = try TLSClientIdentity(certificateChainPEM: try readText(certificateFile), privateKeyPEM: try readText(keyFile))
+            return method == .tlsClientAuth ? .tlsClientAuth(identity) : .selfSignedTLSClientAuth(identity)
+        case .none:
+            return .none
+        }
+    }
+
+    private func clientSecret() throws -> String? {
+        if let clientSecretFile {
+            var text = try readText(clientSecretFile)
+            while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+            return text
+        }
+        return ProcessInfo.processInfo.environment[clientSecretEnv].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    private func readText(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("Cannot read \(path): check that it exists and is readable.")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import LocalIssuer
+import Testing
+
+/// Runs the built `tokensmith` binary against in-process LocalIssuers, in a
+/// temporary folder, and collects what a user would see.
+struct RunHarness {
+    /// What one invocation printed and returned.
+    struct Result {
+        var status: Int32
+        var standardOutput: String
+        var standardError: String
+        /// From start to exit, measured on the process's own termination
+        /// callback, so a busy test runner does not inflate it.
+        var elapsed: Duration
+    }
+
+    let folder: URL
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("tokensmith-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    /// The package root, from this file's path.
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The binary beside the test bundle, else `.build/debug`.
+    static let binary: URL = {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tokensmith"),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("tokensmith"),
+            repositoryRoot.appendingPathComponent(".build/debug/tokensmith"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[candidates.count - 1]
+    }()
+
+    /// Writes a file in the folder with mode 0600 (manifests hold secrets).
+    func write(_ text: String, to name: String) throws {
+        let url = folder.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
+    }
+
+    func read(_ name: String) -> String? {
+        FileManager.default.contents(atPath: folder.appendingPathComponent(name).path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    func exists(_ name: String) -> Bool {
+        FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path)
+    }
+
+    /// Every file below the folder, relative paths, sorted.
+    func allFiles() -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: folder.path) else { return [] }
+        var files: [String] = []
+        while let path = enumerator.nextObject() as? String {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path, isDirectory: &isFolder), !isFolder.boolValue {
+                files.append(path)
+            }
+        }
+        return files.sorted()
+    }
+
+    /// Runs the binary and waits for it without blocking a concurrency thread.
+    /// `signalAfter` sends SIGTERM that long after start.
+    func run(_ arguments: [String], environment: [String: String] = [:], signalAfter: Duration? = nil) async throws -> Result {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        let outputData = PipeCollector(output.fileHandleForReading)
+        let errorData = PipeCollector(errors.fileHandleForReading)
+        let start = ContinuousClock.now
+        let (status, elapsed): (Int32, Duration) = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: ($0.terminationStatus, ContinuousClock.now - start)) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+                return
+            }
+            if let signalAfter {
+                let pid = process.processIdentifier
+                let (seconds, attoseconds) = signalAfter.components
+                DispatchQueue.global().asyncAfter(deadline: .now() + Double(seconds) + Double(attoseconds) / 1e18) {
+                    kill(pid, SIGTERM)
+                }
+            }
+        }
+        return Result(status: status, standardOutput: await outputData.text(), standardError: await errorData.text(), elapsed: elapsed)
+    }
+}
+
+/// Reads a pipe to its end on a background thread.
+final class PipeCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    private var done = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(_ handle: FileHandle) {
+        Thread {
+            let bytes = handle.readDataToEndOfFile()
+            let waiters = self.lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+                self.data = bytes
+                self.done = true
+                defer { self.waiters = [] }
+                return self.waiters
+            }
+            for waiter in waiters { waiter.resume() }
+        }.start()
+    }
+
+    func text() async -> String {
+        await withCheckedContinuation { continuation in
+            let ready = lock.withLock { () -> Bool in
+                if done { return true }
+                waiters.append(continuation)
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+        return lock.withLock { String(decoding: data, as: UTF8.self) }
+    }
+}
+
+/// Starts LocalIssuers for a test and always shuts them down.
+func withIssuers<T>(_ configurations: [LocalIssuer.Configuration], _ body: ([LocalIssuer]) async throws -> T) async throws -> T {
+    var issuers: [LocalIssuer] = []
+    do {
+        for configuration in configurations { issuers.append(try await LocalIssuer.start(configuration)) }
+        let result = try await body(issuers)
+        for issuer in issuers { try await issuer.shutdown() }
+        return result
+    } catch {
+        for issuer in issuers { try? await issuer.shutdown() }
+        throw error
+    }
+}
+
+/// Parses a JSON object from text.
+func jsonObject(_ text: String?) throws -> [String: Any] {
+    let data = Data((text ?? "").utf8)
+    return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+}
