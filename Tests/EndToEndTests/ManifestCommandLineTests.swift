@@ -26,7 +26,9 @@ struct ManifestCommandLineTests {
     }
 
     /// Runs the binary with `arguments` in `folder` and a controlled environment.
-    static func run(_ arguments: [String], in folder: URL? = nil, environment: [String: String] = [:]) throws -> Run {
+    /// Waits on the process's termination callback and reads both pipes on
+    /// their own threads (``PipeCollector``), so no concurrency thread blocks.
+    static func run(_ arguments: [String], in folder: URL? = nil, environment: [String: String] = [:]) async throws -> Run {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -37,30 +39,23 @@ struct ManifestCommandLineTests {
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read both pipes concurrently-safe: stderr first would block if stdout filled, so read stdout on a thread.
-        let outputBox = DataBox()
-        let reader = Thread { outputBox.data = output.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !outputBox.isSet { Thread.sleep(forTimeInterval: 0.005) }
-        return Run(
-            status: process.terminationStatus,
-            standardOutput: String(decoding: outputBox.data, as: UTF8.self),
-            standardError: String(decoding: errorData, as: UTF8.self)
-        )
-    }
-
-    /// Hands the stdout bytes from the reader thread to the test.
-    final class DataBox: @unchecked Sendable {
-        private let lock = NSLock()
-        private var stored: Data?
-        var data: Data {
-            get { lock.withLock { stored ?? Data() } }
-            set { lock.withLock { stored = newValue } }
+        // Both pipes are drained while the child runs, so a chatty child cannot block on a full pipe.
+        let outputData = PipeCollector(output.fileHandleForReading)
+        let errorData = PipeCollector(errors.fileHandleForReading)
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
         }
-        var isSet: Bool { lock.withLock { stored != nil } }
+        return Run(
+            status: status,
+            standardOutput: await outputData.text(),
+            standardError: await errorData.text()
+        )
     }
 
     static func temporaryFolder() throws -> URL {
@@ -88,20 +83,20 @@ struct ManifestCommandLineTests {
         """
 
     @Test("validate exits 0 on a good manifest and prints the summary")
-    func validateGood() throws {
+    func validateGood() async throws {
         let folder = try Self.temporaryFolder()
         try Self.write(Self.good, to: "good.yaml", in: folder)
-        let result = try Self.run(["validate", "good.yaml"], in: folder)
+        let result = try await Self.run(["validate", "good.yaml"], in: folder)
         #expect(result.status == 0)
         #expect(result.standardOutput == "1 manifest, 1 client, 0 errors, 0 warnings\n")
         #expect(result.standardError == "")
     }
 
     @Test("validate exits 2 with file:line:column diagnostics on a bad manifest")
-    func validateBad() throws {
+    func validateBad() async throws {
         let folder = try Self.temporaryFolder()
         try Self.write(Self.good.replacingOccurrences(of: "issuer: corp", with: "issuer: crop") + "\n    scopes: [a]\n", to: "bad.yaml", in: folder)
-        let result = try Self.run(["validate", "bad.yaml"], in: folder)
+        let result = try await Self.run(["validate", "bad.yaml"], in: folder)
         #expect(result.status == 2)
         #expect(result.standardError.contains("bad.yaml:6:13: error: unknown issuer `crop`; did you mean `corp`?\n    issuer: crop\n            ^"))
         #expect(result.standardError.contains("bad.yaml:10:5: error: unknown key `scopes` in a client; did you mean `scope`?"))
@@ -109,67 +104,67 @@ struct ManifestCommandLineTests {
     }
 
     @Test("--strict turns warnings into exit status 2; secrets stay out of the output")
-    func strict() throws {
+    func strict() async throws {
         let folder = try Self.temporaryFolder()
         let literal = Self.good.replacingOccurrences(of: "\"${BILLING_SECRET:-dev-secret}\"", with: "very-secret-literal")
         try Self.write(literal, to: "literal.yaml", in: folder)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: folder.appendingPathComponent("literal.yaml").path)
-        let relaxed = try Self.run(["validate", "literal.yaml"], in: folder)
+        let relaxed = try await Self.run(["validate", "literal.yaml"], in: folder)
         #expect(relaxed.status == 0)
         #expect(relaxed.standardError.contains("literal.yaml:8:49: warning: the secret is written literally"))
         #expect(!relaxed.standardError.contains("very-secret-literal"))
-        let strict = try Self.run(["validate", "--strict", "literal.yaml"], in: folder)
+        let strict = try await Self.run(["validate", "--strict", "literal.yaml"], in: folder)
         #expect(strict.status == 2)
         #expect(strict.standardOutput == "1 manifest, 1 client, 0 errors, 1 warning\n")
     }
 
     @Test("a missing variable is an error naming the variable; the environment fixes it")
-    func environment() throws {
+    func environment() async throws {
         let folder = try Self.temporaryFolder()
         try Self.write(Self.good.replacingOccurrences(of: ":-dev-secret", with: ""), to: "env.yaml", in: folder)
-        let missing = try Self.run(["validate", "env.yaml"], in: folder)
+        let missing = try await Self.run(["validate", "env.yaml"], in: folder)
         #expect(missing.status == 2)
         #expect(missing.standardError.contains("env.yaml:8:50: error: environment variable `BILLING_SECRET` is not set"))
-        let given = try Self.run(["validate", "env.yaml"], in: folder, environment: ["BILLING_SECRET": "x"])
+        let given = try await Self.run(["validate", "env.yaml"], in: folder, environment: ["BILLING_SECRET": "x"])
         #expect(given.status == 0)
     }
 
     @Test("--output-root and --log-format json")
-    func options() throws {
+    func options() async throws {
         let folder = try Self.temporaryFolder()
         try Self.write(Self.good.replacingOccurrences(of: "out/billing.env", with: "../billing.env"), to: "m.yaml", in: folder)
-        let escaped = try Self.run(["validate", "--log-format", "json", "m.yaml"], in: folder)
+        let escaped = try await Self.run(["validate", "--log-format", "json", "m.yaml"], in: folder)
         #expect(escaped.status == 2)
         #expect(escaped.standardError.hasPrefix(#"{"severity":"error","file":"m.yaml","line":9,"column":21,"key_path":"clients[0].outputs[0].env","#))
         try Self.write(Self.good.replacingOccurrences(of: "out/billing.env", with: "/srv/tokens/billing.env"), to: "abs.yaml", in: folder)
-        #expect(try Self.run(["validate", "abs.yaml"], in: folder).status == 2)
-        let rooted = try Self.run(["validate", "--output-root", "/srv/tokens", "abs.yaml"], in: folder)
+        #expect(try await Self.run(["validate", "abs.yaml"], in: folder).status == 2)
+        let rooted = try await Self.run(["validate", "--output-root", "/srv/tokens", "abs.yaml"], in: folder)
         #expect(rooted.status == 0, "\(rooted.standardError)")
     }
 
     @Test("several manifests: names must stay unique across them")
-    func severalFiles() throws {
+    func severalFiles() async throws {
         let folder = try Self.temporaryFolder()
         try Self.write(Self.good, to: "a.yaml", in: folder)
         try Self.write(Self.good.replacingOccurrences(of: "corp", with: "other"), to: "b.yaml", in: folder)
-        let result = try Self.run(["validate", "a.yaml", "b.yaml"], in: folder)
+        let result = try await Self.run(["validate", "a.yaml", "b.yaml"], in: folder)
         #expect(result.status == 2)
         #expect(result.standardError.contains("b.yaml:5:11: error: client name `billing` is already used at a.yaml:5:11"))
         #expect(result.standardOutput == "2 manifests, 2 clients, 2 errors, 0 warnings\n")
     }
 
     @Test("command-line mistakes exit 2")
-    func usage() throws {
-        #expect(try Self.run(["validate"]).status == 2)
-        #expect(try Self.run(["validate", "--no-such-flag", "x.yaml"]).status == 2)
-        let missing = try Self.run(["validate", "/nonexistent/manifest.yaml"])
+    func usage() async throws {
+        #expect(try await Self.run(["validate"]).status == 2)
+        #expect(try await Self.run(["validate", "--no-such-flag", "x.yaml"]).status == 2)
+        let missing = try await Self.run(["validate", "/nonexistent/manifest.yaml"])
         #expect(missing.status == 2)
         #expect(missing.standardError.contains("/nonexistent/manifest.yaml:1:1: error: no such manifest file"))
     }
 
     @Test("schema prints a JSON Schema")
-    func schema() throws {
-        let result = try Self.run(["schema"])
+    func schema() async throws {
+        let result = try await Self.run(["schema"])
         #expect(result.status == 0)
         let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
         #expect(object?["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
@@ -177,21 +172,21 @@ struct ManifestCommandLineTests {
     }
 
     @Test("--version and --help")
-    func versionAndHelp() throws {
-        let version = try Self.run(["--version"])
+    func versionAndHelp() async throws {
+        let version = try await Self.run(["--version"])
         #expect(version.status == 0)
         #expect(version.standardOutput.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil)
-        let help = try Self.run(["--help"])
+        let help = try await Self.run(["--help"])
         #expect(help.status == 0)
         #expect(help.standardOutput.contains("validate"))
         #expect(help.standardOutput.contains("schema"))
-        let validateHelp = try Self.run(["validate", "--help"])
+        let validateHelp = try await Self.run(["validate", "--help"])
         #expect(validateHelp.standardOutput.contains("--strict"))
         #expect(validateHelp.standardOutput.contains("--output-root"))
     }
 
     @Test("every example validates clean through the binary")
-    func examples() throws {
+    func examples() async throws {
         let folder = try Self.temporaryFolder()
         let examples = folder.appendingPathComponent("examples")
         try FileManager.default.copyItem(at: Self.repositoryRoot.appendingPathComponent("examples"), to: examples)
@@ -200,7 +195,7 @@ struct ManifestCommandLineTests {
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keys.appendingPathComponent(name).path)
         }
         for name in ["quickstart.yaml", "keycloak.yaml", "auth0.yaml", "entra-id.yaml", "okta.yaml", "fleet.yaml"] {
-            let result = try Self.run(["validate", "--strict", name], in: examples)
+            let result = try await Self.run(["validate", "--strict", name], in: examples)
             #expect(result.status == 0, "\(name): \(result.standardError)")
         }
     }

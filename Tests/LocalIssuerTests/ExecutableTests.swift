@@ -33,17 +33,15 @@ struct ExecutableTests {
         try process.run()
         defer { if process.isRunning { process.terminate() } }
 
-        let line: String = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var bytes: [UInt8] = []
-                let handle = output.fileHandleForReading
-                while true {
-                    let chunk = handle.readData(ofLength: 1)
-                    if chunk.isEmpty || chunk.first == UInt8(ascii: "\n") { break }
-                    bytes += chunk
-                }
-                continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
+        let line: String = try await onDedicatedThread {
+            var bytes: [UInt8] = []
+            let handle = output.fileHandleForReading
+            while true {
+                let chunk = handle.readData(ofLength: 1)
+                if chunk.isEmpty || chunk.first == UInt8(ascii: "\n") { break }
+                bytes += chunk
             }
+            return String(decoding: bytes, as: UTF8.self)
         }
         #expect(line.hasPrefix("http://127.0.0.1:"))
         #expect(line.hasSuffix("/demo"))
@@ -58,7 +56,7 @@ struct ExecutableTests {
         }
         #expect(status == 0)
         #expect(process.terminationReason == .exit)
-        let rest = output.fileHandleForReading.readDataToEndOfFile()
+        let rest = try await onDedicatedThread { output.fileHandleForReading.readDataToEndOfFile() }
         #expect(rest.isEmpty)
     }
 

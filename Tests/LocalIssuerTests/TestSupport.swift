@@ -104,8 +104,12 @@ enum Subprocess {
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do {
                 try process.run()
-                if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-                try? input.fileHandleForWriting.close()
+                // Feeding the child can block on a full pipe: do it on its own thread.
+                let writer = input.fileHandleForWriting
+                Thread {
+                    if let stdin { writer.write(Data(stdin.utf8)) }
+                    try? writer.close()
+                }.start()
             } catch {
                 continuation.resume(throwing: error)
             }
@@ -286,3 +290,15 @@ func jwtClaims(_ token: String) -> [String: Any] {
 }
 
 let clientCredentials = ("grant_type", "client_credentials")
+
+/// Runs blocking work (pipe reads, waits) on a new thread and awaits it, so the
+/// Swift concurrency pool — two threads on a 2-core machine — stays free.
+func onDedicatedThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            continuation.resume(with: Result { try body() })
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+}

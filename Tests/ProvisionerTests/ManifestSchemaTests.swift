@@ -18,22 +18,14 @@ struct ManifestSchemaTests {
         """
 
     /// Runs the checker over files and returns one line per file.
-    func check(_ files: [URL]) throws -> [String] {
+    func check(_ files: [URL]) async throws -> [String] {
         let folder = try ManifestTestSupport.temporaryFolder()
         let schema = try ManifestTestSupport.write(ManifestSchema.json, to: "schema.json", in: folder)
         let script = try ManifestTestSupport.write(Self.checker, to: "check.py", in: folder)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, schema.path] + files.map(\.path)
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(errorText)")
+        let result = try await runProcess("/usr/bin/env", ["python3", script.path, schema.path] + files.map(\.path))
+        let text = String(decoding: result.stdout, as: UTF8.self)
+        let errorText = result.stderr
+        #expect(result.status == 0, "\(errorText)")
         return text.split(separator: "\n").map(String.init)
     }
 
@@ -45,13 +37,13 @@ struct ManifestSchemaTests {
     }
 
     @Test("every example is accepted")
-    func examplesAccepted() throws {
+    func examplesAccepted() async throws {
         let files = ManifestTestSupport.exampleNames.map { ManifestTestSupport.examplesFolder.appendingPathComponent($0) }
-        #expect(try check(files) == ManifestTestSupport.exampleNames.map { "\($0): ok" })
+        #expect(try await check(files) == ManifestTestSupport.exampleNames.map { "\($0): ok" })
     }
 
     @Test("broken manifests are rejected")
-    func brokenRejected() throws {
+    func brokenRejected() async throws {
         let folder = try ManifestTestSupport.temporaryFolder()
         let header = "version: 1\nissuers:\n  corp: {issuer: https://sso.example.com}\nclients:\n"
         let broken: [(String, String)] = [
@@ -70,7 +62,7 @@ struct ManifestSchemaTests {
         ]
         var files: [URL] = []
         for (name, text) in broken { files.append(try ManifestTestSupport.write(text, to: name, in: folder)) }
-        let lines = try check(files)
+        let lines = try await check(files)
         #expect(lines.count == broken.count)
         for (line, (name, _)) in zip(lines, broken) {
             #expect(line.hasPrefix("\(name): invalid: "), "\(line)")

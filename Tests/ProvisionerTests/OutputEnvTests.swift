@@ -18,9 +18,9 @@ func readDockerEnvFile(_ bytes: [UInt8]) -> [String: String] {
 }
 
 /// Reads an env file the way bash does with `set -a; . FILE`, returning the named variables.
-func readWithBash(_ path: String, keys: [String]) throws -> [String: String]? {
+func readWithBash(_ path: String, keys: [String]) async throws -> [String: String]? {
     let script = "set -a; . \"$1\" || exit 3; shift; for k in \"$@\"; do printf '%s\\0' \"${!k}\"; done"
-    let result = try runProcess("/bin/bash", ["-c", script, "bash", path] + keys, environment: ["PATH": "/usr/bin:/bin"])
+    let result = try await runProcess("/bin/bash", ["-c", script, "bash", path] + keys, environment: ["PATH": "/usr/bin:/bin"])
     guard result.status == 0 else { return nil }
     let values = result.stdout.split(separator: 0, omittingEmptySubsequences: false).dropLast().map { String(decoding: $0, as: UTF8.self) }
     guard values.count == keys.count else { return nil }
@@ -28,9 +28,9 @@ func readWithBash(_ path: String, keys: [String]) throws -> [String: String]? {
 }
 
 /// Reads an env file with python-dotenv's `dotenv_values` (interpolation on, its default).
-func readWithDotenv(_ python: String, _ path: String) throws -> [String: String]? {
+func readWithDotenv(_ python: String, _ path: String) async throws -> [String: String]? {
     let script = "import json, sys\nfrom dotenv import dotenv_values\nsys.stdout.write(json.dumps(dotenv_values(sys.argv[1])))"
-    let result = try runProcess(python, ["-c", script, path], environment: ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent"])
+    let result = try await runProcess(python, ["-c", script, path], environment: ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent"])
     guard result.status == 0, result.stderr.isEmpty else { return nil }
     return try JSONSerialization.jsonObject(with: result.stdout) as? [String: String]
 }
@@ -116,14 +116,14 @@ struct OutputEnvTests {
     }
 
     @Test("shell flavour reads back byte for byte through bash `set -a; . file`")
-    func shellRoundTrip() throws {
+    func shellRoundTrip() async throws {
         let folder = try ScratchFolder()
         let values = OutputFixtures.awkwardValues + ["plain-JWT.abc_DEF~1+/=:"]
         for (index, value) in values.enumerated() {
             let token = OutputFixtures.token(access: value, scope: value)
             let bytes = try EnvRenderer.render(token, spec: .env(), options: EnvOptions(prefix: "T_", flavor: .shell, includeScope: true))
             let path = try folder.write("shell-\(index).env", bytes)
-            let parsed = try readWithBash(path, keys: ["T_ACCESS_TOKEN", "T_TOKEN_TYPE", "T_EXPIRES_AT", "T_SCOPE"])
+            let parsed = try await readWithBash(path, keys: ["T_ACCESS_TOKEN", "T_TOKEN_TYPE", "T_EXPIRES_AT", "T_SCOPE"])
             let read = try #require(parsed)
             expectSameValue(read["T_ACCESS_TOKEN"], value, "bash read of value #\(index)")
             expectSameValue(read["T_SCOPE"], value, "bash read of scope #\(index)")
@@ -132,27 +132,27 @@ struct OutputEnvTests {
     }
 
     @Test("aggregate shell file sources cleanly with many clients")
-    func shellAggregate() throws {
+    func shellAggregate() async throws {
         let folder = try ScratchFolder()
         let tokens = OutputFixtures.awkwardValues.enumerated().map { OutputFixtures.token("c\($0.offset)", access: $0.element) }
         let bytes = try EnvRenderer.render(tokens, spec: .env("out/all.env"), options: EnvOptions(flavor: .shell))
         let path = try folder.write("all.env", bytes)
         let keys = tokens.map { EnvRenderer.clientPrefix($0.clientName) + "ACCESS_TOKEN" }
-        let parsed = try readWithBash(path, keys: keys)
+        let parsed = try await readWithBash(path, keys: keys)
         let read = try #require(parsed)
         for (token, key) in zip(tokens, keys) { expectSameValue(read[key], token.accessToken, key) }
     }
 
     @Test("dotenv flavour reads back exactly through python-dotenv")
-    func dotenvRoundTrip() throws {
-        guard let python = try python3(requiring: "dotenv", package: "python-dotenv==1.2.2") else { return }
+    func dotenvRoundTrip() async throws {
+        guard let python = try await python3(requiring: "dotenv", package: "python-dotenv==1.2.2") else { return }
         let folder = try ScratchFolder()
         let values = OutputFixtures.awkwardValues.filter { !$0.contains("${") && !$0.hasSuffix("\\") } + ["plain-JWT.abc_DEF~1+/=:", "$HOME", "${", "${a:b}", "end'"]
         let tokens = values.enumerated().map { OutputFixtures.token("c\($0.offset)", access: $0.element, scope: $0.element) }
         // All in one file, so a value that ran past its closing quote would spoil its neighbours.
         let bytes = try EnvRenderer.render(tokens, spec: .env("out/all.env"), options: EnvOptions(flavor: .dotenv, includeScope: true))
         let path = try folder.write("all.env", bytes)
-        let parsed = try readWithDotenv(python, path)
+        let parsed = try await readWithDotenv(python, path)
         let read = try #require(parsed, "python-dotenv could not read the file")
         #expect(read.count == tokens.count * 4)
         for token in tokens {

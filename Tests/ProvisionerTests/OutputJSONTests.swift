@@ -43,7 +43,7 @@ struct OutputJSONTests {
     }
 
     @Test("every string escapes correctly: Foundation and python3 -m json.tool read the values back")
-    func escaping() throws {
+    func escaping() async throws {
         var nasty = OutputFixtures.awkwardValues
         nasty.append(String((0..<32).map { Character(Unicode.Scalar(UInt8($0))) }) + "\u{7F}\u{2028}\u{2029}\u{1F600}é")
         let tokens = nasty.enumerated().map { OutputFixtures.token("client-\($0.offset)", access: $0.element, scope: $0.element) }
@@ -59,10 +59,10 @@ struct OutputJSONTests {
             expectSameValue(clients[token.clientName]?["scope"] as? String, token.accessToken, "Foundation read of \(token.clientName) scope")
         }
 
-        guard let python = try python3(requiring: "json", package: "python3") else { return }
+        guard let python = try await python3(requiring: "json", package: "python3") else { return }
         let folder = try ScratchFolder()
         let path = try folder.write("all.json", bytes)
-        let tool = try runProcess(python, ["-m", "json.tool", path])
+        let tool = try await runProcess(python, ["-m", "json.tool", path])
         let toolError = tool.stderr
         #expect(tool.status == 0, "python3 -m json.tool refused the file: \(toolError)")
         // Python re-encodes what it read as ASCII-only JSON, which cannot be ambiguous.
@@ -71,7 +71,7 @@ struct OutputJSONTests {
         data = json.load(open(sys.argv[1], encoding="utf-8"))
         json.dump({name: obj["access_token"] for name, obj in data["clients"].items()}, sys.stdout, ensure_ascii=True)
         """
-        let dump = try runProcess(python, ["-c", check, path])
+        let dump = try await runProcess(python, ["-c", check, path])
         #expect(dump.status == 0)
         let parsed = try JSONSerialization.jsonObject(with: dump.stdout) as? [String: String]
         let fromPython = try #require(parsed)

@@ -5,12 +5,12 @@ import YAMLKit
 
 /// Runs PyPI's `kubernetes-validate` in strict mode (unknown fields are errors)
 /// against the bundled, offline schemas of Kubernetes 1.31.
-func kubernetesValidate(_ path: String) throws -> ProcessResult? {
+func kubernetesValidate(_ path: String) async throws -> ProcessResult? {
     guard let tool = which("kubernetes-validate") else {
         Issue.record("kubernetes-validate is missing: pip install kubernetes-validate==1.37.0")
         return nil
     }
-    return try runProcess(tool, ["--strict", "--quiet", "-k", "1.31.0", path])
+    return try await runProcess(tool, ["--strict", "--quiet", "-k", "1.31.0", path])
 }
 
 @Suite("Output: Kubernetes Secret")
@@ -76,7 +76,7 @@ struct OutputKubernetesSecretTests {
     }
 
     @Test("every generated manifest passes kubernetes-validate --strict, and awkward values survive YAML")
-    func schema() throws {
+    func schema() async throws {
         let folder = try ScratchFolder()
         let options = KubernetesSecretOptions(
             name: "t-", namespace: "kube-system",
@@ -88,7 +88,7 @@ struct OutputKubernetesSecretTests {
         let aggregate = try KubernetesSecretRenderer.render(tokens, spec: .secret("out/all.yaml"), options: options)
         for (name, bytes) in [("one.yaml", perClient), ("all.yaml", aggregate)] {
             let path = try folder.write(name, bytes)
-            guard let result = try kubernetesValidate(path) else { return }
+            guard let result = try await kubernetesValidate(path) else { return }
             #expect(result.status == 0, "kubernetes-validate refused \(name): \(String(decoding: result.stdout, as: UTF8.self)) \(result.stderr)")
         }
         let documents = try parser.parse(String(decoding: aggregate, as: UTF8.self))

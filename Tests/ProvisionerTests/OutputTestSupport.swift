@@ -56,6 +56,13 @@ final class ScratchFolder {
         try? FileManager.default.removeItem(atPath: path)
     }
 
+    /// Removes the folder now, on a dedicated thread: unlinking thousands of
+    /// files takes seconds, too long to block a concurrency thread in `deinit`.
+    func remove() async {
+        let path = self.path
+        _ = try? await onDedicatedThread { try? FileManager.default.removeItem(atPath: path) }
+    }
+
     func file(_ name: String) -> String { path + "/" + name }
 
     func write(_ name: String, _ bytes: [UInt8]) throws -> String {
@@ -81,8 +88,14 @@ struct ProcessResult {
     var stderr: String
 }
 
-/// Runs a program to completion; standard input is empty.
-func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ProcessResult {
+/// Runs a program to completion; standard input is empty. The waiting happens
+/// on a dedicated thread, so no Swift concurrency thread is blocked meanwhile.
+func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> ProcessResult {
+    try await onDedicatedThread { try runProcessBlocking(executable, arguments, environment: environment) }
+}
+
+/// ``runProcess(_:_:environment:)`` itself; blocks the calling thread until the child exits.
+private func runProcessBlocking(_ executable: String, _ arguments: [String], environment: [String: String]?) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -94,15 +107,19 @@ func runProcess(_ executable: String, _ arguments: [String], environment: [Strin
     try process.run()
     // Read both pipes while the child runs so a chatty child cannot block on a full pipe.
     let errBox = DataBox()
-    let group = DispatchGroup()
-    DispatchQueue.global().async(group: group) { errBox.data = err.fileHandleForReading.readDataToEndOfFile() }
+    let errDone = DispatchSemaphore(value: 0)
+    let reader = Thread {
+        errBox.data = err.fileHandleForReading.readDataToEndOfFile()
+        errDone.signal()
+    }
+    reader.start()
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    group.wait()
+    errDone.wait()
     return ProcessResult(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errBox.data, as: UTF8.self))
 }
 
-/// Bytes filled in by another thread before a `DispatchGroup.wait()`.
+/// Bytes filled in by the reader thread before the semaphore is signalled.
 private final class DataBox: @unchecked Sendable {
     var data = Data()
 }
@@ -118,12 +135,12 @@ func which(_ program: String) -> String? {
 }
 
 /// The `python3` to use, or a recorded issue naming what to install.
-func python3(requiring module: String, package: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> String? {
+func python3(requiring module: String, package: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws -> String? {
     guard let python = which("python3") else {
         Issue.record("python3 is missing: install it (scripts/bootstrap does)", sourceLocation: sourceLocation)
         return nil
     }
-    let probe = try runProcess(python, ["-c", "import \(module)"])
+    let probe = try await runProcess(python, ["-c", "import \(module)"])
     guard probe.status == 0 else {
         Issue.record("the Python package \(package) is missing: pip install \(package)", sourceLocation: sourceLocation)
         return nil

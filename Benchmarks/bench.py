@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""tokensmith benchmarks: throughput, CPU per grant, memory, start-up.
+
+Starts the bundled LocalIssuer in fast mode on loopback, measures the ceiling
+of its token endpoint with wrk, then runs the release tokensmith binary over
+generated manifests and prints a Markdown table. Each tokensmith process is
+measured on its own with wait4(): wall time, user+sys CPU, peak RSS.
+
+Usage: Benchmarks/run [--quick]     (the script builds, installs wrk, calls this)
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def measure(argv, cwd, env=None):
+    """Runs argv to completion; returns (exit status, wall s, cpu s, peak RSS MiB, stderr)."""
+    start = time.monotonic()
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.monotonic() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return (proc.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0,
+            stderr.decode(errors="replace"))
+
+
+def check(result, what):
+    status, _, _, _, stderr = result
+    if status != 0:
+        sys.exit(f"bench: {what} exited {status}:\n{stderr[-2000:]}")
+    return result
+
+
+def write_manifest(path, issuer_url, clients, per_client_env, aggregate_json, dpop=False):
+    lines = ["version: 1", "defaults:", "  concurrency: 64", "  renew_before: 5m",
+             "issuers:", "  local:", f"    issuer: {issuer_url}", "    allow_insecure_http: true", "clients:"]
+    for name, client_id, auth in clients:
+        entry = f"  - {{name: {name}, issuer: local, client_id: {client_id}, auth: {auth}"
+        if dpop:
+            entry += ", dpop: true"
+        if per_client_env:
+            entry += f", outputs: [{{env: out/{name}.env}}]"
+        lines.append(entry + "}")
+    if aggregate_json:
+        lines += ["outputs:", "  - json: out/tokens.json"]
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    os.chmod(path, 0o600)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="a few hundred clients: CI keeps the script from rotting")
+    parser.add_argument("--bin", required=True, help="folder with release tokensmith and tokensmith-local-issuer")
+    parser.add_argument("--disk-dir", required=True, help="a folder on the real disk for the durability run")
+    args = parser.parse_args()
+
+    big = 300 if args.quick else 10_000
+    small = 100 if args.quick else 1_000
+    wrk_seconds = 2 if args.quick else 8
+    startup_runs = 5 if args.quick else 30
+    tokensmith = os.path.join(args.bin, "tokensmith")
+    issuer_bin = os.path.join(args.bin, "tokensmith-local-issuer")
+
+    shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+    work = tempfile.mkdtemp(prefix="tokensmith-bench-", dir=shm)
+    keys = os.path.join(work, "keys")
+    os.makedirs(keys)
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    for name, key in (("es", ec.generate_private_key(ec.SECP256R1())), ("rs", rsa.generate_private_key(65537, 2048))):
+        with open(os.path.join(keys, f"{name}.pem"), "wb") as f:
+            f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        os.chmod(os.path.join(keys, f"{name}.pem"), 0o600)
+        with open(os.path.join(keys, f"{name}.pub.pem"), "wb") as f:
+            f.write(key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+
+    config = {"port": 0, "fast_mode": True, "expires_in": 3600, "clients": [
+        {"id": "bench", "method": "client_secret_basic", "secret": "bench-secret"},
+        {"id_prefix": "b-", "count": big, "secret": "s", "method": "client_secret_basic"},
+        {"id_prefix": "es-", "count": small, "method": "private_key_jwt", "public_key_file": "keys/es.pub.pem"},
+        {"id_prefix": "rs-", "count": small, "method": "private_key_jwt", "public_key_file": "keys/rs.pub.pem"},
+        {"id_prefix": "dp-", "count": small, "secret": "s", "method": "client_secret_basic"},
+    ]}
+    with open(os.path.join(work, "issuer.json"), "w") as f:
+        json.dump(config, f)
+    issuer = subprocess.Popen([issuer_bin, "--config", os.path.join(work, "issuer.json")], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    url = issuer.stdout.readline().strip()
+    if not url.startswith("http"):
+        sys.exit("bench: the local issuer did not start")
+    rows = []
+    try:
+        # Ceiling: the same token request, fired by wrk at the same endpoint.
+        lua = os.path.join(os.path.dirname(os.path.abspath(__file__)), "wrk-token.lua")
+        out = subprocess.run(["wrk", "-t2", "-c64", f"-d{wrk_seconds}s", "-s", lua, url + "/token"],
+                             capture_output=True, text=True, check=True).stdout
+        ceiling = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+        rows.append(("ceiling: wrk -t2 -c64, client_secret_basic", f"{ceiling:,.0f} requests/s", "", "", ""))
+
+        def scenario(label, clients, folder, per_client_env=True, aggregate_json=True, dpop=False, extra=()):
+            os.makedirs(folder, exist_ok=True)
+            manifest = os.path.join(folder, "m.yaml")
+            write_manifest(manifest, url, clients, per_client_env, aggregate_json, dpop)
+            result = check(measure([tokensmith, "run", manifest, "--quiet", *extra], folder), label)
+            _, wall, cpu, rss, _ = result
+            n = len(clients)
+            rows.append((label, f"{n / wall:,.0f} grants/s ({100 * n / wall / ceiling:.0f} % of ceiling)",
+                         f"{wall:.2f} s", f"{cpu / n * 1e6:.0f} µs CPU/grant", f"{rss:.0f} MiB"))
+            return manifest, folder
+
+        basic = [(f"b-{i}", f"b-{i}", "{method: client_secret_basic, secret: s}") for i in range(1, big + 1)]
+        manifest, folder = scenario(f"{big:,} clients, client_secret_basic, env per client + JSON (tmpfs)",
+                                    basic, os.path.join(work, "basic"))
+        _, wall, cpu, rss, _ = check(measure([tokensmith, "run", manifest, "--quiet"], folder), "second run")
+        rows.append((f"second run within renew_before, {big:,} clients (nothing to do)", "", f"{wall * 1000:.0f} ms",
+                     f"{cpu * 1000:.0f} ms CPU", f"{rss:.0f} MiB"))
+        _, wall, cpu, rss, _ = check(measure([tokensmith, "validate", manifest], folder), "validate")
+        rows.append((f"validate, {big:,}-client manifest", "", f"{wall * 1000:.0f} ms", f"{cpu * 1000:.0f} ms CPU", f"{rss:.0f} MiB"))
+
+        disk = tempfile.mkdtemp(prefix="tokensmith-bench-", dir=args.disk_dir)
+        scenario(f"{big:,} clients, as above, outputs on the real disk", basic, disk, extra=("--no-state",))
+        shutil.rmtree(disk, ignore_errors=True)
+
+        for prefix, alg in (("es", "ES256"), ("rs", "RS256")):
+            clients = [(f"{prefix}-{i}", f"{prefix}-{i}", f"{{method: private_key_jwt, key_file: ../keys/{prefix}.pem, alg: {alg}}}")
+                       for i in range(1, small + 1)]
+            scenario(f"{small:,} clients, private_key_jwt {alg}", clients, os.path.join(work, prefix),
+                     per_client_env=False, extra=("--no-state",))
+        clients = [(f"dp-{i}", f"dp-{i}", "{method: client_secret_basic, secret: s}") for i in range(1, small + 1)]
+        scenario(f"{small:,} clients, client_secret_basic + DPoP ES256", clients, os.path.join(work, "dpop"),
+                 per_client_env=False, dpop=True, extra=("--no-state",))
+
+        walls = [check(measure([tokensmith, "--version"], work), "--version")[1] for _ in range(startup_runs)]
+        rows.append(("start-up: --version (median)", "", f"{statistics.median(walls) * 1000:.1f} ms", "", ""))
+        one = os.path.join(work, "one")
+        os.makedirs(one)
+        write_manifest(os.path.join(one, "m.yaml"), url, basic[:1], True, False)
+        walls = [check(measure([tokensmith, "run", "m.yaml", "--quiet", "--no-state"], one), "1-client run")[1]
+                 for _ in range(startup_runs)]
+        rows.append(("start-up: run of a 1-client manifest (median)", "", f"{statistics.median(walls) * 1000:.1f} ms", "", ""))
+    finally:
+        issuer.terminate()
+        issuer.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+    cpu_model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu_model = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    print(f"tokensmith benchmarks, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores ({cpu_model}), "
+          f"{platform.system()} {platform.release()}, release build, server on the same machine"
+          + (", QUICK MODE" if args.quick else ""))
+    print()
+    print("| scenario | throughput | wall | CPU | peak RSS |")
+    print("|---|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()
