@@ -127,6 +127,7 @@ def main():
         _, wall, cpu, rss, _ = check(measure([tokensmith, "validate", manifest], folder), "validate")
         rows.append((f"validate, {big:,}-client manifest", "", f"{wall * 1000:.0f} ms", f"{cpu * 1000:.0f} ms CPU", f"{rss:.0f} MiB"))
 
+        os.makedirs(args.disk_dir, exist_ok=True)
         disk = tempfile.mkdtemp(prefix="tokensmith-bench-", dir=args.disk_dir)
         scenario(f"{big:,} clients, as above, outputs on the real disk", basic, disk, extra=("--no-state",))
         shutil.rmtree(disk, ignore_errors=True)

@@ -43,7 +43,7 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "If any selected grant fails, change no output file at all.")
     var allOrNothing = false
 
-    @Flag(help: "Validate, resolve secrets and run discovery, then print the plan; request no token, write no file.")
+    @Flag(help: "Validate, resolve secrets and run discovery, then print the plan; request no token, write no output or cache (--report still works).")
     var dryRun = false
 
     @Option(help: ArgumentHelp("Stop the run after this long (e.g. 90s, 5m); unfinished clients count as failed.", valueName: "duration"))
@@ -83,6 +83,11 @@ struct Run: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Trap signals first, so a SIGTERM during start-up is a clean stop too.
+        let stop = StopRequest()
+        let trap = SignalTrap { signal in stop.request(signal) }
+        defer { trap.cancel() }
+
         let environment = ProcessInfo.processInfo.environment
         let loaded = ManifestLoader(environment: environment, outputRoot: global.outputRoot).load(paths: manifests)
         let rendered = ValidationOutput.render(loaded, json: global.logFormat == .json, includeWarnings: !global.quiet)
@@ -103,17 +108,16 @@ struct Run: AsyncParsableCommand {
         let summary = try await OAuthHTTP.withHTTPClient { httpClient in
             let runner = Runner(manifest: manifest, options: options, observer: console, httpClient: httpClient)
             let task = Task { await runner.run() }
-            let trap = SignalTrap { signal in
+            stop.attach(task) { signal in
                 console.warning("received signal \(signal); stopping (files are written whole or not at all)")
-                task.cancel()
             }
-            defer { trap.cancel() }
             return await task.value
         }
         console.clearProgress()
 
-        finish(summary, logger: logger)
-        throw ExitCode(summary.exitStatus)
+        var status = summary.exitStatus
+        if !finish(summary, logger: logger), status == 0 { status = 1 }
+        throw ExitCode(status)
     }
 
     private func runOptions(manifest: Manifest, environment: [String: String]) -> RunOptions {
@@ -135,8 +139,9 @@ struct Run: AsyncParsableCommand {
             deadline: deadline.flatMap(DurationText.parse), statePath: statePath)
     }
 
-    /// Prints the summary, writes report and metrics.
-    private func finish(_ summary: RunSummary, logger: Logger) {
+    /// Prints the summary, writes report and metrics; false when one of those files could not be written.
+    private func finish(_ summary: RunSummary, logger: Logger) -> Bool {
+        var allWritten = true
         let finishedAt = Date()
         if global.logFormat == .json {
             logger.info("run finished", metadata: [
@@ -149,12 +154,13 @@ struct Run: AsyncParsableCommand {
             StandardErrorLock.write(global.quiet ? failuresOnly(summary) : SummaryTable.render(summary, now: finishedAt))
         }
         if let report {
-            writeSideFile(RunReport.render(summary, finishedAt: finishedAt), to: report, what: "report", logger: logger)
+            allWritten = writeSideFile(RunReport.render(summary, finishedAt: finishedAt), to: report, what: "report", logger: logger) && allWritten
         }
         if let metricsFile, !dryRun {
             let text = PrometheusMetrics.render(results: summary.results, runDuration: summary.duration, finishedAt: finishedAt)
-            writeSideFile(Array(text.utf8), to: metricsFile, what: "metrics file", logger: logger, mode: 0o644)
+            allWritten = writeSideFile(Array(text.utf8), to: metricsFile, what: "metrics file", logger: logger, mode: 0o644) && allWritten
         }
+        return allWritten
     }
 
     private func failuresOnly(_ summary: RunSummary) -> String {
@@ -170,12 +176,14 @@ struct Run: AsyncParsableCommand {
     }
 
     /// Report and metrics files: atomic like every output; their folder is the root.
-    private func writeSideFile(_ bytes: [UInt8], to path: String, what: String, logger: Logger, mode: UInt16 = 0o600) {
+    private func writeSideFile(_ bytes: [UInt8], to path: String, what: String, logger: Logger, mode: UInt16 = 0o600) -> Bool {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         do {
             _ = try AtomicFileWriter(root: url.deletingLastPathComponent().path).write(bytes, to: url.path, mode: mode)
+            return true
         } catch {
             logger.error("the \(what) was not written: \(error)")
+            return false
         }
     }
 }

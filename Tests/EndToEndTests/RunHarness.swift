@@ -66,8 +66,9 @@ struct RunHarness {
     }
 
     /// Runs the binary and waits for it without blocking a concurrency thread.
-    /// `signalAfter` sends SIGTERM that long after start.
-    func run(_ arguments: [String], environment: [String: String] = [:], signalAfter: Duration? = nil) async throws -> Result {
+    /// `signalWhen` is polled every 10 ms from a background thread; SIGTERM is
+    /// sent the first time it returns true.
+    func run(_ arguments: [String], environment: [String: String] = [:], signalWhen: (@Sendable () -> Bool)? = nil) async throws -> Result {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
@@ -90,12 +91,18 @@ struct RunHarness {
                 continuation.resume(throwing: error)
                 return
             }
-            if let signalAfter {
+            if let signalWhen {
                 let pid = process.processIdentifier
-                let (seconds, attoseconds) = signalAfter.components
-                DispatchQueue.global().asyncAfter(deadline: .now() + Double(seconds) + Double(attoseconds) / 1e18) {
-                    kill(pid, SIGTERM)
-                }
+                Thread {
+                    let giveUp = ContinuousClock.now + .seconds(60)
+                    while kill(pid, 0) == 0, ContinuousClock.now < giveUp {
+                        if signalWhen() {
+                            kill(pid, SIGTERM)
+                            return
+                        }
+                        usleep(10_000)
+                    }
+                }.start()
             }
         }
         return Result(status: status, standardOutput: await outputData.text(), standardError: await errorData.text(), elapsed: elapsed)

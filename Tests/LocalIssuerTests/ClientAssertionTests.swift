@@ -36,8 +36,9 @@ struct ClientAssertionTests {
 
     @Test("private_key_jwt: the right key passes (PEM and JWK registration), another key is refused", arguments: keyAlgorithms)
     func privateKeyJWT(kind: TestKeyPair.Kind, alg: String) async throws {
-        let pair = try TestKeyPair.generate(kind)
-        let other = try TestKeyPair.generate(kind)
+        // RSA key generation is seconds of CPU: off the concurrency pool.
+        let pair = try await onDedicatedThread { try TestKeyPair.generate(kind) }
+        let other = try await onDedicatedThread { try TestKeyPair.generate(kind) }
         let clients = [
             RegisteredClient(id: "pem", authentication: .privateKeyJWT(publicKey: pair.publicKeyPEM)),
             RegisteredClient(id: "jwk", authentication: .privateKeyJWT(publicKey: pair.publicJWK)),

@@ -11,7 +11,7 @@ struct DPoPTests {
         (TestKeyPair.Kind.p256, "ES256"), (.p384, "ES384"), (.ed25519, "EdDSA"), (.rsa2048, "RS256"), (.rsa2048, "PS256"),
     ])
     func validProof(kind: TestKeyPair.Kind, alg: String) async throws {
-        let pair = try TestKeyPair.generate(kind)
+        let pair = try await onDedicatedThread { try TestKeyPair.generate(kind) }
         try await withIssuer(.init(clients: [Self.client])) { issuer in
             let proof = try TestJWS.dpopProof(pair: pair, alg: alg, htu: issuer.tokenEndpoint)
             let response = try await HTTP.postForm(issuer.tokenEndpoint, Self.credentials, headers: [("DPoP", proof)])

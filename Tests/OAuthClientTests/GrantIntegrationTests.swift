@@ -48,7 +48,8 @@ struct GrantIntegrationTests {
 
     @Test("private_key_jwt with every key type and algorithm", arguments: keyCases)
     func privateKeyJWT(kind: TestKeyPair.Kind, algorithm: JWSAlgorithm) async throws {
-        let pair = try TestKeyPair.generate(kind)
+        // RSA key generation is seconds of CPU: off the concurrency pool.
+        let pair = try await onDedicatedThread { try TestKeyPair.generate(kind) }
         try await withLocalIssuer(.init(clients: [RegisteredClient(id: "pk", authentication: .privateKeyJWT(publicKey: pair.publicKeyPEM))])) { issuer in
             let key = try SigningKey(pem: pair.privateKeyPEM, algorithm: algorithm, keyID: "k1")
             let config = configuration(issuer, clientID: "pk", authentication: .privateKeyJWT(key))
@@ -91,7 +92,7 @@ struct GrantIntegrationTests {
     @Test("DPoP without a nonce, with every proof algorithm", arguments: [JWSAlgorithm.es256, .es384, .edDSA, .rs256, .ps256])
     func dpop(algorithm: JWSAlgorithm) async throws {
         try await withLocalIssuer(.init(clients: [RegisteredClient(id: "d", authentication: .clientSecretBasic(secret: "s"), requiresDPoP: true)])) { issuer in
-            let handle = try DPoPHandle.generate(algorithm)
+            let handle = try await onDedicatedThread { try DPoPHandle.generate(algorithm) }
             let response = try await clientCredentialsGrant(configuration(issuer, clientID: "d", authentication: .clientSecretBasic("s")), dpop: handle)
             #expect(response.tokenType == "dpop")
             #expect(response.isDPoPBound)

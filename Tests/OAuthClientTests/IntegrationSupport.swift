@@ -67,3 +67,16 @@ func caught(_ body: () async throws -> some Any) async -> (any Error)? {
         return error
     }
 }
+
+/// Runs blocking or CPU-heavy work (RSA key generation) on a new thread and
+/// awaits it, so the Swift concurrency pool — two threads on a 2-core
+/// machine — stays free for the timing-sensitive tests.
+func onDedicatedThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            continuation.resume(with: Result { try body() })
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+}

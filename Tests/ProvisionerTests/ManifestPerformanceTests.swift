@@ -47,15 +47,20 @@ struct ManifestPerformanceTests {
     }
 
     @Test("10,000 clients: linear validation, every diagnostic-free client loaded")
-    func tenThousand() throws {
+    func tenThousand() async throws {
         let folder = try ManifestTestSupport.temporaryFolder()
         try ManifestTestSupport.write("shared-secret-value\n", to: "shared.secret", in: folder)
         try ManifestTestSupport.copyExampleKey("example-okta-es256.pem", as: "shared.pem", into: folder)
-        let text = Self.fleet(count: 10_000)
-        let clock = ContinuousClock()
-        var result: ManifestLoadResult?
-        let elapsed = clock.measure {
-            result = ManifestTestSupport.load(text, in: folder)
+        // Seconds of CPU in a debug build: on a dedicated thread, so the
+        // concurrency pool stays free for the timing-sensitive tests.
+        let (result, elapsed) = try await onDedicatedThread { () -> (ManifestLoadResult?, Duration) in
+            let text = Self.fleet(count: 10_000)
+            let clock = ContinuousClock()
+            var result: ManifestLoadResult?
+            let elapsed = clock.measure {
+                result = ManifestTestSupport.load(text, in: folder)
+            }
+            return (result, elapsed)
         }
         let loaded = try #require(result)
         #expect(loaded.diagnostics.map(\.summary) == [])

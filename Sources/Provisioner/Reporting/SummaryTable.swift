@@ -28,7 +28,8 @@ public enum SummaryTable {
         }
         var text = line(header) + "\n"
         for row in rows { text += line(row) + "\n" }
-        let planned = summary.results.filter { $0.status == .planned || ($0.status == .skipped && summary.count(.planned) > 0) }
+        let dryRun = summary.count(.planned) > 0
+        let planned = summary.results.filter { $0.status == .planned || ($0.status == .skipped && dryRun) }
         if !planned.isEmpty {
             text += "\nplan:\n"
             for result in planned { text += "  \(result.name): \(result.detail ?? result.status.rawValue)\n" }

@@ -28,24 +28,36 @@ public final class AsyncLimiter: Sendable {
     }
 
     /// Waits for a slot; throws `CancellationError` if the task is cancelled first.
+    ///
+    /// The check for a free slot and the joining of the queue happen in one
+    /// critical section, so a `release()` can never slip between them.
     public func acquire() async throws {
-        let id: UInt64? = state.withLock { state in
-            if state.available > 0 {
-                state.available -= 1
-                return nil
-            }
+        if state.withLock({ state -> Bool in
+            guard state.available > 0 else { return false }
+            state.available -= 1
+            return true
+        }) { return }
+        let id = state.withLock { state -> UInt64 in
             state.nextID += 1
             return state.nextID
         }
-        guard let id else { return }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let cancelledAlready = state.withLock { state -> Bool in
-                    if Task.isCancelled { return true }
+                enum Decision { case granted, cancelled, queued }
+                let decision = state.withLock { state -> Decision in
+                    if Task.isCancelled { return .cancelled }
+                    if state.available > 0 {
+                        state.available -= 1
+                        return .granted
+                    }
                     state.waiters.append(Waiter(id: id, continuation: continuation))
-                    return false
+                    return .queued
                 }
-                if cancelledAlready { continuation.resume(throwing: CancellationError()) }
+                switch decision {
+                case .granted: continuation.resume()
+                case .cancelled: continuation.resume(throwing: CancellationError())
+                case .queued: break
+                }
             }
         } onCancel: {
             let waiter = state.withLock { state -> Waiter? in

@@ -22,13 +22,24 @@ enum GrantExecutor {
             initialDelay: client.settings.retry.initialBackoff,
             maxDelay: client.settings.retry.maxBackoff
         )
+        let metadata: ServerMetadata
+        let configuration: Configuration
+        do {
+            metadata = try await issuer.serverMetadata(settings: client.settings)
+            configuration = try issuer.configuration(for: client, metadata: metadata)
+        } catch is CancellationError {
+            return .failure(code: "cancelled", message: "the run was stopped before this grant started", attempts: 0)
+        } catch let error as GrantSetupError {
+            return .failure(code: "setup", message: error.message, attempts: 0)
+        } catch {
+            return .failure(
+                code: "discovery", message: "discovery of issuer `\(issuer.definition.name)` failed: \(error)", attempts: 0)
+        }
         var attempt = 0
         while true {
             attempt += 1
             do {
                 try Task.checkCancellation()
-                let metadata = try await issuer.serverMetadata(settings: client.settings)
-                let configuration = try issuer.configuration(for: client, metadata: metadata)
                 let response = try await withIssuerSlot(issuer) {
                     onAttempt?(attempt)
                     return try await clientCredentialsGrant(configuration, parameters: client.tokenRequestParameters, dpop: dpop)
@@ -55,7 +66,7 @@ enum GrantExecutor {
             } catch is CancellationError {
                 return .failure(code: "cancelled", message: "the run was stopped before this grant finished", attempts: attempt - 1)
             } catch {
-                return .failure(code: "setup", message: String(describing: error), attempts: attempt - 1)
+                return .failure(code: "grant_failed", message: String(describing: error), attempts: attempt)
             }
         }
     }

@@ -1,26 +1,26 @@
-public import AsyncHTTPClient
+import AsyncHTTPClient
 import Foundation
 import NIOSSL
-public import OAuthClient
+import OAuthClient
+import Synchronization
 
 /// What every grant against one issuer shares during a run: its limits, its
 /// trust roots and its metadata, discovered once however many clients start at once.
-public final class IssuerContext: Sendable {
+final class IssuerContext: Sendable {
     /// The issuer as the manifest defines it.
-    public let definition: IssuerDefinition
+    let definition: IssuerDefinition
     /// `max_concurrency`, when set.
     let limiter: AsyncLimiter?
     /// `rate_limit`, when set.
     let rateLimiter: RateLimiter?
     private let trustRoots: [NIOSSLAdditionalTrustRoots]
-    private let discovery: DiscoveryCache
     private let httpClient: HTTPClient
+    private let metadataTask = Mutex<Task<ServerMetadata, any Error>?>(nil)
 
     /// Creates the shared state of one issuer for one run.
-    public init(definition: IssuerDefinition, httpClient: HTTPClient, discovery: DiscoveryCache) {
+    init(definition: IssuerDefinition, httpClient: HTTPClient) {
         self.definition = definition
         self.httpClient = httpClient
-        self.discovery = discovery
         self.limiter = definition.maxConcurrency.map { AsyncLimiter(limit: $0) }
         self.rateLimiter = definition.rateLimit.map { RateLimiter(count: $0.requests, per: $0.interval) }
         self.trustRoots = definition.caFile.map { [.file($0)] } ?? []
@@ -35,9 +35,27 @@ public final class IssuerContext: Sendable {
         )
     }
 
-    /// The server metadata: discovered (one request per issuer per run, shared
-    /// by concurrent callers) or built from `token_endpoint`.
+    /// The server metadata, resolved once per run and shared by every client:
+    /// discovered (one request, retried with the issuer's backoff on network
+    /// errors, 5xx and 429) or built from `token_endpoint`. A failure is kept
+    /// too, so a broken issuer fails its clients at once instead of being
+    /// asked again for each of them.
     func serverMetadata(settings: EffectiveSettings) async throws -> ServerMetadata {
+        let task = metadataTask.withLock { task -> Task<ServerMetadata, any Error> in
+            if let task { return task }
+            let created = Task { try await self.resolveMetadata(settings: settings) }
+            task = created
+            return created
+        }
+        // Cancellation in a run is run-wide (signal or deadline): stop the shared lookup too.
+        return try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {
+            task.cancel()
+        }
+    }
+
+    private func resolveMetadata(settings: EffectiveSettings) async throws -> ServerMetadata {
         let mode: OAuthClient.DiscoveryMode
         switch definition.discovery {
         case .none:
@@ -52,7 +70,17 @@ public final class IssuerContext: Sendable {
         guard let issuer = definition.issuer.flatMap(URL.init(string:)) else {
             throw GrantSetupError(message: "issuer `\(definition.name)` has no usable issuer URL for discovery; run `tokensmith validate` for details")
         }
-        return try await discovery.metadata(issuer: issuer, options: options(for: settings), httpClient: httpClient, mode: mode)
+        let backoff = Backoff(
+            attempts: settings.retry.attempts, initialDelay: settings.retry.initialBackoff, maxDelay: settings.retry.maxBackoff)
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await fetchServerMetadata(issuer: issuer, options: options(for: settings), httpClient: httpClient, mode: mode)
+            } catch let failure as any OAuthClientFailure where failure.isRetryable && attempt < backoff.attempts {
+                try await Task.sleep(for: backoff.delay(afterAttempt: attempt, retryAfter: failure.retryAfter))
+            }
+        }
     }
 
     /// A configuration for one client of this issuer.

@@ -7,7 +7,9 @@ import Foundation
 /// clients (from the cache; unchanged files are not touched). Aggregate outputs
 /// hold every manifest client that has a valid token — new, or the last good
 /// one from the cache while it is valid — so a failing client keeps its
-/// previous token there until it expires.
+/// previous token there until it expires. With `--only` or `--shard`, an
+/// aggregate output is rewritten only when every client it covers has a token,
+/// so a partial run never drops the others from it.
 enum OutputStage {
     struct Result {
         var written = 0
@@ -16,11 +18,17 @@ enum OutputStage {
         var errors: [String] = []
         /// Per-client render or write problems: that client counts as failed.
         var clientErrors: [(String, String)] = []
+        /// Things the operator should know that do not fail the run.
+        var warnings: [String] = []
+        /// `--all-or-nothing` found a problem while staging and committed nothing.
+        var heldBack = false
     }
 
     static func write(
-        manifest: Manifest, selected: [ClientDefinition], newTokens: [String: IssuedToken], state: TokenState, now: Date
+        manifest: Manifest, selected: [ClientDefinition], newTokens: [String: IssuedToken], state: TokenState, now: Date,
+        allOrNothing: Bool
     ) -> Result {
+        var result = Result()
         var perClient: [OutputPlan.ClientOutputs] = []
         for client in selected where !client.outputs.isEmpty {
             if let token = newTokens[client.name] {
@@ -29,8 +37,11 @@ enum OutputStage {
                 perClient.append(.init(token: cached.issuedToken(clientName: client.name), outputs: client.outputs))
             }
         }
+        var aggregate = manifest.outputs
         var aggregateTokens: [IssuedToken] = []
-        if !manifest.outputs.isEmpty {
+        if !aggregate.isEmpty {
+            let selectedNames = Set(selected.map(\.name))
+            var uncovered: [String] = []
             for client in manifest.clients {
                 if let token = newTokens[client.name] {
                     aggregateTokens.append(token)
@@ -38,13 +49,29 @@ enum OutputStage {
                     // The last good token stays until it expires, even when the
                     // client's definition changed and its new grant failed.
                     aggregateTokens.append(cached.issuedToken(clientName: client.name))
+                } else if !selectedNames.contains(client.name) {
+                    uncovered.append(client.name)
                 }
             }
+            if !uncovered.isEmpty {
+                let names = uncovered.prefix(3).joined(separator: ", ") + (uncovered.count > 3 ? " and \(uncovered.count - 3) more" : "")
+                result.warnings.append(
+                    "aggregate outputs were left as they are: \(names) are outside this run's --only/--shard selection and have no cached token, so rewriting would drop them")
+                aggregate = []
+                aggregateTokens = []
+            }
         }
-        let plan = OutputPlan(clients: perClient, aggregate: manifest.outputs, aggregateTokens: aggregateTokens)
+        let plan = OutputPlan(clients: perClient, aggregate: aggregate, aggregateTokens: aggregateTokens)
+        let aggregatePaths = Set(aggregate.map(\.path))
 
-        var result = Result()
-        for failure in plan.failures { record(failure, in: &result) }
+        func record(_ error: OutputError) {
+            if let client = error.client, !aggregatePaths.contains(error.path) {
+                result.clientErrors.append((client, error.description))
+            } else {
+                result.errors.append(error.description)
+            }
+        }
+        plan.failures.forEach(record)
         var transactions: [String: FileTransaction] = [:]
         for write in plan.writes {
             let root = outputRoot(for: write.path, in: manifest)
@@ -53,8 +80,13 @@ enum OutputStage {
             do {
                 try write.stage(in: transaction)
             } catch {
-                record(error, in: &result)
+                record(error)
             }
+        }
+        if allOrNothing && (!result.errors.isEmpty || !result.clientErrors.isEmpty) {
+            for transaction in transactions.values { transaction.abort() }
+            result.heldBack = true
+            return result
         }
         for root in transactions.keys.sorted() {
             guard let transaction = transactions[root] else { continue }
@@ -71,14 +103,6 @@ enum OutputStage {
             }
         }
         return result
-    }
-
-    private static func record(_ error: OutputError, in result: inout Result) {
-        if let client = error.client {
-            result.clientErrors.append((client, error.description))
-        } else {
-            result.errors.append(error.description)
-        }
     }
 
     /// The output root that contains `path`: the longest matching manifest root.

@@ -69,7 +69,8 @@ public final class Runner: Sendable {
                 heldBack: false)
         }
 
-        let grantRun = await grantWithDeadline(toGrant.map(\.client), contexts: contexts, state: state)
+        let grantRun = await grantWithDeadline(
+            Self.interleavedByIssuer(toGrant.map(\.client)), contexts: contexts, state: state, start: start)
         var newTokens: [String: IssuedToken] = [:]
         for (result, token) in grantRun.outcomes {
             results[result.name] = result
@@ -81,23 +82,38 @@ public final class Runner: Sendable {
             results: [], duration: 0, interrupted: interrupted, deadlineExceeded: grantRun.deadlineExceeded,
             writeErrors: [], filesWritten: 0, filesUnchanged: 0, heldBack: false)
         let anyFailed = results.values.contains { $0.status == .failed || $0.status == .cancelled }
-        if options.allOrNothing && anyFailed {
-            summary.heldBack = true
-        } else {
+        var heldBack = options.allOrNothing && anyFailed
+        if !heldBack {
             let written = OutputStage.write(
-                manifest: manifest, selected: selected, newTokens: newTokens, state: state, now: now)
+                manifest: manifest, selected: selected, newTokens: newTokens, state: state, now: now,
+                allOrNothing: options.allOrNothing)
             summary.filesWritten = written.written
             summary.filesUnchanged = written.unchanged
             summary.writeErrors = written.errors
+            written.warnings.forEach { observer?.warning($0) }
             for (name, message) in written.clientErrors {
                 guard var result = results[name] else { continue }
                 result.status = .failed
                 result.errorCode = "output"
                 result.detail = message
+                result.expiresAt = state.clients[name].flatMap { $0.isValid(at: now) ? $0.expiresAt : nil }
+                result.lastSuccess = state.clients[name]?.issuedAt
                 results[name] = result
                 newTokens[name] = nil
             }
-            if let error = saveState(state, newTokens: newTokens) { summary.writeErrors.append(error) }
+            heldBack = written.heldBack
+            if !heldBack, let error = saveState(state, newTokens: newTokens, now: now) { summary.writeErrors.append(error) }
+        }
+        if heldBack {
+            // Nothing was written: report what the files and cache still hold.
+            summary.heldBack = true
+            for name in newTokens.keys {
+                guard var result = results[name] else { continue }
+                result.detail = "granted, but not written: --all-or-nothing held every output back"
+                result.expiresAt = state.clients[name].flatMap { $0.isValid(at: now) ? $0.expiresAt : nil }
+                result.lastSuccess = state.clients[name]?.issuedAt
+                results[name] = result
+            }
         }
         summary.results = results.values.sorted { $0.name < $1.name }
         summary.duration = (ContinuousClock.now - start).secondsDouble
@@ -113,12 +129,15 @@ public final class Runner: Sendable {
 
     /// Runs the grants in a child task so that a deadline or the caller's
     /// cancellation stops them, while the results gathered so far survive.
-    private func grantWithDeadline(_ clients: [ClientDefinition], contexts: [String: IssuerContext], state: TokenState) async -> GrantRun {
+    private func grantWithDeadline(
+        _ clients: [ClientDefinition], contexts: [String: IssuerContext], state: TokenState, start: ContinuousClock.Instant
+    ) async -> GrantRun {
         let deadlineHit = Flag()
         let grants = Task { await self.grantAll(clients, contexts: contexts, state: state) }
         let watchdog: Task<Void, Never>? = options.deadline.map { deadline in
             Task {
-                guard (try? await Task.sleep(for: deadline)) != nil else { return }
+                // The deadline counts from the start of the run, planning included.
+                guard (try? await Task.sleep(until: start + deadline, clock: .continuous)) != nil else { return }
                 deadlineHit.set()
                 grants.cancel()
             }
@@ -144,7 +163,13 @@ public final class Runner: Sendable {
                 let client = clients[started]
                 started += 1
                 let cached = state.clients[client.name]
-                guard let context = contexts[client.issuerName] else { return }
+                guard let context = contexts[client.issuerName] else {
+                    let result = ClientResult(
+                        name: client.name, issuer: client.issuerName, clientID: client.clientID, status: .failed,
+                        detail: "issuer `\(client.issuerName)` is not defined", errorCode: "setup")
+                    group.addTask { (result, nil) }
+                    return
+                }
                 group.addTask {
                     await Self.grantOne(client, context: context, dpop: dpopHandles[client.name], cached: cached)
                 }
@@ -165,6 +190,29 @@ public final class Runner: Sendable {
             observer?.finished(result)
         }
         return outcomes
+    }
+
+    /// Orders clients round-robin by issuer, so clients of a slow or
+    /// rate-limited issuer that come first in the manifest do not hold every
+    /// global slot while other issuers' clients wait.
+    static func interleavedByIssuer(_ clients: [ClientDefinition]) -> [ClientDefinition] {
+        var queues: [String: [ClientDefinition]] = [:]
+        var order: [String] = []
+        for client in clients {
+            if queues[client.issuerName] == nil { order.append(client.issuerName) }
+            queues[client.issuerName, default: []].append(client)
+        }
+        guard order.count > 1 else { return clients }
+        var result: [ClientDefinition] = []
+        result.reserveCapacity(clients.count)
+        var index = 0
+        while result.count < clients.count {
+            for issuer in order where index < queues[issuer]!.count {
+                result.append(queues[issuer]![index])
+            }
+            index += 1
+        }
+        return result
     }
 
     private static func grantOne(
@@ -203,11 +251,10 @@ public final class Runner: Sendable {
     }
 
     private func makeIssuerContexts(for clients: [ClientDefinition]) -> [String: IssuerContext] {
-        let discovery = DiscoveryCache()
         var contexts: [String: IssuerContext] = [:]
         for name in Set(clients.map(\.issuerName)) {
             guard let definition = manifest.issuer(named: name) else { continue }
-            contexts[name] = IssuerContext(definition: definition, httpClient: httpClient, discovery: discovery)
+            contexts[name] = IssuerContext(definition: definition, httpClient: httpClient)
         }
         return contexts
     }
@@ -254,26 +301,57 @@ public final class Runner: Sendable {
 
     private func loadState() -> TokenState {
         guard let path = options.statePath else { return TokenState() }
-        guard let bytes = try? FileBytes.read(path) else { return TokenState() }
-        do {
-            return try TokenState.decode(bytes)
-        } catch {
-            observer?.warning("the token state file \(path) cannot be read (\(error)); every client is granted and the file is rewritten")
+        switch Self.readState(path) {
+        case .success(let state):
+            return state
+        case .failure(let problem):
+            observer?.warning(problem.message)
             return TokenState()
         }
     }
 
-    /// Saves granted tokens; clients no longer in the manifest are dropped.
-    private func saveState(_ state: TokenState, newTokens: [String: IssuedToken]) -> String? {
+    /// The state at `path`: empty when the file does not exist yet.
+    private static func readState(_ path: String) -> Result<TokenState, StateProblem> {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.read(path)
+        } catch let error as FileBytes.ReadError where error.errno == ENOENT {
+            return .success(TokenState())
+        } catch {
+            return .failure(StateProblem(
+                message: "the token state file \(path) cannot be read (\(error)); every client is granted and the file is left as it is",
+                unreadable: true))
+        }
+        do {
+            return .success(try TokenState.decode(bytes))
+        } catch {
+            return .failure(StateProblem(
+                message: "the token state file \(path) is not valid (\(error)); every client is granted and the file is replaced",
+                unreadable: false))
+        }
+    }
+
+    /// Saves granted tokens. The file is read again first and merged, so runs
+    /// of other manifests or shards sharing it keep their entries; entries of
+    /// clients this manifest does not know are dropped only once they expired.
+    private func saveState(_ loaded: TokenState, newTokens: [String: IssuedToken], now: Date) -> String? {
         guard let path = options.statePath else { return nil }
-        var next = state
-        let known = Set(manifest.clients.map(\.name))
-        next.clients = next.clients.filter { known.contains($0.key) }
+        guard !newTokens.isEmpty || !FileBytes.exists(path) else { return nil }
+        var next: TokenState
+        switch Self.readState(path) {
+        case .success(let current): next = current
+        // Unreadable (permissions, I/O): never overwrite what could not be read.
+        case .failure(let problem) where problem.unreadable: return problem.message
+        case .failure: next = TokenState()
+        }
+        for (name, entry) in loaded.clients where next.clients[name] == nil {
+            next.clients[name] = entry
+        }
         for (name, token) in newTokens {
             guard let client = manifest.client(named: name) else { continue }
             next.clients[name] = TokenState.Entry(token: token, fingerprint: client.fingerprint)
         }
-        guard next != state || !FileBytes.exists(path) else { return nil }
+        next.clients = next.clients.filter { name, entry in manifest.client(named: name) != nil || entry.isValid(at: now) }
         do {
             let url = URL(fileURLWithPath: path)
             let writer = AtomicFileWriter(root: url.deletingLastPathComponent().path)
@@ -283,6 +361,13 @@ public final class Runner: Sendable {
             return "the token state file \(path) was not saved: \(error)"
         }
     }
+}
+
+/// Why the token state file could not be used.
+struct StateProblem: Error {
+    let message: String
+    /// The file exists but could not be read (as opposed to being corrupt).
+    let unreadable: Bool
 }
 
 /// A one-way flag that tasks can share.
