@@ -55,7 +55,9 @@ final class Frame {
 struct MappingBuilder {
     private var entries: [Entry] = []
     private var pendingKey: Node?
-    /// Explicit scalar keys seen so far, with where they were written.
+    /// Explicit scalar keys seen so far, with where they were written: a list
+    /// while small, plus a dictionary once the mapping grows.
+    private var explicitKeyList: [(String, Mark)] = []
     private var explicitKeys: [String: Mark] = [:]
     private var hasMerge = false
 
@@ -76,7 +78,7 @@ struct MappingBuilder {
             return
         }
         if let keyText = key.scalar?.value {
-            if let first = explicitKeys[keyText] {
+            if let first = firstMark(of: keyText) {
                 throw YAMLError(
                     file: file, mark: key.mark,
                     message: "duplicate key `\(keyText)` in this mapping; remove one of the two",
@@ -84,9 +86,24 @@ struct MappingBuilder {
                     sourceLine: source.line(key.mark.line)
                 )
             }
-            explicitKeys[keyText] = key.mark
+            explicitKeyList.append((keyText, key.mark))
+            if explicitKeyList.count > Self.linearLimit { explicitKeys[keyText] = key.mark }
+            if explicitKeyList.count == Self.linearLimit + 1 {
+                for (text, mark) in explicitKeyList { explicitKeys[text] = mark }
+            }
         }
         entries.append(.pair(Mapping.Pair(key: key, value: node)))
+    }
+
+    /// Small mappings (almost all of a manifest) are searched linearly; a
+    /// dictionary only pays off past a dozen keys.
+    private static let linearLimit = 12
+
+    private func firstMark(of key: String) -> Mark? {
+        if explicitKeyList.count <= Self.linearLimit {
+            return explicitKeyList.first { $0.0 == key }?.1
+        }
+        return explicitKeys[key]
     }
 
     /// The pairs a `<<` value contributes: one mapping, or a list of mappings
@@ -125,7 +142,7 @@ struct MappingBuilder {
             case .merge(let mergedPairs):
                 for pair in mergedPairs {
                     guard let text = pair.key.scalar?.value else { pairs.append(pair); continue }
-                    if explicitKeys[text] != nil || !merged.insert(text).inserted { continue }
+                    if firstMark(of: text) != nil || !merged.insert(text).inserted { continue }
                     pairs.append(pair)
                 }
             }

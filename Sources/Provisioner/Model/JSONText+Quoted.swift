@@ -7,3 +7,12 @@ extension JSONText {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
+
+/// JSON string literals for other modules (the command line's JSON log lines),
+/// with the same escaping as every JSON file tokensmith writes.
+public enum JSONLiteral {
+    /// `value` quoted and escaped as a JSON string.
+    public static func string(_ value: String) -> String {
+        JSONText.quoted(value)
+    }
+}

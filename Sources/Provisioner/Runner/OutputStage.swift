@@ -22,6 +22,8 @@ enum OutputStage {
         var warnings: [String] = []
         /// `--all-or-nothing` found a problem while staging and committed nothing.
         var heldBack = false
+        /// Clients whose per-client outputs were written from the cache.
+        var rerendered: [String] = []
     }
 
     static func write(
@@ -33,8 +35,12 @@ enum OutputStage {
         for client in selected where !client.outputs.isEmpty {
             if let token = newTokens[client.name] {
                 perClient.append(.init(token: token, outputs: client.outputs))
-            } else if let cached = state.clients[client.name], cached.fingerprint == client.fingerprint, cached.isValid(at: now) {
+            } else if let cached = state.clients[client.name], cached.fingerprint == client.fingerprint, cached.isValid(at: now),
+                      cached.outputsDigest != outputsDigest(client.outputs) || client.outputs.contains(where: isMissing) {
+                // A skipped client: its files already hold this token unless
+                // its output definitions changed or a file went missing.
                 perClient.append(.init(token: cached.issuedToken(clientName: client.name), outputs: client.outputs))
+                result.rerendered.append(client.name)
             }
         }
         var aggregate = manifest.outputs
@@ -103,6 +109,28 @@ enum OutputStage {
             }
         }
         return result
+    }
+
+    /// A stable digest of a client's output definitions (dictionaries sorted).
+    static func outputsDigest(_ outputs: [OutputSpec]) -> String {
+        var text = ""
+        func sorted(_ dictionary: [String: String]) -> String {
+            dictionary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        }
+        for spec in outputs {
+            switch spec.format {
+            case .env(let options): text += "env|\(options.prefix)|\(options.flavor.rawValue)|\(options.includeScope)"
+            case .json: text += "json"
+            case .kubernetesSecret(let options):
+                text += "k8s|\(options.name ?? "")|\(options.namespace ?? "")|\(sorted(options.labels))|\(sorted(options.annotations))"
+            }
+            text += "|\(spec.path)|\(spec.mode)|\(sorted(spec.keys))\n"
+        }
+        return SHA256Digest.hex(of: Array(text.utf8))
+    }
+
+    private static func isMissing(_ spec: OutputSpec) -> Bool {
+        !spec.isStandardOutput && !FileBytes.exists(spec.path)
     }
 
     /// The output root that contains `path`: the longest matching manifest root.

@@ -102,7 +102,11 @@ public final class Runner: Sendable {
                 newTokens[name] = nil
             }
             heldBack = written.heldBack
-            if !heldBack, let error = saveState(state, newTokens: newTokens, now: now) { summary.writeErrors.append(error) }
+            let failedRerenders = Set(written.clientErrors.map(\.0))
+            let rerendered = written.rerendered.filter { !failedRerenders.contains($0) }
+            if !heldBack, let error = saveState(state, newTokens: newTokens, rerendered: rerendered, now: now) {
+                summary.writeErrors.append(error)
+            }
         }
         if heldBack {
             // Nothing was written: report what the files and cache still hold.
@@ -334,9 +338,9 @@ public final class Runner: Sendable {
     /// Saves granted tokens. The file is read again first and merged, so runs
     /// of other manifests or shards sharing it keep their entries; entries of
     /// clients this manifest does not know are dropped only once they expired.
-    private func saveState(_ loaded: TokenState, newTokens: [String: IssuedToken], now: Date) -> String? {
+    private func saveState(_ loaded: TokenState, newTokens: [String: IssuedToken], rerendered: [String], now: Date) -> String? {
         guard let path = options.statePath else { return nil }
-        guard !newTokens.isEmpty || !FileBytes.exists(path) else { return nil }
+        guard !newTokens.isEmpty || !rerendered.isEmpty || !FileBytes.exists(path) else { return nil }
         var next: TokenState
         switch Self.readState(path) {
         case .success(let current): next = current
@@ -349,7 +353,13 @@ public final class Runner: Sendable {
         }
         for (name, token) in newTokens {
             guard let client = manifest.client(named: name) else { continue }
-            next.clients[name] = TokenState.Entry(token: token, fingerprint: client.fingerprint)
+            var entry = TokenState.Entry(token: token, fingerprint: client.fingerprint)
+            entry.outputsDigest = OutputStage.outputsDigest(client.outputs)
+            next.clients[name] = entry
+        }
+        for name in rerendered {
+            guard let client = manifest.client(named: name) else { continue }
+            next.clients[name]?.outputsDigest = OutputStage.outputsDigest(client.outputs)
         }
         next.clients = next.clients.filter { name, entry in manifest.client(named: name) != nil || entry.isValid(at: now) }
         do {

@@ -27,6 +27,10 @@ public struct TokenState: Sendable, Codable, Equatable {
         public var scope: String?
         /// When the token was obtained.
         public var issuedAt: Date
+        /// A digest of the client's output definitions when its outputs were
+        /// last written; a skipped client's outputs are re-rendered only when it
+        /// changed or a file is missing.
+        public var outputsDigest: String?
 
         /// A description without the token.
         public var description: String {
@@ -85,7 +89,7 @@ extension TokenState.Entry {
         self.init(
             fingerprint: fingerprint, issuer: token.issuer, clientID: token.clientID, accessToken: token.accessToken,
             tokenType: token.tokenType, expiresIn: token.expiresIn, expiresAt: token.expiresAt, scope: token.scope,
-            issuedAt: token.issuedAt
+            issuedAt: token.issuedAt, outputsDigest: nil
         )
     }
 }
