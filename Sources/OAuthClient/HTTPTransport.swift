@@ -90,33 +90,60 @@ enum HTTPTransport {
         if let body { request.body = .bytes(body) }
         if endpoint.origin.hasPrefix("https:") { request.tlsConfiguration = tlsConfiguration }
         let deadline = NIODeadline.now() + timeout
+        let prepared = request
         do {
-            let response = try await client.execute(request, deadline: deadline)
-            let status = Int(response.status.code)
-            guard response.history.count <= 1 else {
-                throw OAuthClientError(.redirectNotFollowed, "the \(role) \(endpoint.url) redirected and the HTTP client followed it; use an HTTPClient made by OAuthHTTP, which never follows redirects", endpoint: endpoint.url)
-            }
-            if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > maximumBodySize {
-                throw tooLarge(endpoint: endpoint, role: role, limit: maximumBodySize, status: status)
-            }
-            var collected = ByteBuffer()
-            for try await chunk in response.body {
-                guard collected.readableBytes + chunk.readableBytes <= maximumBodySize else {
-                    throw tooLarge(endpoint: endpoint, role: role, limit: maximumBodySize, status: status)
+            // AsyncHTTPClient's deadline covers the answer's head only; a body
+            // that trickles in forever must still end at the timeout, so the
+            // whole exchange races a timer.
+            return try await withThrowingTaskGroup(of: HTTPAnswer?.self) { group in
+                group.addTask {
+                    try await exchange(
+                        client: client, request: prepared, deadline: deadline, endpoint: endpoint,
+                        maximumBodySize: maximumBodySize, role: role)
                 }
-                if collected.readableBytes == 0 {
-                    collected = chunk
-                } else {
-                    var chunk = chunk
-                    collected.writeBuffer(&chunk)
+                group.addTask {
+                    try await Task.sleep(nanoseconds: UInt64(max(0, timeout.nanoseconds)))
+                    return nil
                 }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let answer = first else {
+                    throw HTTPClientError.deadlineExceeded
+                }
+                return answer
             }
-            return HTTPAnswer(status: status, headers: response.headers, body: collected, receivedAt: Date())
         } catch let error as OAuthClientError {
             throw error
         } catch {
             throw translate(error, endpoint: endpoint, role: role, timeout: timeout)
         }
+    }
+
+    /// One request: the head within AsyncHTTPClient's deadline, then the body up to the cap.
+    private static func exchange(
+        client: HTTPClient, request: HTTPClientRequest, deadline: NIODeadline, endpoint: Endpoint,
+        maximumBodySize: Int, role: String
+    ) async throws -> HTTPAnswer {
+        let response = try await client.execute(request, deadline: deadline)
+        let status = Int(response.status.code)
+        guard response.history.count <= 1 else {
+            throw OAuthClientError(.redirectNotFollowed, "the \(role) \(endpoint.url) redirected and the HTTP client followed it; use an HTTPClient made by OAuthHTTP, which never follows redirects", endpoint: endpoint.url)
+        }
+        if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > maximumBodySize {
+            throw tooLarge(endpoint: endpoint, role: role, limit: maximumBodySize, status: status)
+        }
+        var collected = ByteBuffer()
+        for try await chunk in response.body {
+            guard collected.readableBytes + chunk.readableBytes <= maximumBodySize else {
+                throw tooLarge(endpoint: endpoint, role: role, limit: maximumBodySize, status: status)
+            }
+            if collected.readableBytes == 0 {
+                collected = chunk
+            } else {
+                var chunk = chunk
+                collected.writeBuffer(&chunk)
+            }
+        }
+        return HTTPAnswer(status: status, headers: response.headers, body: collected, receivedAt: Date())
     }
 
     private static func tooLarge(endpoint: Endpoint, role: String, limit: Int, status: Int) -> OAuthClientError {
