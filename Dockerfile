@@ -11,7 +11,8 @@ COPY Package.swift ./
 RUN swift package resolve
 COPY Sources ./Sources
 RUN swift build -c release --static-swift-stdlib --product tokensmith \
- && install -D -m 0755 "$(swift build -c release --show-bin-path)/tokensmith" /out/tokensmith
+ && install -D -m 0755 "$(swift build -c release --show-bin-path)/tokensmith" /out/tokensmith \
+ && strip /out/tokensmith
 
 # Run: slim Debian with only libyaml and CA certificates, as a non-root user.
 FROM debian:bookworm-slim

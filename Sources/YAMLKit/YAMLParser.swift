@@ -21,13 +21,14 @@ public struct YAMLParser: Sendable {
 
     /// Parses every document in raw bytes (UTF-8, optionally with a BOM).
     public func parse(bytes: [UInt8], file: String = "<input>") throws(YAMLError) -> [Node] {
-        let source = SourceText(bytes: bytes)
+        // Checked before anything scans the input, so an oversized file costs nothing.
         guard bytes.count <= limits.maxInputBytes else {
             throw YAMLError(
                 file: file, mark: Mark(line: 1, column: 1),
                 message: "the input is \(bytes.count) bytes, over the limit of \(limits.maxInputBytes) bytes; split it into several files"
             )
         }
+        let source = SourceText(bytes: bytes)
         if let nul = bytes.firstIndex(of: 0) {
             let mark = source.mark(ofByteOffset: nul)
             throw YAMLError(

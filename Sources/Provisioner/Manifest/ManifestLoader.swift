@@ -39,6 +39,10 @@ public struct ManifestLoader: Sendable {
                 failure = "no such manifest file"
             } else if isDirectory.boolValue {
                 failure = "this is a folder; give the manifest file"
+            } else if let size = (try? FileManager.default.attributesOfItem(atPath: absolute))?[.size] as? NSNumber,
+                      size.intValue > ParserLimits().maxInputBytes {
+                // Refused before reading: a huge file must not cost its size in memory.
+                failure = "the manifest is \(size.intValue) bytes, over the limit of \(ParserLimits().maxInputBytes) bytes; split it into several files"
             } else if let data = FileManager.default.contents(atPath: absolute) {
                 let attributes = try? FileManager.default.attributesOfItem(atPath: absolute)
                 let mode = (attributes?[.posixPermissions] as? NSNumber).map { UInt16(truncatingIfNeeded: $0.intValue) & 0o7777 }
