@@ -32,22 +32,11 @@ public struct TestPKI: Sendable {
             OrganizationName("tokensmith tests")
             CommonName(caCommonName)
         }
-        let ca = try Certificate(
-            version: .v3,
-            serialNumber: Certificate.SerialNumber(),
-            publicKey: Certificate.PublicKey(key.publicKey),
-            notValidBefore: Date().addingTimeInterval(-3600),
-            notValidAfter: Date().addingTimeInterval(86_400 * 30),
-            issuer: name,
-            subject: name,
-            signatureAlgorithm: .ecdsaWithSHA256,
-            extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
-                Critical(KeyUsage(keyCertSign: true, cRLSign: true))
-                SubjectKeyIdentifier(hash: Certificate.PublicKey(key.publicKey))
-            },
-            issuerPrivateKey: Certificate.PrivateKey(key)
-        )
+        let ca = try Self.sign(key: key, subject: name, issuer: name, issuerKey: key, extensions: try Certificate.Extensions {
+            Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+            Critical(KeyUsage(keyCertSign: true, cRLSign: true))
+            SubjectKeyIdentifier(hash: Certificate.PublicKey(key.publicKey))
+        })
         self.caKey = key
         self.caName = name
         self.certificateAuthority = Identity(
@@ -78,23 +67,31 @@ public struct TestPKI: Sendable {
     public static func makeSelfSignedCertificate(commonName: String) throws -> Identity {
         let key = P256.Signing.PrivateKey()
         let name = try DistinguishedName { CommonName(commonName) }
-        let certificate = try Certificate(
+        let certificate = try sign(key: key, subject: name, issuer: name, issuerKey: key, extensions: try Certificate.Extensions {
+            Critical(BasicConstraints.notCertificateAuthority)
+            Critical(KeyUsage(digitalSignature: true))
+            try ExtendedKeyUsage([.clientAuth])
+        })
+        return Identity(certificatePEM: try certificate.serializeAsPEM().pemString, privateKeyPEM: key.pemRepresentation, subject: name.description)
+    }
+
+    /// One v3 certificate, ECDSA P-256/SHA-256, valid from an hour ago for 30 days.
+    private static func sign(
+        key: P256.Signing.PrivateKey, subject: DistinguishedName, issuer: DistinguishedName,
+        issuerKey: P256.Signing.PrivateKey, extensions: Certificate.Extensions
+    ) throws -> Certificate {
+        try Certificate(
             version: .v3,
             serialNumber: Certificate.SerialNumber(),
             publicKey: Certificate.PublicKey(key.publicKey),
             notValidBefore: Date().addingTimeInterval(-3600),
             notValidAfter: Date().addingTimeInterval(86_400 * 30),
-            issuer: name,
-            subject: name,
+            issuer: issuer,
+            subject: subject,
             signatureAlgorithm: .ecdsaWithSHA256,
-            extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.notCertificateAuthority)
-                Critical(KeyUsage(digitalSignature: true))
-                try ExtendedKeyUsage([.clientAuth])
-            },
-            issuerPrivateKey: Certificate.PrivateKey(key)
+            extensions: extensions,
+            issuerPrivateKey: Certificate.PrivateKey(issuerKey)
         )
-        return Identity(certificatePEM: try certificate.serializeAsPEM().pemString, privateKeyPEM: key.pemRepresentation, subject: name.description)
     }
 
     private static func issue(
@@ -109,26 +106,15 @@ public struct TestPKI: Sendable {
             OrganizationName("tokensmith tests")
             CommonName(commonName)
         }
-        let certificate = try Certificate(
-            version: .v3,
-            serialNumber: Certificate.SerialNumber(),
-            publicKey: Certificate.PublicKey(key.publicKey),
-            notValidBefore: Date().addingTimeInterval(-3600),
-            notValidAfter: Date().addingTimeInterval(86_400 * 30),
-            issuer: issuerName,
-            subject: name,
-            signatureAlgorithm: .ecdsaWithSHA256,
-            extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.notCertificateAuthority)
-                Critical(KeyUsage(digitalSignature: true, keyEncipherment: true))
-                try ExtendedKeyUsage([usage])
-                AuthorityKeyIdentifier(keyIdentifier: SubjectKeyIdentifier(hash: Certificate.PublicKey(issuerKey.publicKey)).keyIdentifier)
-                if !alternativeNames.isEmpty {
-                    SubjectAlternativeNames(alternativeNames)
-                }
-            },
-            issuerPrivateKey: Certificate.PrivateKey(issuerKey)
-        )
+        let certificate = try sign(key: key, subject: name, issuer: issuerName, issuerKey: issuerKey, extensions: try Certificate.Extensions {
+            Critical(BasicConstraints.notCertificateAuthority)
+            Critical(KeyUsage(digitalSignature: true, keyEncipherment: true))
+            try ExtendedKeyUsage([usage])
+            AuthorityKeyIdentifier(keyIdentifier: SubjectKeyIdentifier(hash: Certificate.PublicKey(issuerKey.publicKey)).keyIdentifier)
+            if !alternativeNames.isEmpty {
+                SubjectAlternativeNames(alternativeNames)
+            }
+        })
         return Identity(certificatePEM: try certificate.serializeAsPEM().pemString, privateKeyPEM: key.pemRepresentation, subject: name.description)
     }
 }
