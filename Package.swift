@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "OAuthClient", targets: ["OAuthClient"]),
         .library(name: "YAMLKit", targets: ["YAMLKit"]),
         .library(name: "LocalIssuer", targets: ["LocalIssuer"]),
+        // The fuzz harnesses, for the libFuzzer package in Fuzz/.
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
@@ -91,6 +93,22 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FuzzTargets",
+            dependencies: [
+                "YAMLKit",
+                "OAuthClient",
+                "Provisioner",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FuzzTargetsTests",
+            dependencies: ["FuzzTargets"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

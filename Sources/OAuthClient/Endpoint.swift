@@ -1,7 +1,7 @@
-import Foundation
+package import Foundation
 
 /// An endpoint URL checked against the scheme rules, with the forms a request needs precomputed.
-struct Endpoint: Sendable, Hashable {
+package struct Endpoint: Sendable, Hashable {
     /// The URL as sent.
     let url: String
     /// `scheme://host[:port]`, lower-cased, default port dropped; keys the DPoP nonce memory.
@@ -10,7 +10,7 @@ struct Endpoint: Sendable, Hashable {
     let htu: String
 
     /// Only `https:` (and `http:` when allowed); no other scheme ever; a host is required.
-    init(_ url: URL, allowInsecureHTTP: Bool, role: String) throws(OAuthClientError) {
+    package init(_ url: URL, allowInsecureHTTP: Bool, role: String) throws(OAuthClientError) {
         let text = url.absoluteString
         guard let components = URLComponents(url: url, resolvingAgainstBaseURL: false),
               let scheme = components.scheme?.lowercased(),

@@ -1,8 +1,8 @@
 public import AsyncHTTPClient
 public import NIOSSL
-import NIOCore
-import NIOHTTP1
-import Foundation
+package import NIOCore
+package import NIOHTTP1
+package import Foundation
 
 /// The HTTP client this library uses by default, and how to make one.
 ///
@@ -44,11 +44,19 @@ public enum OAuthHTTP {
 }
 
 /// One HTTP answer, body fully read (within the cap).
-struct HTTPAnswer {
+package struct HTTPAnswer {
     let status: Int
     let headers: HTTPHeaders
     let body: ByteBuffer
     let receivedAt: Date
+
+    /// An answer as received; `package` so the fuzz harness can build one.
+    package init(status: Int, headers: HTTPHeaders, body: ByteBuffer, receivedAt: Date) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.receivedAt = receivedAt
+    }
 
     var contentType: String? { headers.first(name: "content-type") }
 

@@ -175,7 +175,7 @@ public struct SigningKey: Sendable, CustomStringConvertible, CustomDebugStringCo
     }
 
     /// Signs a JWS signing input; ECDSA signatures are raw `r‖s`, RSA uses PKCS#1 v1.5 (RS*) or PSS (PS*).
-    func sign(_ input: [UInt8]) throws(OAuthClientError) -> [UInt8] {
+    package func sign(_ input: [UInt8]) throws(OAuthClientError) -> [UInt8] {
         do {
             switch (material, algorithm) {
             case (.hmac(let key), .hs256): return Array(HMAC<SHA256>.authenticationCode(for: input, using: key))

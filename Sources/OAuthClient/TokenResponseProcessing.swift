@@ -3,8 +3,8 @@ import NIOCore
 import NIOHTTP1
 
 /// The response checks of PROTOCOL.md 8–10, shared by the grant and discovery.
-enum TokenResponseProcessing {
-    static func process(_ answer: HTTPAnswer, endpoint: Endpoint, dpopUsed: Bool, strict: Bool) throws -> TokenEndpointResponse {
+package enum TokenResponseProcessing {
+    package static func process(_ answer: HTTPAnswer, endpoint: Endpoint, dpopUsed: Bool, strict: Bool) throws -> TokenEndpointResponse {
         guard answer.status == 200 else {
             throw errorForNon200(answer, endpoint: endpoint, role: "token endpoint")
         }

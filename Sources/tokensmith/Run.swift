@@ -117,7 +117,7 @@ struct Run: AsyncParsableCommand {
 
         var status = summary.exitStatus
         if !finish(summary, logger: logger), status == 0 { status = 1 }
-        throw ExitCode(status)
+        exitSkippingTeardown(status, keepingAlive: manifest, loaded, summary)
     }
 
     private func runOptions(manifest: Manifest, environment: [String: String]) -> RunOptions {

@@ -26,7 +26,8 @@ struct Validate: ParsableCommand {
     }
 
     func run() throws {
-        let loader = ManifestLoader(environment: ProcessInfo.processInfo.environment, outputRoot: global.outputRoot)
+        var loader = ManifestLoader(environment: ProcessInfo.processInfo.environment, outputRoot: global.outputRoot)
+        loader.computesFingerprints = false
         let result = loader.load(paths: manifests)
         let rendered = ValidationOutput.render(result, json: global.logFormat == .json, includeWarnings: !global.quiet)
         if !rendered.isEmpty {
@@ -34,7 +35,6 @@ struct Validate: ParsableCommand {
             print(rendered, to: &standardError)
         }
         if !global.quiet { print(result.summary) }
-        let status = ValidationOutput.exitStatus(for: result, strict: strict)
-        if status != 0 { throw ExitCode(status) }
+        exitSkippingTeardown(ValidationOutput.exitStatus(for: result, strict: strict), keepingAlive: result)
     }
 }

@@ -58,6 +58,34 @@ struct HostileInputTests {
         #expect(result.standardError.contains("m.yaml:14:14: error: output path `../../etc/evil.env` escapes the output root"), "\(result.standardError)")
     }
 
+    @Test("an unreadable key file is an error at its line:column, before any request")
+    func unreadableKeyFile() async throws {
+        let harness = try RunHarness()
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: harness.folder.path)
+        try harness.write("""
+            version: 1
+            issuers:
+              corp: {token_endpoint: "https://sso.example.com/token"}
+            clients:
+              - name: signer
+                issuer: corp
+                client_id: signer
+                auth: {method: private_key_jwt, key_file: signer.pem, alg: ES256}
+            """, to: "m.yaml")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: harness.folder.appendingPathComponent("m.yaml").path)
+        let key = try String(contentsOf: RunHarness.repositoryRoot.appendingPathComponent("examples/keys/example-okta-es256.pem"), encoding: .utf8)
+        try harness.write(key, to: "signer.pem")
+        try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: harness.folder.appendingPathComponent("signer.pem").path)
+        for command in [["validate", "m.yaml"], ["run", "m.yaml", "--no-state"]] {
+            let result = try await harness.run(command, unprivileged: true)
+            #expect(result.status == 2, "\(command[0]): \(result.standardError)")
+            #expect(result.standardError.contains("m.yaml:8:47: error:"), "\(command[0]): \(result.standardError)")
+            #expect(result.standardError.contains("`signer.pem` cannot be read (permission denied); make it readable by the user tokensmith runs as"), "\(command[0]): \(result.standardError)")
+            #expect(!result.standardError.contains("BEGIN"), "the key must not be shown")
+        }
+        #expect(!harness.exists("out"), "nothing may be written")
+    }
+
     @Test("a symlinked output folder is refused and nothing is written through it")
     func symlinkedOutputFolder() async throws {
         let harness = try RunHarness()

@@ -68,10 +68,20 @@ struct RunHarness {
     /// Runs the binary and waits for it without blocking a concurrency thread.
     /// `signalWhen` is polled every 10 ms from a background thread; SIGTERM is
     /// sent the first time it returns true.
-    func run(_ arguments: [String], environment: [String: String] = [:], signalWhen: (@Sendable () -> Bool)? = nil) async throws -> Result {
+    /// With `unprivileged`, a root test runner drops to uid/gid 65534 through
+    /// `setpriv`, so file permissions apply as they do for a real service user.
+    func run(
+        _ arguments: [String], environment: [String: String] = [:], unprivileged: Bool = false,
+        signalWhen: (@Sendable () -> Bool)? = nil
+    ) async throws -> Result {
         let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
+        if unprivileged, geteuid() == 0 {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "--", Self.binary.path] + arguments
+        } else {
+            process.executableURL = Self.binary
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = folder
         process.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }
         let output = Pipe()

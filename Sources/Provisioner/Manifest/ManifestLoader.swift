@@ -14,6 +14,9 @@ public struct ManifestLoader: Sendable {
     public var outputRoot: String?
     /// The folder relative manifest and output-root paths resolve against.
     public var currentDirectory: String
+    /// Whether each client gets its ``ClientDefinition/fingerprint`` (hashing
+    /// its secret and key files); `validate` needs none and leaves them empty.
+    public var computesFingerprints = true
 
     /// Creates a loader.
     ///
@@ -103,7 +106,7 @@ public struct ManifestLoader: Sendable {
             secretSpans += decoder.secretSpans
         }
 
-        var assembler = ManifestAssembler()
+        var assembler = ManifestAssembler(computesFingerprints: computesFingerprints)
         let manifest = assembler.assemble(fragments)
         diagnostics += assembler.diagnostics
         if manifest.clients.isEmpty, !sources.isEmpty, !diagnostics.contains(where: { $0.severity == .error }) {

@@ -55,17 +55,6 @@ public struct TokenState: Sendable, Codable, Equatable {
         self.clients = clients
     }
 
-    /// Decodes a state file's bytes.
-    public static func decode(_ bytes: [UInt8]) throws -> TokenState {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        let state = try decoder.decode(TokenState.self, from: Data(bytes))
-        guard state.version == 1 else {
-            throw StateFileError(message: "the token state file has version \(state.version); this tokensmith reads version 1")
-        }
-        return state
-    }
-
     /// Encodes the state with sorted keys, so unchanged state gives identical bytes.
     public func encoded() throws -> [UInt8] {
         let encoder = JSONEncoder()

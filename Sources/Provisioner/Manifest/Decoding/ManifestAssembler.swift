@@ -6,6 +6,8 @@ import YAMLKit
 /// output path collisions. Linear in the number of clients.
 struct ManifestAssembler {
     var diagnostics: [Diagnostic] = []
+    /// False leaves fingerprints empty (validation only).
+    var computesFingerprints = true
 
     private mutating func error(_ message: String, at location: SourceLocation, path: String) {
         diagnostics.append(Diagnostic(.error, message, at: location, keyPath: path))
@@ -70,7 +72,9 @@ struct ManifestAssembler {
                     }
                 }
                 definition.settings = draft.override.applied(to: issuer?.settings ?? defaults.settings)
-                definition.fingerprint = Self.fingerprint(definition, issuer: issuer, identity: draft.identityParts)
+                if computesFingerprints {
+                    definition.fingerprint = Self.fingerprint(definition, issuer: issuer, identity: draft.identityParts)
+                }
                 outputs += draft.outputs
                 clients.append(definition)
             }

@@ -1,0 +1,31 @@
+import FuzzTargets
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The harness chosen by `TOKENSMITH_FUZZ_TARGET` (one of `FuzzTarget`'s raw values).
+nonisolated(unsafe) private var selected: FuzzTarget?
+
+@_cdecl("LLVMFuzzerInitialize")
+public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
+    let name = getenv("TOKENSMITH_FUZZ_TARGET").map { String(cString: $0) } ?? ""
+    guard let target = FuzzTarget(rawValue: name) else {
+        let known = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
+        fputs("tokensmith-fuzz: set TOKENSMITH_FUZZ_TARGET to one of: \(known)\n", stderr)
+        exit(2)
+    }
+    selected = target
+    return 0
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    do {
+        try selected!.run(bytes)
+    } catch {
+        fatalError("\(selected!.rawValue): \(error.description)")
+    }
+    return 0
+}

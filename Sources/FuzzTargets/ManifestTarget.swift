@@ -1,0 +1,82 @@
+import Foundation
+import Provisioner
+import YAMLKit
+
+/// Loads the input as a manifest and checks what a user would rely on:
+/// a manifest is returned exactly when there is no error, every diagnostic
+/// points inside the file, and no secret written in the manifest (or taken
+/// from the environment for a `secret`) shows in any diagnostic.
+enum ManifestTarget {
+    /// A value only ever reachable through `${FUZZ_SECRET}`.
+    static let environmentSecret = "Zq7fuzzEnvSecret9xK"
+
+    static let loader = ManifestLoader(
+        environment: ["FUZZ_SECRET": environmentSecret, "ISSUER": "https://issuer.example", "EMPTY": ""],
+        outputRoot: "/nonexistent/tokensmith-fuzz/out",
+        currentDirectory: "/nonexistent/tokensmith-fuzz"
+    )
+
+    static func run(_ input: [UInt8]) throws(FuzzFinding) {
+        guard input.count <= 64 << 10 else { return }
+        let result = loader.load(sources: [ManifestSource(path: "fuzz.yaml", bytes: input, mode: 0o600)])
+        if result.manifest == nil, result.errorCount == 0 {
+            throw FuzzFinding("no manifest and no error: the user is told nothing")
+        }
+        if result.manifest != nil, result.errorCount > 0 {
+            throw FuzzFinding("a manifest was returned together with \(result.errorCount) error(s)")
+        }
+        let lines = input.lazy.filter { $0 == UInt8(ascii: "\n") }.count + 1
+        for diagnostic in result.diagnostics {
+            guard diagnostic.file == "fuzz.yaml", diagnostic.line >= 1, diagnostic.line <= lines + 1, diagnostic.column >= 1 else {
+                throw FuzzFinding("the diagnostic \"\(diagnostic.message)\" points at \(diagnostic.location), outside the \(lines)-line file")
+            }
+        }
+        let secrets = secretsWritten(in: input)
+        guard !secrets.isEmpty else { return }
+        let shown = result.diagnostics.map { $0.description + "\n" + $0.jsonLine }.joined(separator: "\n") + result.summary
+        for secret in secrets where shown.contains(secret) {
+            throw FuzzFinding("a secret from the manifest appears in a diagnostic:\n\(shown)")
+        }
+    }
+
+    /// Values of `secret:` keys that are long enough and unique enough that
+    /// seeing them in a message can only mean the secret leaked.
+    static func secretsWritten(in input: [UInt8]) -> [String] {
+        guard let documents = try? YAMLRoundTripTarget.parser.parse(bytes: input, file: "fuzz.yaml") else { return [] }
+        var scalars: [String] = []
+        for document in documents { collectSecretScalars(document, into: &scalars) }
+        let text = String(decoding: input, as: UTF8.self)
+        var secrets: [String] = []
+        for value in scalars {
+            if value.contains("${FUZZ_SECRET}"), occurrences(of: "FUZZ_SECRET", in: text) == scalars.reduce(0, { $0 + occurrences(of: "FUZZ_SECRET", in: $1) }) {
+                secrets.append(environmentSecret)
+            }
+            if value.utf8.count >= 8, !value.contains("$"), occurrences(of: value, in: text) == 1 {
+                secrets.append(value)
+            }
+        }
+        return secrets
+    }
+
+    private static func collectSecretScalars(_ node: Node, into scalars: inout [String]) {
+        switch node {
+        case .mapping(let mapping):
+            for pair in mapping.pairs {
+                if pair.key.scalar?.value == "secret", let value = pair.value.scalar?.value {
+                    scalars.append(value)
+                } else {
+                    collectSecretScalars(pair.value, into: &scalars)
+                }
+            }
+        case .sequence(let sequence):
+            for item in sequence.items { collectSecretScalars(item, into: &scalars) }
+        default:
+            break
+        }
+    }
+
+    private static func occurrences(of needle: String, in haystack: String) -> Int {
+        guard !needle.isEmpty else { return 0 }
+        return haystack.components(separatedBy: needle).count - 1
+    }
+}
