@@ -25,7 +25,7 @@ enum ManifestTarget {
         if result.manifest != nil, result.errorCount > 0 {
             throw FuzzFinding("a manifest was returned together with \(result.errorCount) error(s)")
         }
-        let lines = input.lazy.filter { $0 == UInt8(ascii: "\n") }.count + 1
+        let lines = SourceText(bytes: input).lineCount
         for diagnostic in result.diagnostics {
             guard diagnostic.file == "fuzz.yaml", diagnostic.line >= 1, diagnostic.line <= lines + 1, diagnostic.column >= 1 else {
                 throw FuzzFinding("the diagnostic \"\(diagnostic.message)\" points at \(diagnostic.location), outside the \(lines)-line file")
@@ -48,6 +48,11 @@ enum ManifestTarget {
         let text = String(decoding: input, as: UTF8.self)
         var secrets: [String] = []
         for value in scalars {
+            // A plain or quoted secret over several lines is folded: each piece
+            // is still on its own source line, so each must stay hidden too.
+            for piece in value.split(whereSeparator: { $0 == " " || $0 == "\n" }) where piece.utf8.count >= 8 && piece != Substring(value) {
+                if !piece.contains("$"), occurrences(of: String(piece), in: text) == 1 { secrets.append(String(piece)) }
+            }
             if value.contains("${FUZZ_SECRET}"), occurrences(of: "FUZZ_SECRET", in: text) == scalars.reduce(0, { $0 + occurrences(of: "FUZZ_SECRET", in: $1) }) {
                 secrets.append(environmentSecret)
             }

@@ -34,7 +34,7 @@ enum YAMLRoundTripTarget {
 
     /// An error names a place inside the input (or just past its end).
     static func checkError(_ error: YAMLError, input: [UInt8]) throws(FuzzFinding) {
-        let lines = input.lazy.filter { $0 == UInt8(ascii: "\n") }.count + 1
+        let lines = SourceText(bytes: input).lineCount
         let mark = error.mark
         guard mark.line >= 1, mark.line <= lines + 1, mark.column >= 1 else {
             throw FuzzFinding("the error \"\(error.message)\" points at \(mark), outside the \(lines)-line input")

@@ -107,13 +107,17 @@ public struct Scalar: Sendable, Equatable {
     public var style: ScalarStyle
     /// Where the scalar starts.
     public var mark: Mark
+    /// Just past the scalar's last character, so a multi-line scalar's lines
+    /// are known (for a block scalar, the start of the line after it).
+    public var endMark: Mark
 
-    /// Creates a scalar.
-    public init(_ value: String, tag: String? = nil, style: ScalarStyle = .any, mark: Mark = Mark(line: 0, column: 0)) {
+    /// Creates a scalar; `endMark` defaults to `mark`.
+    public init(_ value: String, tag: String? = nil, style: ScalarStyle = .any, mark: Mark = Mark(line: 0, column: 0), endMark: Mark? = nil) {
         self.value = value
         self.tag = tag
         self.style = style
         self.mark = mark
+        self.endMark = endMark ?? mark
     }
 
     /// What the scalar means under the YAML 1.2 core schema: only plain,

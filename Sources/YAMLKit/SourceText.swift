@@ -1,24 +1,61 @@
 /// Line lookups over the raw input, for caret displays and byte-offset marks.
-struct SourceText: Sendable {
+///
+/// Lines break where libyaml's marks break them: LF, CR LF, a lone CR, NEL
+/// (U+0085), LS (U+2028) and PS (U+2029). Splitting on LF alone would show the
+/// wrong source line (and mask the wrong one) for a file with any of the others.
+public struct SourceText: Sendable {
     let bytes: [UInt8]
+    /// Where each line's text starts and ends (the end excludes its break).
     private let lineStarts: [Int]
+    private let lineEnds: [Int]
 
-    init(bytes: [UInt8]) {
+    /// Indexes the lines of `bytes`.
+    public init(bytes: [UInt8]) {
         self.bytes = bytes
         var starts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            starts.append(offset + 1)
+        var ends: [Int] = []
+        var index = 0
+        while index < bytes.count {
+            let width = Self.breakWidth(bytes, at: index)
+            if width > 0 {
+                ends.append(index)
+                index += width
+                starts.append(index)
+            } else {
+                index += 1
+            }
         }
+        ends.append(bytes.count)
         lineStarts = starts
+        lineEnds = ends
     }
 
-    /// The text of 1-based `line` without its line break, BOM or CR; nil past the end.
-    func line(_ line: Int) -> String? {
+    /// The length of the line break at `index`, or 0.
+    private static func breakWidth(_ bytes: [UInt8], at index: Int) -> Int {
+        switch bytes[index] {
+        case UInt8(ascii: "\n"):
+            return 1
+        case UInt8(ascii: "\r"):
+            return index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "\n") ? 2 : 1
+        case 0xC2:
+            return index + 1 < bytes.count && bytes[index + 1] == 0x85 ? 2 : 0
+        case 0xE2:
+            return index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9) ? 3 : 0
+        default:
+            return 0
+        }
+    }
+
+    /// The number of lines.
+    public var lineCount: Int { lineStarts.count }
+
+    /// The text of 1-based `line` without its line break or BOM; nil past the end.
+    /// NUL bytes show as `?`.
+    public func line(_ line: Int) -> String? {
         guard line >= 1, line <= lineStarts.count else { return nil }
         var start = lineStarts[line - 1]
-        var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
+        let end = lineEnds[line - 1]
         if line == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = min(3, end) }
-        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         let slice = bytes[start..<end].map { $0 == 0 ? UInt8(ascii: "?") : $0 }
         return String(decoding: slice, as: UTF8.self)
     }

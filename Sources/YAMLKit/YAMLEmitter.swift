@@ -51,7 +51,11 @@ private final class EmitSession {
         yaml_stream_start_event_initialize(&event, YAML_UTF8_ENCODING)
         try emit(&event)
         for document in documents {
-            yaml_document_start_event_initialize(&event, nil, nil, nil, documents.count > 1 ? 0 : 1)
+            // `---` is written when several documents follow each other, and
+            // for a document that is one empty scalar: left implicit, it would
+            // be no text at all and read back as no document.
+            let implicit: Int32 = documents.count == 1 && !isEmptyScalar(document) ? 1 : 0
+            yaml_document_start_event_initialize(&event, nil, nil, nil, implicit)
             try emit(&event)
             try emit(node: document)
             yaml_document_end_event_initialize(&event, 1)
@@ -99,6 +103,11 @@ private final class EmitSession {
             yaml_mapping_end_event_initialize(&event)
             try emit(&event)
         }
+    }
+
+    private func isEmptyScalar(_ node: Node) -> Bool {
+        if case .scalar(let scalar) = node { return scalar.value.isEmpty }
+        return false
     }
 
     private func scalarStyle(for scalar: Scalar) -> yaml_scalar_style_t {

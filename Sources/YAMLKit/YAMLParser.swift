@@ -106,7 +106,8 @@ private final class ParseSession {
             case YAML_SCALAR_EVENT:
                 let data = event.data.scalar
                 let value = string(data.value, length: data.length)
-                let scalar = Scalar(value, tag: optionalString(data.tag), style: style(data.style), mark: mark)
+                let endMark = Mark(line: Int(event.end_mark.line) + 1, column: Int(event.end_mark.column) + 1)
+                let scalar = Scalar(value, tag: optionalString(data.tag), style: style(data.style), mark: mark, endMark: endMark)
                 try complete(.scalar(scalar), weight: 1, anchor: optionalString(data.anchor), mark: mark)
             case YAML_ALIAS_EVENT:
                 let name = optionalString(event.data.alias.anchor) ?? ""

@@ -232,6 +232,41 @@ struct ManifestDiagnosticsTests {
         #expect(ValidationOutput.exitStatus(for: result, strict: true) == 2)
     }
 
+    @Test("a secret folded over three lines stays hidden on each of them (found by fuzzing)")
+    func foldedSecretIsMaskedOnEveryLine() throws {
+        let folder = try ManifestTestSupport.temporaryFolder()
+        let text = """
+            version: 1
+            issuers:
+              corp: {issuer: https://sso.example.com}
+            clients:
+              - name: a
+                issuer: corp
+                client_id: a
+                auth: {method: client_secret_post, secret: FirstSecretPiece1
+                  SecondSecretPiece2
+                  ThirdSecretPiece3, bogus: 1}
+            """
+        let result = ManifestTestSupport.load(text, in: folder, mode: 0o600)
+        #expect(ManifestTestSupport.lines(result).count == 1)
+        let diagnostic = try #require(result.diagnostics.first)
+        #expect(diagnostic.line == 10)
+        #expect(diagnostic.sourceLine == "      <redacted>")
+        for piece in ["FirstSecretPiece1", "SecondSecretPiece2", "ThirdSecretPiece3"] {
+            #expect(!diagnostic.description.contains(piece))
+        }
+    }
+
+    @Test("lone CR line breaks count as lines, as libyaml counts them, for the place and the source line")
+    func loneCarriageReturns() throws {
+        let folder = try ManifestTestSupport.temporaryFolder()
+        let text = "version: 1\rissuers:\r  corp: {issuer: https://sso.example.com}\rclients:\r  - name: a\r    issuer: corp\r    client_id: a\r    auth: {method: none}\r    scoop: x\r"
+        let result = ManifestTestSupport.load(text, in: folder, mode: 0o600)
+        let diagnostic = try #require(result.diagnostics.first)
+        #expect(diagnostic.line == 9 && diagnostic.column == 5, "\(diagnostic.summary)")
+        #expect(diagnostic.sourceLine == "    scoop: x")
+    }
+
     @Test("output roots: --output-root replaces the manifest folder")
     func outputRoot() throws {
         let folder = try ManifestTestSupport.temporaryFolder()

@@ -60,6 +60,15 @@ struct EmitterTests {
         #expect(try parser.parse(text) == [secret, secret])
     }
 
+    @Test("a document that is one empty scalar keeps its `---` (found by fuzzing)")
+    func emptyDocument() throws {
+        let documents = try parser.parse("---\n")
+        #expect(documents.count == 1)
+        let text = try emitter.emit(documents: documents)
+        #expect(text.hasPrefix("---"))
+        #expect(try parser.parse(text) == documents)
+    }
+
     @Test("plain-style scalars keep their type")
     func typed() throws {
         let node: Node = .mapping(["port": .scalar(Scalar("8080", style: .plain)), "on": .scalar(Scalar("true", style: .plain))])

@@ -151,7 +151,7 @@ public struct ManifestLoader: Sendable {
     /// Fills in the source line of each diagnostic for the caret display, with
     /// secret values masked.
     static func attachSourceLines(_ diagnostics: inout [Diagnostic], sources: [ManifestSource], masking spans: [SecretSpan]) {
-        var lines: [String: [Substring]] = [:]
+        var lines: [String: SourceText] = [:]
         var spansByLine: [String: [SecretSpan]] = [:]
         for span in spans {
             for line in span.line..<(span.line + span.lineCount) { spansByLine["\(span.file)\u{0}\(line)", default: []].append(span) }
@@ -164,14 +164,10 @@ public struct ManifestLoader: Sendable {
             }
             let file = diagnostics[index].file
             if lines[file] == nil, let source = sources.first(where: { $0.path == file }) {
-                var text = String(decoding: source.bytes, as: UTF8.self)
-                if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-                lines[file] = text.split(separator: "\n", omittingEmptySubsequences: false)
+                lines[file] = SourceText(bytes: source.bytes)
             }
             let line = diagnostics[index].line
-            if let fileLines = lines[file], line >= 1, line <= fileLines.count {
-                var text = String(fileLines[line - 1])
-                if text.hasSuffix("\r") { text.removeLast() }
+            if let text = lines[file]?.line(line) {
                 let key = "\(file)\u{0}\(line)"
                 diagnostics[index].sourceLine = (spansByLine[key] ?? []).reduce(text) { $1.mask($0, file: file, line: line) }
             }

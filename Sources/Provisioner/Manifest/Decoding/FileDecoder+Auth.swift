@@ -175,8 +175,13 @@ extension FileDecoder {
         }
         if let literal {
             if let scalar = literal.value.scalar {
+                // The lines the scalar covers in the source (a folded plain or
+                // quoted scalar has no newline left in its value), and for a
+                // block scalar one more, generously.
                 let extraLines = scalar.value.reduce(0) { $0 + ($1 == "\n" ? 1 : 0) }
-                secretSpans.append(SecretSpan(file: self.file, line: scalar.mark.line, column: scalar.mark.column, lineCount: extraLines + 2))
+                let sourceLines = scalar.endMark.line - scalar.mark.line + 1
+                secretSpans.append(SecretSpan(
+                    file: self.file, line: scalar.mark.line, column: scalar.mark.column, lineCount: max(sourceLines, extraLines + 2)))
             }
             guard let text = string(literal.value, key: "secret", path: path + ".secret") else { return }
             definition.secret = Secret(text.value)
