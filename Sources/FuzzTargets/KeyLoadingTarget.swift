@@ -23,8 +23,8 @@ enum KeyLoadingTarget {
             throw finding
         } catch {
             let message = String(describing: error)
-            for line in text.split(whereSeparator: \.isNewline) where line.utf8.count >= 24 && !line.hasPrefix("-----") {
-                if message.contains(line) { throw FuzzFinding("a refusal quotes a line of the key file") }
+            for line in text.split(whereSeparator: \.isNewline) where line.utf8.count >= 24 && !line.contains("-----") {
+                if message.contains(line) { throw FuzzFinding("a refusal quotes a line of the key file: \(message)") }
             }
         }
     }

@@ -120,13 +120,18 @@ public struct Scalar: Sendable, Equatable {
         self.endMark = endMark ?? mark
     }
 
-    /// What the scalar means under the YAML 1.2 core schema: only plain,
-    /// untagged scalars can be anything other than a string.
+    /// What the scalar means under the YAML 1.2 core schema: an explicit tag
+    /// decides; otherwise only a plain scalar can be anything other than a string.
     public var resolved: ResolvedScalar {
+        // An explicit tag decides, whatever the quoting: the core schema's own
+        // tags read the text as that schema does, any other tag is a string.
         if let tag {
             switch tag {
-            case "tag:yaml.org,2002:str", "!!str", "!": return .string
-            default: break
+            case "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
+                 "!!int", "!!float", "!!bool", "!!null":
+                return ScalarResolver.coreSchema(value)
+            default:
+                return .string
             }
         }
         guard style == .plain else { return .string }

@@ -153,13 +153,16 @@ public struct ManifestLoader: Sendable {
     static func attachSourceLines(_ diagnostics: inout [Diagnostic], sources: [ManifestSource], masking spans: [SecretSpan]) {
         var lines: [String: SourceText] = [:]
         var spansByLine: [String: [SecretSpan]] = [:]
-        for span in spans {
+        let files = Set(diagnostics.map(\.file))
+        let extra = sources.filter { files.contains($0.path) }.flatMap(SecretMasking.spans(in:))
+        for span in Set(spans + extra) {
             for line in span.line..<(span.line + span.lineCount) { spansByLine["\(span.file)\u{0}\(line)", default: []].append(span) }
         }
         for index in diagnostics.indices {
             if let text = diagnostics[index].sourceLine {
                 let key = "\(diagnostics[index].file)\u{0}\(diagnostics[index].line)"
-                diagnostics[index].sourceLine = (spansByLine[key] ?? []).reduce(text) { $1.mask($0, file: diagnostics[index].file, line: diagnostics[index].line) }
+                let masked = (spansByLine[key] ?? []).reduce(text) { $1.mask($0, file: diagnostics[index].file, line: diagnostics[index].line) }
+                diagnostics[index].sourceLine = SecretMasking.maskInline(masked)
                 continue
             }
             let file = diagnostics[index].file
@@ -169,7 +172,8 @@ public struct ManifestLoader: Sendable {
             let line = diagnostics[index].line
             if let text = lines[file]?.line(line) {
                 let key = "\(file)\u{0}\(line)"
-                diagnostics[index].sourceLine = (spansByLine[key] ?? []).reduce(text) { $1.mask($0, file: file, line: line) }
+                let masked = (spansByLine[key] ?? []).reduce(text) { $1.mask($0, file: file, line: line) }
+                diagnostics[index].sourceLine = SecretMasking.maskInline(masked)
             }
         }
     }
