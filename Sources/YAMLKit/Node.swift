@@ -138,8 +138,11 @@ public struct Scalar: Sendable, Equatable {
         return ScalarResolver.coreSchema(value)
     }
 
+    /// Same text, tag and type; every spelling of null (``, `~`, `null`) is one value.
     public static func == (lhs: Scalar, rhs: Scalar) -> Bool {
-        lhs.value == rhs.value && lhs.tag == rhs.tag && lhs.resolved == rhs.resolved
+        let resolved = lhs.resolved
+        guard lhs.tag == rhs.tag, resolved == rhs.resolved else { return false }
+        return resolved == .null || lhs.value == rhs.value
     }
 }
 

@@ -97,12 +97,21 @@ private final class EmitSession {
             guard ok == 1 else { throw failure("libyaml refused a mapping") }
             try emit(&event)
             for pair in mapping.pairs {
-                try emit(node: pair.key)
+                try emit(node: Self.spelledKey(pair.key))
                 try emit(node: pair.value)
             }
             yaml_mapping_end_event_initialize(&event)
             try emit(&event)
         }
+    }
+
+    /// A null key written as nothing cannot be a simple key, and libyaml would
+    /// quote it into the string `''`; `~` keeps it null.
+    private static func spelledKey(_ key: Node) -> Node {
+        guard case .scalar(var scalar) = key, scalar.value.isEmpty, scalar.tag == nil, scalar.resolved == .null else { return key }
+        scalar.value = "~"
+        scalar.style = .plain
+        return .scalar(scalar)
     }
 
     private func isEmptyScalar(_ node: Node) -> Bool {

@@ -297,6 +297,26 @@ struct RunEndToEndTests {
         }
     }
 
+    @Test("DPoP clients of one server learn its nonce once per run, not once each")
+    func sharedDPoPNonce() async throws {
+        let harness = try RunHarness()
+        let clients = (0..<6).map { RegisteredClient(id: "p\($0)", authentication: .clientSecretBasic(secret: "s"), requiresDPoP: true) }
+        try await withIssuers([LocalIssuer.Configuration(requireDPoPNonce: true, clients: clients)]) { issuers in
+            var manifest = "version: 1\nissuers:\n\(Self.issuerBlock("local", issuers[0]))\nclients:\n"
+            for client in clients {
+                manifest += "  - {name: \(client.id), issuer: local, client_id: \(client.id), auth: {method: client_secret_basic, secret: s}, dpop: true, outputs: [{json: out/\(client.id).json}]}\n"
+            }
+            try harness.write(manifest, to: "m.yaml")
+            let result = try await harness.run(["run", "m.yaml", "--concurrency", "1", "--no-state"])
+            #expect(result.status == 0, "\(result.standardError)")
+            for client in clients {
+                #expect(harness.read("out/\(client.id).json")?.contains("\"token_type\": \"DPoP\"") == true)
+            }
+            // One use_dpop_nonce round trip for the first client; the rest send the nonce at once.
+            #expect(issuers[0].statistics().totalTokenRequests == clients.count + 1)
+        }
+    }
+
     @Test("--deadline stops a slow run and exits 1")
     func deadline() async throws {
         let harness = try RunHarness()

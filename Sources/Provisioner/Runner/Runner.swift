@@ -264,13 +264,16 @@ public final class Runner: Sendable {
     }
 
     /// One DPoP handle per client for the run: from its key file, or generated.
+    /// They share one nonce store, so each server's `DPoP-Nonce` is learnt
+    /// once per run rather than once per client.
     private func makeDPoPHandles(for clients: [ClientDefinition]) -> [String: Result<DPoPHandle, any Error>] {
         var handles: [String: Result<DPoPHandle, any Error>] = [:]
+        let nonces = DPoPNonceStore()
         for client in clients {
             guard let dpop = client.dpop else { continue }
             handles[client.name] = Result {
-                if let key = dpop.signingKey { return try DPoPHandle(key: key) }
-                return try DPoPHandle.generate(dpop.algorithm)
+                if let key = dpop.signingKey { return try DPoPHandle(key: key, nonces: nonces) }
+                return try DPoPHandle.generate(dpop.algorithm, nonces: nonces)
             }
         }
         return handles
