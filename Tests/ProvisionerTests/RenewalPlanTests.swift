@@ -47,4 +47,22 @@ struct RenewalPlanTests {
         #expect(!"\(state.clients["billing"]!)".contains("tok-xyz-never-shown"))
         #expect(throws: StateFileError.self) { try TokenState.decode(Array(#"{"version": 2, "clients": {}}"#.utf8)) }
     }
+
+    @Test("the hand-written state file is JSON any reader takes, with awkward strings and absent optionals")
+    func stateFileIsPlainJSON() throws {
+        var odd = cached(expiresIn: 60)
+        odd.scope = "a \"b\" \\ c\n\u{1}\u{2028} é 🔑"
+        odd.expiresAt = nil
+        odd.expiresIn = nil
+        odd.outputsDigest = nil
+        let state = TokenState(clients: ["billing": cached(expiresIn: 3600), "wëird \"name\"": odd])
+        let bytes = try state.encoded()
+        #expect(try TokenState.decode(bytes) == state)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        #expect(object["version"] as? Int == 1)
+        let clients = try #require(object["clients"] as? [String: [String: Any]])
+        #expect(clients["wëird \"name\""]?["scope"] as? String == odd.scope)
+        #expect(clients["wëird \"name\""]?["expiresAt"] == nil)
+        #expect(clients["billing"]?["expiresIn"] as? Int == 3600)
+    }
 }

@@ -55,13 +55,6 @@ public struct TokenState: Sendable, Codable, Equatable {
         self.clients = clients
     }
 
-    /// Encodes the state with sorted keys, so unchanged state gives identical bytes.
-    public func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
-        encoder.outputFormatting = [.sortedKeys]
-        return Array(try encoder.encode(self)) + [UInt8(ascii: "\n")]
-    }
 }
 
 extension TokenState.Entry {
