@@ -1,4 +1,3 @@
-internal import Synchronization
 internal import X509
 internal import SwiftASN1
 
@@ -38,7 +37,7 @@ final class ClientRegistry: Sendable {
         var remaining: [String: [Int?]] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Adds or replaces clients; replacing resets their fault counters.
     func register(_ clients: some Sequence<RegisteredClient>) {

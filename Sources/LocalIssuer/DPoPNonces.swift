@@ -1,4 +1,3 @@
-internal import Synchronization
 
 /// The server-provided DPoP nonces (RFC 9449 §8): one current value, rotated on a timer.
 ///
@@ -12,11 +11,11 @@ final class DPoPNonces: Sendable {
     }
 
     private let rotationInterval: Double
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     init(rotationInterval: Double = 300, now: Double) {
         self.rotationInterval = rotationInterval
-        self.state = Mutex(State(current: RandomToken.make(byteCount: 18), previous: nil, rotatedAt: now))
+        self.state = Locked(State(current: RandomToken.make(byteCount: 18), previous: nil, rotatedAt: now))
     }
 
     /// The nonce to send now.

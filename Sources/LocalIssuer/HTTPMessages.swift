@@ -1,6 +1,5 @@
 internal import NIOCore
 internal import NIOHTTP1
-internal import Synchronization
 
 /// Which listener a request arrived on.
 enum Listener: Sendable {
@@ -22,7 +21,7 @@ struct PeerCertificate: Sendable {
 
 /// A per-connection slot the TLS verification callback fills and the HTTP handler reads.
 final class PeerCertificateBox: Sendable {
-    private let value = Mutex<PeerCertificate?>(nil)
+    private let value = Locked<PeerCertificate?>(nil)
 
     func set(_ certificate: PeerCertificate) {
         value.withLock { $0 = certificate }

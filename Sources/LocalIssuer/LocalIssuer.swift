@@ -3,7 +3,6 @@ internal import NIOCore
 internal import NIOPosix
 internal import NIOHTTP1
 internal import NIOSSL
-internal import Synchronization
 internal import X509
 internal import SwiftASN1
 
@@ -38,7 +37,7 @@ public final class LocalIssuer: Sendable {
     private let core: IssuerCore
     private let group: MultiThreadedEventLoopGroup
     private let channels: [any Channel]
-    private let stopped = Mutex(false)
+    private let stopped = Locked(false)
 
     private init(core: IssuerCore, group: MultiThreadedEventLoopGroup, channels: [any Channel], port: Int, mtlsPort: Int?) {
         self.core = core
@@ -216,7 +215,7 @@ public final class LocalIssuer: Sendable {
 
 /// Holds the core once the listeners are bound and the URLs are known.
 final class CoreSlot: Sendable {
-    private let core = Mutex<IssuerCore?>(nil)
+    private let core = Locked<IssuerCore?>(nil)
 
     func set(_ value: IssuerCore) {
         core.withLock { $0 = value }

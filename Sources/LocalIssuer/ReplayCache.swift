@@ -1,4 +1,3 @@
-internal import Synchronization
 
 /// Remembers one-time identifiers (`jti`) until they expire, to refuse replays.
 ///
@@ -10,7 +9,7 @@ final class ReplayCache: Sendable {
         var nextPurge = 4096
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Records `key` until `expiresAt` (seconds since 1970); false when it was already seen and not expired.
     func insert(_ key: String, expiresAt: Double, now: Double) -> Bool {

@@ -1,4 +1,3 @@
-internal import Synchronization
 
 /// A snapshot of what the issuer has seen since it started or since ``LocalIssuer/resetStatistics()``.
 ///
@@ -44,7 +43,7 @@ final class StatisticsRecorder: Sendable {
         var inFlight = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     func snapshot() -> Statistics {
         state.withLock { $0.statistics }

@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import Testing
+import OAuthClient
 @testable import Provisioner
 
 @Suite("Runner building blocks")
@@ -140,7 +140,7 @@ struct RunnerPrimitivesTests {
 
 /// A lock-protected value that concurrent test tasks can share.
 final class Box<Value: Sendable>: Sendable {
-    private let storage: Mutex<Value>
-    init(_ value: Value) { storage = Mutex(value) }
-    func withLock<R>(_ body: (inout sending Value) -> sending R) -> sending R { storage.withLock(body) }
+    private let storage: LockedBox<Value>
+    init(_ value: Value) { storage = LockedBox(value) }
+    func withLock<R>(_ body: (inout Value) -> R) -> R { storage.withLock(body) }
 }

@@ -1,4 +1,4 @@
-import Synchronization
+import OAuthClient
 
 /// A counting semaphore for async code: at most `limit` holders at once.
 ///
@@ -16,7 +16,7 @@ public final class AsyncLimiter: Sendable {
         var nextID: UInt64 = 0
     }
 
-    private let state: Mutex<State>
+    private let state: LockedBox<State>
 
     /// The configured number of slots.
     public let limit: Int
@@ -24,7 +24,7 @@ public final class AsyncLimiter: Sendable {
     /// Creates a limiter with `limit` slots (at least one).
     public init(limit: Int) {
         self.limit = max(1, limit)
-        self.state = Mutex(State(available: max(1, limit)))
+        self.state = LockedBox(State(available: max(1, limit)))
     }
 
     /// Waits for a slot; throws `CancellationError` if the task is cancelled first.

@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import Foundation
 import NIOSSL
 import OAuthClient
-import Synchronization
 
 /// What every grant against one issuer shares during a run: its limits, its
 /// trust roots and its metadata, discovered once however many clients start at once.
@@ -15,7 +14,7 @@ final class IssuerContext: Sendable {
     let rateLimiter: RateLimiter?
     private let trustRoots: [NIOSSLAdditionalTrustRoots]
     private let httpClient: HTTPClient
-    private let metadataTask = Mutex<Task<ServerMetadata, any Error>?>(nil)
+    private let metadataTask = LockedBox<Task<ServerMetadata, any Error>?>(nil)
 
     /// Creates the shared state of one issuer for one run.
     init(definition: IssuerDefinition, httpClient: HTTPClient) {

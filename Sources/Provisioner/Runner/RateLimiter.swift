@@ -1,4 +1,4 @@
-import Synchronization
+import OAuthClient
 
 /// Spaces requests evenly so that no more than `count` start per `period`.
 ///
@@ -6,12 +6,12 @@ import Synchronization
 /// the next free start time and sleeps until it; cancellation ends the sleep.
 public final class RateLimiter: Sendable {
     private let interval: Duration
-    private let next: Mutex<ContinuousClock.Instant>
+    private let next: LockedBox<ContinuousClock.Instant>
 
     /// Creates a limiter allowing `count` request starts per `period`.
     public init(count: Int, per period: Duration) {
         self.interval = period / max(1, count)
-        self.next = Mutex(ContinuousClock.now)
+        self.next = LockedBox(ContinuousClock.now)
     }
 
     /// Waits until this caller may start its request.

@@ -1,7 +1,6 @@
 public import AsyncHTTPClient
 import Foundation
 import OAuthClient
-import Synchronization
 
 /// The batch runner: plans renewals, grants every due client concurrently
 /// within the global and per-issuer limits, then writes outputs, state,
@@ -385,7 +384,7 @@ struct StateProblem: Error {
 
 /// A one-way flag that tasks can share.
 final class Flag: Sendable {
-    private let storage = Mutex(false)
+    private let storage = LockedBox(false)
 
     /// Sets the flag.
     func set() { storage.withLock { $0 = true } }
