@@ -77,7 +77,9 @@ struct MappingBuilder {
             entries.append(.merge(try Self.mergeSources(node, file: file, source: source)))
             return
         }
-        if let keyText = key.scalar?.value {
+        if let scalar = key.scalar {
+            // Every spelling of null (``, `~`, `null`) is the same key.
+            let keyText = scalar.resolved == .null ? "~" : scalar.value
             if let first = firstMark(of: keyText) {
                 throw YAMLError(
                     file: file, mark: key.mark,
@@ -141,7 +143,8 @@ struct MappingBuilder {
                 pairs.append(pair)
             case .merge(let mergedPairs):
                 for pair in mergedPairs {
-                    guard let text = pair.key.scalar?.value else { pairs.append(pair); continue }
+                    guard let scalar = pair.key.scalar else { pairs.append(pair); continue }
+                    let text = scalar.resolved == .null ? "~" : scalar.value
                     if firstMark(of: text) != nil || !merged.insert(text).inserted { continue }
                     pairs.append(pair)
                 }

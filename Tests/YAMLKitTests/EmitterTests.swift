@@ -69,6 +69,16 @@ struct EmitterTests {
         #expect(try parser.parse(text) == documents)
     }
 
+    @Test("a null key stays null through the emitter, and two spellings of null are one key (found by fuzzing)")
+    func nullKeys() throws {
+        let documents = try parser.parse("? \n: x\n")
+        let text = try emitter.emit(documents: documents)
+        #expect(text == "~: x\n")
+        #expect(try parser.parse(text) == documents)
+        #expect(throws: YAMLError.self) { try parser.parse("~: 1\n? \n: 2\n") }
+        #expect(throws: YAMLError.self) { try parser.parse("null: 1\n~: 2\n") }
+    }
+
     @Test("plain-style scalars keep their type")
     func typed() throws {
         let node: Node = .mapping(["port": .scalar(Scalar("8080", style: .plain)), "on": .scalar(Scalar("true", style: .plain))])
