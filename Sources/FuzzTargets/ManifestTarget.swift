@@ -35,7 +35,7 @@ enum ManifestTarget {
         guard !secrets.isEmpty else { return }
         let shown = result.diagnostics.map { $0.description + "\n" + $0.jsonLine }.joined(separator: "\n") + result.summary
         for secret in secrets where shown.contains(secret) {
-            throw FuzzFinding("a secret from the manifest appears in a diagnostic:\n\(shown)")
+            throw FuzzFinding("the secret `\(secret)` from the manifest appears in a diagnostic:\n\(shown)")
         }
     }
 
@@ -50,13 +50,16 @@ enum ManifestTarget {
         for value in scalars {
             // A plain or quoted secret over several lines is folded: each piece
             // is still on its own source line, so each must stay hidden too.
-            for piece in value.split(whereSeparator: { $0 == " " || $0 == "\n" }) where piece.utf8.count >= 8 && piece != Substring(value) {
+            for piece in value.split(whereSeparator: { $0 == " " || $0 == "\n" }) where piece.utf8.count >= 8 && piece != Substring(value)
+                && !piece.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }) {
                 if !piece.contains("$"), occurrences(of: String(piece), in: text) == 1 { secrets.append(String(piece)) }
             }
             if value.contains("${FUZZ_SECRET}"), occurrences(of: "FUZZ_SECRET", in: text) == scalars.reduce(0, { $0 + occurrences(of: "FUZZ_SECRET", in: $1) }) {
                 secrets.append(environmentSecret)
             }
-            if value.utf8.count >= 8, !value.contains("$"), occurrences(of: value, in: text) == 1 {
+            // A value spelt like a keyword (`client_secret_post`) may rightly appear in a "did you mean".
+            let keywordLike = value.utf8.allSatisfy { $0 == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }
+            if value.utf8.count >= 8, !keywordLike, !value.contains("$"), occurrences(of: value, in: text) == 1 {
                 secrets.append(value)
             }
         }

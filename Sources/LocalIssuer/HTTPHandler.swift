@@ -100,8 +100,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            // Counted as finished before the answer leaves: once a client has
+            // read it, the statistics must no longer show the request in flight.
+            finishTokenRequest()
             context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
-                self.finishTokenRequest()
                 if !keepAlive { context.close(promise: nil) }
             }
         case .closeConnection:
