@@ -79,7 +79,7 @@ struct MappingBuilder {
         }
         if let scalar = key.scalar {
             // Every spelling of null (``, `~`, `null`) is the same key.
-            let keyText = scalar.resolved == .null ? "~" : scalar.value
+            let keyText = scalar.isNull ? "~" : scalar.value
             if let first = firstMark(of: keyText) {
                 throw YAMLError(
                     file: file, mark: key.mark,
@@ -144,7 +144,7 @@ struct MappingBuilder {
             case .merge(let mergedPairs):
                 for pair in mergedPairs {
                     guard let scalar = pair.key.scalar else { pairs.append(pair); continue }
-                    let text = scalar.resolved == .null ? "~" : scalar.value
+                    let text = scalar.isNull ? "~" : scalar.value
                     if firstMark(of: text) != nil || !merged.insert(text).inserted { continue }
                     pairs.append(pair)
                 }

@@ -138,6 +138,18 @@ public struct Scalar: Sendable, Equatable {
         return ScalarResolver.coreSchema(value)
     }
 
+    /// Whether the scalar means null; cheap for the common plain, untagged case.
+    public var isNull: Bool {
+        if tag == nil {
+            guard style == .plain else { return false }
+            switch value {
+            case "", "~", "null", "Null", "NULL": return true
+            default: return false
+            }
+        }
+        return resolved == .null
+    }
+
     /// Same text, tag and type; every spelling of null (``, `~`, `null`) is one value.
     public static func == (lhs: Scalar, rhs: Scalar) -> Bool {
         let resolved = lhs.resolved

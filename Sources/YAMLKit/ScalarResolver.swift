@@ -31,6 +31,11 @@ public enum ScalarResolver {
             return .float
         default: break
         }
+        // Numbers start with a digit, a sign or a dot; most scalars (names,
+        // URLs, paths) do not, and are strings without looking further.
+        guard let first = text.utf8.first,
+              isDigit(first) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
+        else { return .string }
         let bytes = Array(text.utf8)
         if isInteger(bytes) { return .int }
         if isFloat(bytes) { return .float }

@@ -160,7 +160,7 @@ extension FileDecoder {
 
     /// `secret` or `secret_file`, exactly one of them.
     private func decodeSecret(
-        _ fields: [String: Mapping.Pair], method: AuthMethod, methodMark: Mark, path: String, into definition: inout ClientAuthDefinition
+        _ fields: FieldSet, method: AuthMethod, methodMark: Mark, path: String, into definition: inout ClientAuthDefinition
     ) {
         let literal = fields["secret"]
         let file = fields["secret_file"]

@@ -70,7 +70,7 @@ extension FileDecoder {
     }
 
     /// Reads `timeout`, `retry` and `renew_before` out of already-checked fields.
-    func settingsOverride(_ fields: [String: Mapping.Pair], path: String) -> SettingsOverride {
+    func settingsOverride(_ fields: FieldSet, path: String) -> SettingsOverride {
         var override = SettingsOverride()
         let prefix = path.isEmpty ? "" : path + "."
         if let pair = fields["timeout"] {

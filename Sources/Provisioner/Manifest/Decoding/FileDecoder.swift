@@ -55,8 +55,8 @@ final class FileDecoder {
     ///   - extensionPrefix: keys starting with it are ignored (`x-` at the top level, for anchors).
     func fields(
         of mapping: Mapping, allowed: [String], path: String, context: String, extensionPrefix: String? = nil
-    ) -> [String: Mapping.Pair] {
-        var result: [String: Mapping.Pair] = [:]
+    ) -> FieldSet {
+        var result = FieldSet()
         result.reserveCapacity(mapping.pairs.count)
         for pair in mapping.pairs {
             guard let key = pair.key.scalar?.value else {
