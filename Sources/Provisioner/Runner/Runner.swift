@@ -26,7 +26,9 @@ public final class Runner: Sendable {
 
     /// The clients this run is responsible for (`--only`, `--shard`), in manifest order.
     public var selectedClients: [ClientDefinition] {
-        manifest.clients.filter { client in
+        // Without --only or --shard, the manifest's own array (no copy of 10,000 definitions).
+        if options.filter.patterns.isEmpty, options.shard == nil { return manifest.clients }
+        return manifest.clients.filter { client in
             options.filter.matches(client.name) && (options.shard?.owns(client.name) ?? true)
         }
     }
@@ -58,7 +60,8 @@ public final class Runner: Sendable {
         observer?.planned(toGrant: toGrant.count, toSkip: results.count)
         for result in results.values.sorted(by: { $0.name < $1.name }) { observer?.finished(result) }
 
-        let contexts = makeIssuerContexts(for: toGrant.map(\.client))
+        var grantClients = toGrant.map(\.client)
+        let contexts = makeIssuerContexts(for: grantClients)
         if options.dryRun {
             let planned = await dryRun(toGrant, contexts: contexts)
             for result in planned { results[result.name] = result }
@@ -68,8 +71,9 @@ public final class Runner: Sendable {
                 heldBack: false)
         }
 
-        let grantRun = await grantWithDeadline(
-            Self.interleavedByIssuer(toGrant.map(\.client)), contexts: contexts, state: state, start: start)
+        grantClients = Self.interleavedByIssuer(grantClients)
+        toGrant = []  // the definitions live on in grantClients; no second copy during the grants
+        let grantRun = await grantWithDeadline(grantClients, contexts: contexts, state: state, start: start)
         var newTokens: [String: IssuedToken] = [:]
         for (result, token) in grantRun.outcomes {
             results[result.name] = result
