@@ -50,20 +50,28 @@ enum ManifestTarget {
         for value in scalars {
             // A plain or quoted secret over several lines is folded: each piece
             // is still on its own source line, so each must stay hidden too.
-            for piece in value.split(whereSeparator: { $0 == " " || $0 == "\n" }) where piece.utf8.count >= 8 && piece != Substring(value)
-                && !piece.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }) {
+            for piece in value.split(whereSeparator: { $0 == " " || $0 == "\n" }) where piece != Substring(value) && looksLikeSecret(piece) {
                 if !piece.contains("$"), occurrences(of: String(piece), in: text) == 1 { secrets.append(String(piece)) }
             }
             if value.contains("${FUZZ_SECRET}"), occurrences(of: "FUZZ_SECRET", in: text) == scalars.reduce(0, { $0 + occurrences(of: "FUZZ_SECRET", in: $1) }) {
                 secrets.append(environmentSecret)
             }
-            // A value spelt like a keyword (`client_secret_post`) may rightly appear in a "did you mean".
-            let keywordLike = value.utf8.allSatisfy { $0 == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }
-            if value.utf8.count >= 8, !keywordLike, !value.contains("$"), occurrences(of: value, in: text) == 1 {
+            if looksLikeSecret(Substring(value)), !value.contains("$"), occurrences(of: value, in: text) == 1 {
                 secrets.append(value)
             }
         }
         return secrets
+    }
+
+    /// At least 8 characters mixing two of lower case, upper case and digits:
+    /// a value spelt like a keyword (`client_secret_post`, `version:`) may
+    /// rightly appear in a "did you mean" or a hint.
+    static func looksLikeSecret(_ value: Substring) -> Bool {
+        guard value.utf8.count >= 8 else { return false }
+        let lower = value.utf8.contains { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }
+        let upper = value.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
+        let digit = value.utf8.contains { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+        return [lower, upper, digit].filter { $0 }.count >= 2
     }
 
     private static func collectSecretScalars(_ node: Node, into scalars: inout [String]) {
