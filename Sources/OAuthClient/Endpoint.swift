@@ -8,6 +8,8 @@ package struct Endpoint: Sendable, Hashable {
     let origin: String
     /// The URL without query and fragment: the DPoP `htu` claim.
     let htu: String
+    /// The parsed URL, kept so a request does not parse it again.
+    let parsed: URL
 
     /// Only `https:` (and `http:` when allowed); no other scheme ever; a host is required.
     package init(_ url: URL, allowInsecureHTTP: Bool, role: String) throws(OAuthClientError) {
@@ -43,6 +45,7 @@ package struct Endpoint: Sendable, Hashable {
         bare.query = nil
         bare.fragment = nil
         self.url = text
+        self.parsed = url
         self.origin = originText
         self.htu = bare.string ?? text
     }

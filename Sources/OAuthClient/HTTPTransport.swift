@@ -60,9 +60,16 @@ package struct HTTPAnswer {
 
     var contentType: String? { headers.first(name: "content-type") }
 
+    /// `application/json` or `application/*+json`, parameters ignored (byte
+    /// level: this runs once per token answer).
     var isJSONContentType: Bool {
         guard let contentType else { return false }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let head = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }
+        guard let first = head.firstIndex(where: { !isSpace($0) }), let last = head.lastIndex(where: { !isSpace($0) }) else {
+            return false
+        }
+        let mediaType = String(decoding: head[first...last], as: UTF8.self).lowercased()
         return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
     }
 
@@ -88,66 +95,35 @@ enum HTTPTransport {
         maximumBodySize: Int,
         role: String
     ) async throws(OAuthClientError) -> HTTPAnswer {
-        var request = HTTPClientRequest(url: endpoint.url)
-        request.method = method
-        request.headers = headers
-        if let body { request.body = .bytes(body) }
-        if endpoint.origin.hasPrefix("https:") { request.tlsConfiguration = tlsConfiguration }
-        let deadline = NIODeadline.now() + timeout
-        let prepared = request
+        // AsyncHTTPClient's delegate API: its deadline covers the whole
+        // exchange, a body that trickles in forever included, and the body is
+        // capped as it arrives, without a task or stream per request.
+        let task: HTTPClient.Task<HTTPAnswer>
         do {
-            // AsyncHTTPClient's deadline covers the answer's head only; a body
-            // that trickles in forever must still end at the timeout, so the
-            // whole exchange races a timer.
-            return try await withThrowingTaskGroup(of: HTTPAnswer?.self) { group in
-                group.addTask {
-                    try await exchange(
-                        client: client, request: prepared, deadline: deadline, endpoint: endpoint,
-                        maximumBodySize: maximumBodySize, role: role)
-                }
-                group.addTask {
-                    try await Task.sleep(nanoseconds: UInt64(max(0, timeout.nanoseconds)))
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let answer = first else {
-                    throw HTTPClientError.deadlineExceeded
-                }
-                return answer
-            }
-        } catch let error as OAuthClientError {
-            throw error
+            let request = try HTTPClient.Request(
+                url: endpoint.parsed, method: method, headers: headers, body: body.map { .byteBuffer($0) },
+                tlsConfiguration: endpoint.origin.hasPrefix("https:") ? tlsConfiguration : nil)
+            task = client.execute(
+                request: request, delegate: AnswerCollector(limit: maximumBodySize), deadline: .now() + timeout)
         } catch {
             throw translate(error, endpoint: endpoint, role: role, timeout: timeout)
         }
-    }
-
-    /// One request: the head within AsyncHTTPClient's deadline, then the body up to the cap.
-    private static func exchange(
-        client: HTTPClient, request: HTTPClientRequest, deadline: NIODeadline, endpoint: Endpoint,
-        maximumBodySize: Int, role: String
-    ) async throws -> HTTPAnswer {
-        let response = try await client.execute(request, deadline: deadline)
-        let status = Int(response.status.code)
-        guard response.history.count <= 1 else {
-            throw OAuthClientError(.redirectNotFollowed, "the \(role) \(endpoint.url) redirected and the HTTP client followed it; use an HTTPClient made by OAuthHTTP, which never follows redirects", endpoint: endpoint.url)
-        }
-        if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > maximumBodySize {
-            throw tooLarge(endpoint: endpoint, role: role, limit: maximumBodySize, status: status)
-        }
-        var collected = ByteBuffer()
-        for try await chunk in response.body {
-            guard collected.readableBytes + chunk.readableBytes <= maximumBodySize else {
+        do {
+            return try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
+        } catch let refusal as AnswerCollector.Refusal {
+            switch refusal {
+            case .tooLarge(let status):
                 throw tooLarge(endpoint: endpoint, role: role, limit: maximumBodySize, status: status)
+            case .redirected:
+                throw OAuthClientError(.redirectNotFollowed, "the \(role) \(endpoint.url) redirected and the HTTP client followed it; use an HTTPClient made by OAuthHTTP, which never follows redirects", endpoint: endpoint.url)
             }
-            if collected.readableBytes == 0 {
-                collected = chunk
-            } else {
-                var chunk = chunk
-                collected.writeBuffer(&chunk)
-            }
+        } catch {
+            throw translate(error, endpoint: endpoint, role: role, timeout: timeout)
         }
-        return HTTPAnswer(status: status, headers: response.headers, body: collected, receivedAt: Date())
     }
 
     private static func tooLarge(endpoint: Endpoint, role: String, limit: Int, status: Int) -> OAuthClientError {

@@ -65,4 +65,42 @@ struct RenewalPlanTests {
         #expect(clients["wëird \"name\""]?["expiresAt"] == nil)
         #expect(clients["billing"]?["expiresIn"] as? Int == 3600)
     }
+
+    @Test("a damaged state file is refused with a message naming the entry and member; unknown members are skipped")
+    func damagedStateFile() throws {
+        func message(_ text: String) -> String? {
+            do {
+                _ = try TokenState.decode(Array(text.utf8))
+                return nil
+            } catch let error as StateFileError {
+                return error.message
+            } catch {
+                return "unexpected \(type(of: error))"
+            }
+        }
+        let entry = #"{"fingerprint":"f","issuer":"i","clientID":"c","accessToken":"secret-token-value","tokenType":"Bearer","issuedAt":1}"#
+        #expect(message(#"[1]"#) == "it holds a JSON array, not an object")
+        #expect(message(#"{"clients":{}}"#) == "it has no `version` number")
+        #expect(message(#"{"version":"1","clients":{}}"#) == "it has no `version` number")
+        #expect(message(#"{"version":1}"#) == "it has no `clients` object")
+        #expect(message(#"{"version":1,"clients":{"a":[]}}"#) == "the entry of a is a JSON array, not an object")
+        #expect(message(#"{"version":1,"clients":{"a":\#(entry),"a":\#(entry)}}"#) == "the entry of a is there twice")
+        #expect(message(#"{"version":1,"clients":{"a":{"issuer":"i"}}}"#) == "the entry of a has no `issuedAt` number")
+        #expect(message(#"{"version":1,"clients":{"a":{"issuedAt":1,"issuer":"i"}}}"#) == "the entry of a has no `fingerprint` string")
+        #expect(message(#"{"version":1,"clients":{"a":{"issuer":1}}}"#) == "the entry of a has no `issuer` string")
+        #expect(message(#"{"version":1,"clients":{"a":{"scope":2}}}"#) == "`scope` of the entry of a is a number, not a string")
+        #expect(message(#"{"version":1,"clients":{"a":{"expiresAt":"soon"}}}"#) == "`expiresAt` of the entry of a is a string, not a number")
+        #expect(message(#"{"version":1,"clients":{"a":{"issuer":"i","issuer":"j"}}}"#) == "the entry of a has `issuer` twice")
+        #expect(message(#"{"version":1,"clients":{"a":\#(entry)}} x"#)?.contains("unexpected data after the JSON value") == true)
+        #expect(message(#"{"version":1,"clients":{"a":{"issuedAt":1"#)?.contains("end of input") == true)
+        for text in [#"{"version":1,"clients":{"a":\#(entry)}}"#, #"{"version":1,"clients":{"a":\#(entry)}} x"#] {
+            #expect(message(text)?.contains("secret-token-value") != true, "a message repeats the token")
+        }
+
+        let tolerant = #"{"note":{"any":[1,{"x":null}]},"version":1,"clients":{"a":{"future":true,"scope":null,"expiresIn":60,"#
+            + #""fingerprint":"f","issuer":"i","clientID":"c","accessToken":"t","tokenType":"Bearer","issuedAt":1}}}"#
+        let state = try TokenState.decode(Array(tolerant.utf8))
+        let read = try #require(state.clients["a"])
+        #expect(read.scope == nil && read.expiresIn == 60 && read.expiresAt == nil && read.issuedAt == Date(timeIntervalSince1970: 1))
+    }
 }

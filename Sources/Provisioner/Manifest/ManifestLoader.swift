@@ -106,8 +106,9 @@ public struct ManifestLoader: Sendable {
             secretSpans += decoder.secretSpans
         }
 
+        let clientCount = fragments.reduce(0) { $0 + $1.clients.count }
         var assembler = ManifestAssembler(computesFingerprints: computesFingerprints)
-        let manifest = assembler.assemble(fragments)
+        let manifest = assembler.assemble(&fragments)
         diagnostics += assembler.diagnostics
         if manifest.clients.isEmpty, !sources.isEmpty, !diagnostics.contains(where: { $0.severity == .error }) {
             diagnostics.append(Diagnostic(
@@ -121,7 +122,7 @@ public struct ManifestLoader: Sendable {
         let clean = !diagnostics.contains { $0.severity == .error }
         return ManifestLoadResult(
             manifest: clean ? manifest : nil, diagnostics: diagnostics, fileCount: sources.count,
-            clientCount: fragments.reduce(0) { $0 + $1.clients.count }
+            clientCount: clientCount
         )
     }
 

@@ -43,13 +43,15 @@ public final class Runner: Sendable {
         }
         let state = loadState()
 
-        var toGrant: [(client: ClientDefinition, reason: String)] = []
+        // Clients to grant are positions in `selected`: 10,000 definitions are
+        // never copied while their grants run.
+        var toGrant: [(index: Int, reason: String)] = []
         var results: [String: ClientResult] = [:]
-        for client in selected {
+        for (index, client) in selected.enumerated() {
             let cached = state.clients[client.name]
             switch RenewalPlan.decide(client: client, cached: cached, force: options.force, now: now) {
             case .grant(let reason):
-                toGrant.append((client, reason))
+                toGrant.append((index, reason))
             case .skip(let reason):
                 let result = ClientResult(
                     name: client.name, issuer: client.issuerName, clientID: client.clientID, status: .skipped,
@@ -60,10 +62,9 @@ public final class Runner: Sendable {
         observer?.planned(toGrant: toGrant.count, toSkip: results.count)
         for result in results.values.sorted(by: { $0.name < $1.name }) { observer?.finished(result) }
 
-        var grantClients = toGrant.map(\.client)
-        let contexts = makeIssuerContexts(for: grantClients)
+        let contexts = makeIssuerContexts(for: Set(toGrant.map { selected[$0.index].issuerName }))
         if options.dryRun {
-            let planned = await dryRun(toGrant, contexts: contexts)
+            let planned = await dryRun(toGrant.map { (selected[$0.index], $0.reason) }, contexts: contexts)
             for result in planned { results[result.name] = result }
             return RunSummary(
                 results: results.values.sorted { $0.name < $1.name }, duration: (ContinuousClock.now - start).secondsDouble,
@@ -71,18 +72,21 @@ public final class Runner: Sendable {
                 heldBack: false)
         }
 
-        grantClients = Self.interleavedByIssuer(grantClients)
-        toGrant = []  // the definitions live on in grantClients; no second copy during the grants
-        let grantRun = await grantWithDeadline(grantClients, contexts: contexts, state: state, start: start)
+        let order = Self.interleavedByIssuer(toGrant.map(\.index), issuer: { selected[$0].issuerName })
+        toGrant = []
+        let grantRun = await grantWithDeadline(selected, order: order, contexts: contexts, state: state, start: start)
+        let deadlineExceeded = grantRun.deadlineExceeded
         var newTokens: [String: IssuedToken] = [:]
-        for (result, token) in grantRun.outcomes {
+        newTokens.reserveCapacity(grantRun.outcomes.count)
+        // Consumed: the outcomes list is gone before the outputs are rendered.
+        for (result, token) in (consume grantRun).outcomes {
             results[result.name] = result
             if let token { newTokens[result.name] = token }
         }
-        let interrupted = Task.isCancelled && !grantRun.deadlineExceeded
+        let interrupted = Task.isCancelled && !deadlineExceeded
 
         var summary = RunSummary(
-            results: [], duration: 0, interrupted: interrupted, deadlineExceeded: grantRun.deadlineExceeded,
+            results: [], duration: 0, interrupted: interrupted, deadlineExceeded: deadlineExceeded,
             writeErrors: [], filesWritten: 0, filesUnchanged: 0, heldBack: false)
         let anyFailed = results.values.contains { $0.status == .failed || $0.status == .cancelled }
         var heldBack = options.allOrNothing && anyFailed
@@ -137,10 +141,11 @@ public final class Runner: Sendable {
     /// Runs the grants in a child task so that a deadline or the caller's
     /// cancellation stops them, while the results gathered so far survive.
     private func grantWithDeadline(
-        _ clients: [ClientDefinition], contexts: [String: IssuerContext], state: TokenState, start: ContinuousClock.Instant
+        _ clients: [ClientDefinition], order: [Int], contexts: [String: IssuerContext], state: TokenState,
+        start: ContinuousClock.Instant
     ) async -> GrantRun {
         let deadlineHit = Flag()
-        let grants = Task { await self.grantAll(clients, contexts: contexts, state: state) }
+        let grants = Task { await self.grantAll(clients, order: order, contexts: contexts, state: state) }
         let watchdog: Task<Void, Never>? = options.deadline.map { deadline in
             Task {
                 // The deadline counts from the start of the run, planning included.
@@ -158,16 +163,19 @@ public final class Runner: Sendable {
         return GrantRun(outcomes: outcomes, deadlineExceeded: deadlineHit.isSet)
     }
 
-    /// A bounded task group: fill up to the global limit, then one in, one out.
-    private func grantAll(_ clients: [ClientDefinition], contexts: [String: IssuerContext], state: TokenState) async -> [(ClientResult, IssuedToken?)] {
+    /// A bounded task group over `clients[order[…]]`: fill up to the global
+    /// limit, then one in, one out.
+    private func grantAll(
+        _ clients: [ClientDefinition], order: [Int], contexts: [String: IssuerContext], state: TokenState
+    ) async -> [(ClientResult, IssuedToken?)] {
         let limit = max(1, options.concurrency ?? manifest.defaults.concurrency)
-        let dpopHandles = makeDPoPHandles(for: clients)
+        let dpopHandles = makeDPoPHandles(for: order.lazy.map { clients[$0] })
         var outcomes: [(ClientResult, IssuedToken?)] = []
-        outcomes.reserveCapacity(clients.count)
+        outcomes.reserveCapacity(order.count)
         var started = 0
         await withTaskGroup(of: (ClientResult, IssuedToken?).self) { group in
             func startNext() {
-                let client = clients[started]
+                let client = clients[order[started]]
                 started += 1
                 let cached = state.clients[client.name]
                 guard let context = contexts[client.issuerName] else {
@@ -181,14 +189,14 @@ public final class Runner: Sendable {
                     await Self.grantOne(client, context: context, dpop: dpopHandles[client.name], cached: cached)
                 }
             }
-            while started < clients.count && started < limit && !Task.isCancelled { startNext() }
+            while started < order.count && started < limit && !Task.isCancelled { startNext() }
             while let outcome = await group.next() {
                 outcomes.append(outcome)
                 observer?.finished(outcome.0)
-                if started < clients.count && !Task.isCancelled { startNext() }
+                if started < order.count && !Task.isCancelled { startNext() }
             }
         }
-        for client in clients[started...] {
+        for client in order[started...].lazy.map({ clients[$0] }) {
             let result = ClientResult(
                 name: client.name, issuer: client.issuerName, clientID: client.clientID, status: .cancelled,
                 detail: "not started: the run was stopped", errorCode: "cancelled",
@@ -202,20 +210,21 @@ public final class Runner: Sendable {
     /// Orders clients round-robin by issuer, so clients of a slow or
     /// rate-limited issuer that come first in the manifest do not hold every
     /// global slot while other issuers' clients wait.
-    static func interleavedByIssuer(_ clients: [ClientDefinition]) -> [ClientDefinition] {
-        var queues: [String: [ClientDefinition]] = [:]
+    static func interleavedByIssuer<Item>(_ items: [Item], issuer: (Item) -> String) -> [Item] {
+        var queues: [String: [Item]] = [:]
         var order: [String] = []
-        for client in clients {
-            if queues[client.issuerName] == nil { order.append(client.issuerName) }
-            queues[client.issuerName, default: []].append(client)
+        for item in items {
+            let name = issuer(item)
+            if queues[name] == nil { order.append(name) }
+            queues[name, default: []].append(item)
         }
-        guard order.count > 1 else { return clients }
-        var result: [ClientDefinition] = []
-        result.reserveCapacity(clients.count)
+        guard order.count > 1 else { return items }
+        var result: [Item] = []
+        result.reserveCapacity(items.count)
         var index = 0
-        while result.count < clients.count {
-            for issuer in order where index < queues[issuer]!.count {
-                result.append(queues[issuer]![index])
+        while result.count < items.count {
+            for name in order where index < queues[name]!.count {
+                result.append(queues[name]![index])
             }
             index += 1
         }
@@ -257,9 +266,9 @@ public final class Runner: Sendable {
         }
     }
 
-    private func makeIssuerContexts(for clients: [ClientDefinition]) -> [String: IssuerContext] {
+    private func makeIssuerContexts(for issuerNames: Set<String>) -> [String: IssuerContext] {
         var contexts: [String: IssuerContext] = [:]
-        for name in Set(clients.map(\.issuerName)) {
+        for name in issuerNames {
             guard let definition = manifest.issuer(named: name) else { continue }
             contexts[name] = IssuerContext(definition: definition, httpClient: httpClient)
         }
@@ -269,7 +278,7 @@ public final class Runner: Sendable {
     /// One DPoP handle per client for the run: from its key file, or generated.
     /// They share one nonce store, so each server's `DPoP-Nonce` is learnt
     /// once per run rather than once per client.
-    private func makeDPoPHandles(for clients: [ClientDefinition]) -> [String: Result<DPoPHandle, any Error>] {
+    private func makeDPoPHandles(for clients: some Sequence<ClientDefinition>) -> [String: Result<DPoPHandle, any Error>] {
         var handles: [String: Result<DPoPHandle, any Error>] = [:]
         let nonces = DPoPNonceStore()
         for client in clients {

@@ -13,7 +13,10 @@ struct ManifestAssembler {
         diagnostics.append(Diagnostic(.error, message, at: location, keyPath: path))
     }
 
-    mutating func assemble(_ fragments: [ManifestFragment]) -> Manifest {
+    /// Builds the manifest; each fragment's client drafts are emptied once
+    /// they are merged, so the drafts and the result are not held together
+    /// longer than needed (10,000 clients).
+    mutating func assemble(_ fragments: inout [ManifestFragment]) -> Manifest {
         // Defaults: one file at most.
         var defaults = Defaults.builtIn
         var defaultsLocation: SourceLocation?
@@ -50,7 +53,9 @@ struct ManifestAssembler {
         var clients: [ClientDefinition] = []
         var clientLocations: [String: SourceLocation] = [:]
         var outputs: [OutputDraft] = []
-        for fragment in fragments {
+        for fragmentIndex in fragments.indices {
+            let fragment = fragments[fragmentIndex]
+            fragments[fragmentIndex].clients = []
             clients.reserveCapacity(clients.count + fragment.clients.count)
             for draft in fragment.clients {
                 var definition = draft.definition
@@ -81,16 +86,21 @@ struct ManifestAssembler {
             outputs += fragment.outputs
         }
 
-        // Output paths: no two outputs may write the same file.
-        var writers: [String: OutputDraft] = [:]
-        for output in outputs.sorted(by: { Self.order($0.location, $1.location, files: fragments) }) where !output.spec.isStandardOutput {
+        // Output paths: no two outputs may write the same file. Positions, not
+        // copies, are sorted and remembered.
+        let fileRank = Dictionary(fragments.enumerated().map { ($1.file.path, $0) }, uniquingKeysWith: { first, _ in first })
+        var writers: [String: Int] = [:]
+        writers.reserveCapacity(outputs.count)
+        let byLocation = outputs.indices.sorted { Self.order(outputs[$0].location, outputs[$1].location, rank: fileRank) }
+        for index in byLocation where !outputs[index].spec.isStandardOutput {
+            let output = outputs[index]
             if let first = writers[output.spec.path] {
                 error(
-                    "output `\(output.writtenPath)` is also written by the output at \(first.location)",
+                    "output `\(output.writtenPath)` is also written by the output at \(outputs[first].location)",
                     at: output.location, path: output.keyPath
                 )
             } else {
-                writers[output.spec.path] = output
+                writers[output.spec.path] = index
             }
         }
 
@@ -107,12 +117,10 @@ struct ManifestAssembler {
         return "unknown issuer `\(FileDecoder.clip(name))`; defined issuers: \(listed)"
     }
 
-    /// Command-line file order, then line and column.
-    static func order(_ lhs: SourceLocation, _ rhs: SourceLocation, files: [ManifestFragment]) -> Bool {
+    /// Command-line file order (`rank`: path → position), then line and column.
+    static func order(_ lhs: SourceLocation, _ rhs: SourceLocation, rank: [String: Int]) -> Bool {
         if lhs.file != rhs.file {
-            let left = files.firstIndex { $0.file.path == lhs.file } ?? 0
-            let right = files.firstIndex { $0.file.path == rhs.file } ?? 0
-            return left < right
+            return (rank[lhs.file] ?? 0) < (rank[rhs.file] ?? 0)
         }
         return (lhs.line, lhs.column) < (rhs.line, rhs.column)
     }
