@@ -142,7 +142,7 @@ final class Prepared: Sendable {
         let endpoint: Result<Endpoint, OAuthClientError>
         if let endpointURL {
             do {
-                endpoint = .success(try Endpoint(endpointURL, allowInsecureHTTP: options.allowInsecureHTTP, role: "token endpoint"))
+                endpoint = .success(try Endpoint.checked(endpointURL, allowInsecureHTTP: options.allowInsecureHTTP, role: "token endpoint"))
             } catch {
                 endpoint = .failure(error)
             }

@@ -120,6 +120,35 @@ struct ManifestModelTests {
         #expect(otherTimeout == first, "settings that do not shape the request keep the fingerprint")
     }
 
+    @Test("fingerprints keep their v1 value, so an upgrade does not make every cached token look stale")
+    func fingerprintFormatIsStable() throws {
+        // Values written by tokensmith before the fingerprint was built in one buffer.
+        let text = """
+            version: 1
+            issuers:
+              local:
+                issuer: http://127.0.0.1:18080
+                allow_insecure_http: true
+            clients:
+              - name: plain
+                issuer: local
+                client_id: b-1
+                auth: {method: client_secret_basic, secret: s}
+              - name: shaped
+                issuer: local
+                client_id: b-2
+                auth: {method: client_secret_basic, secret: "s"}
+                scope: "read write"
+                resource: [https://api.example/a, https://api.example/b]
+                audience: https://aud.example
+                params: {tenant: acme, mode: "y=z"}
+                outputs: [{env: out/shaped.env}]
+            """
+        let manifest = try load(text)
+        #expect(manifest.client(named: "plain")?.fingerprint == "b9dec775b87084bccb9f7f6c5bb32896b7df15f41946257f4c6071282a01a542")
+        #expect(manifest.client(named: "shaped")?.fingerprint == "fe5fe043f2de79e11bca659a572f512bcebecc5f7970847038656a1548126f05")
+    }
+
     @Test("secrets never show in descriptions, dumps or the client model's rendering")
     func secretRedaction() throws {
         let secret = Secret("hunter2")

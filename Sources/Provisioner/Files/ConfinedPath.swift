@@ -21,23 +21,29 @@ struct ConfinedPath: Hashable {
     var folderKey: String { folders.joined(separator: "/") }
 
     /// Splits `path` (relative to `root`, or absolute inside it) and resolves `.` and `..`.
-    init(_ path: String, root: String) throws(FileWriteError) {
+    ///
+    /// `rootComponents` is `normalise(root)` when the caller already has it
+    /// (a transaction places thousands of files under one root).
+    init(_ path: String, root: String, rootComponents: [String]?? = nil) throws(FileWriteError) {
         display = path
-        var relative = path
+        let components: [String]?
         if path.hasPrefix("/") {
-            let rootComponents = ConfinedPath.normalise(root)
+            let rootComponents = rootComponents ?? ConfinedPath.normalise(root)
             let pathComponents = ConfinedPath.normalise(path)
             guard let rootComponents, let pathComponents,
                 pathComponents.count > rootComponents.count,
-                Array(pathComponents.prefix(rootComponents.count)) == rootComponents
+                pathComponents.starts(with: rootComponents)
             else {
                 throw FileWriteError(
                     code: .escapesRoot, path: path, reason: "the path is outside the output root \(root)",
                     hint: "write outputs below the output root, or run with that folder as the root")
             }
-            relative = pathComponents.dropFirst(rootComponents.count).joined(separator: "/")
+            // Already normalised: what follows the root is the relative path's components.
+            components = Array(pathComponents.dropFirst(rootComponents.count))
+        } else {
+            components = ConfinedPath.normalise(path)
         }
-        guard let components = ConfinedPath.normalise(relative) else {
+        guard let components else {
             throw FileWriteError(
                 code: .escapesRoot, path: path, reason: "`..` leads out of the output root \(root)",
                 hint: "remove the `..` so the path stays below the output root")

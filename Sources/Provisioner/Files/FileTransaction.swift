@@ -43,8 +43,12 @@ public final class FileTransaction {
     private var finished = false
     private static let maximumOpenFolders = 64
 
+    /// `root` split once for every ``stage(_:to:mode:)``.
+    private let rootComponents: [String]?
+
     init(root: String) {
         self.root = root
+        self.rootComponents = ConfinedPath.normalise(root)
     }
 
     deinit {
@@ -66,7 +70,7 @@ public final class FileTransaction {
             return
         }
         try StagedFile.checkMode(mode, path: path)
-        let target = try ConfinedPath(path, root: root)
+        let target = try ConfinedPath(path, root: root, rootComponents: .some(rootComponents))
         let key = target.folders + [target.name]
         guard !targets.contains(key) else {
             throw FileWriteError(

@@ -65,7 +65,9 @@ public struct OutputPlan: Sendable {
     public init(clients: [ClientOutputs], aggregate: [OutputSpec], aggregateTokens: [IssuedToken]) {
         writes = []
         failures = []
-        var paths: [String: OutputSpec] = [:]
+        // Path → origin of the output that claimed it (not the whole spec: 10,000 entries).
+        var paths: [String: String] = [:]
+        paths.reserveCapacity(clients.count + aggregate.count)
         for client in clients {
             for spec in client.outputs {
                 add(spec, client: client.token.clientName, paths: &paths) { () throws(OutputError) in
@@ -94,18 +96,18 @@ public struct OutputPlan: Sendable {
     }
 
     private mutating func add(
-        _ spec: OutputSpec, client: String?, paths: inout [String: OutputSpec],
+        _ spec: OutputSpec, client: String?, paths: inout [String: String],
         render: () throws(OutputError) -> [UInt8]
     ) {
-        if !spec.isStandardOutput, let first = paths[spec.path] {
-            let where_ = first.origin.isEmpty ? "another output" : "the output at \(first.origin)"
+        if !spec.isStandardOutput, let firstOrigin = paths[spec.path] {
+            let where_ = firstOrigin.isEmpty ? "another output" : "the output at \(firstOrigin)"
             failures.append(OutputError(code: .duplicatePath, client: client, path: spec.path, origin: spec.origin,
                                         reason: "\(where_) writes the same file", hint: "give each output its own path"))
             return
         }
         do {
             let bytes = try render()
-            paths[spec.path] = spec
+            paths[spec.path] = spec.origin
             writes.append(Write(path: spec.path, bytes: bytes, mode: spec.mode, spec: spec, client: client))
         } catch {
             failures.append(error)

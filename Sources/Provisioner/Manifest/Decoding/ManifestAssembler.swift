@@ -126,26 +126,33 @@ struct ManifestAssembler {
     }
 
     /// SHA-256 over length-prefixed parts: everything that shapes the token request.
+    ///
+    /// Each part is written as `<UTF-8 length>:<part>\n` straight into one
+    /// buffer (the digest of an unchanged client must stay the same across
+    /// versions, or every cached token would look stale).
     static func fingerprint(_ client: ClientDefinition, issuer: IssuerDefinition?, identity: [String]) -> String {
-        var parts = [
-            "fingerprint-v1",
-            "issuer=\(client.issuerName)",
-            "issuer_url=\(issuer?.issuer ?? "")",
-            "token_endpoint=\(issuer?.tokenEndpoint ?? "")",
-            "discovery=\(issuer?.discovery.rawValue ?? "")",
-            "client_id=\(client.clientID)",
-            "scope=\(client.scope.joined(separator: " "))",
-        ]
-        parts += identity
-        parts += client.resource.map { "resource=\($0)" }
-        parts += client.audience.map { "audience=\($0)" }
-        parts += client.params.map { "param=\($0.name)=\($0.value)" }
         var bytes: [UInt8] = []
-        for part in parts {
-            bytes += Array("\(part.utf8.count):".utf8)
-            bytes += Array(part.utf8)
+        bytes.reserveCapacity(512)
+        func part(_ label: StaticString, _ values: String...) {
+            var length = label.utf8CodeUnitCount
+            for value in values { length += value.utf8.count }
+            bytes.append(contentsOf: String(length).utf8)
+            bytes.append(UInt8(ascii: ":"))
+            bytes.append(contentsOf: UnsafeBufferPointer(start: label.utf8Start, count: label.utf8CodeUnitCount))
+            for value in values { bytes.append(contentsOf: value.utf8) }
             bytes.append(0x0A)
         }
+        part("fingerprint-v1")
+        part("issuer=", client.issuerName)
+        part("issuer_url=", issuer?.issuer ?? "")
+        part("token_endpoint=", issuer?.tokenEndpoint ?? "")
+        part("discovery=", issuer?.discovery.rawValue ?? "")
+        part("client_id=", client.clientID)
+        part("scope=", client.scope.joined(separator: " "))
+        for value in identity { part("", value) }
+        for value in client.resource { part("resource=", value) }
+        for value in client.audience { part("audience=", value) }
+        for parameter in client.params { part("param=", parameter.name, "=", parameter.value) }
         return SHA256Digest.hex(of: bytes)
     }
 }
