@@ -29,7 +29,7 @@ final class Frame {
         self.kind = .mapping(MappingBuilder())
     }
 
-    func add(_ node: Node, weight: Int, file: String, source: SourceText) throws(YAMLError) {
+    func add(_ node: Node, weight: Int, file: String, source: () -> SourceText) throws(YAMLError) {
         self.weight += weight
         switch kind {
         case .sequence:
@@ -53,28 +53,26 @@ final class Frame {
 
 /// Collects a mapping's pairs, checks duplicate keys and applies merge keys.
 struct MappingBuilder {
-    private var entries: [Entry] = []
+    /// The explicit pairs in order; without merge keys (nearly every
+    /// mapping) this array is the result as it is, not copied pair by pair.
+    private var pairs: [Mapping.Pair] = []
+    /// What each `<<` contributes, with the number of explicit pairs before it.
+    private var merges: [(position: Int, pairs: [Mapping.Pair])] = []
     private var pendingKey: Node?
     /// Explicit scalar keys seen so far, with where they were written: a list
     /// while small, plus a dictionary once the mapping grows.
-    private var explicitKeyList: [(String, Mark)] = []
+    private var explicitKeyList: [(text: String, tag: Int, mark: Mark)] = []
     private var explicitKeys: [String: Mark] = [:]
-    private var hasMerge = false
 
-    private enum Entry {
-        case pair(Mapping.Pair)
-        case merge([Mapping.Pair])
-    }
 
-    mutating func add(_ node: Node, file: String, source: SourceText) throws(YAMLError) {
+    mutating func add(_ node: Node, file: String, source: () -> SourceText) throws(YAMLError) {
         guard let key = pendingKey else {
             pendingKey = node
             return
         }
         pendingKey = nil
         if let scalar = key.scalar, scalar.value == "<<", scalar.style == .plain, scalar.tag == nil {
-            hasMerge = true
-            entries.append(.merge(try Self.mergeSources(node, file: file, source: source)))
+            merges.append((pairs.count, try Self.mergeSources(node, file: file, source: source)))
             return
         }
         if let scalar = key.scalar {
@@ -85,16 +83,16 @@ struct MappingBuilder {
                     file: file, mark: key.mark,
                     message: "duplicate key `\(keyText)` in this mapping; remove one of the two",
                     notes: ["`\(keyText)` was first defined at \(first.line):\(first.column)"],
-                    sourceLine: source.line(key.mark.line)
+                    sourceLine: source().line(key.mark.line)
                 )
             }
-            explicitKeyList.append((keyText, key.mark))
+            explicitKeyList.append((keyText, Self.tag(keyText), key.mark))
             if explicitKeyList.count > Self.linearLimit { explicitKeys[keyText] = key.mark }
             if explicitKeyList.count == Self.linearLimit + 1 {
-                for (text, mark) in explicitKeyList { explicitKeys[text] = mark }
+                for entry in explicitKeyList { explicitKeys[entry.text] = entry.mark }
             }
         }
-        entries.append(.pair(Mapping.Pair(key: key, value: node)))
+        pairs.append(Mapping.Pair(key: key, value: node))
     }
 
     /// Small mappings (almost all of a manifest) are searched linearly; a
@@ -103,14 +101,21 @@ struct MappingBuilder {
 
     private func firstMark(of key: String) -> Mark? {
         if explicitKeyList.count <= Self.linearLimit {
-            return explicitKeyList.first { $0.0 == key }?.1
+            // Length and first byte first: distinct keys rarely get to the string compare.
+            let tag = Self.tag(key)
+            return explicitKeyList.first { $0.tag == tag && $0.text == key }?.mark
         }
         return explicitKeys[key]
     }
 
+    private static func tag(_ key: String) -> Int {
+        let utf8 = key.utf8
+        return utf8.count << 8 | Int(utf8.first ?? 0)
+    }
+
     /// The pairs a `<<` value contributes: one mapping, or a list of mappings
     /// where earlier ones win.
-    private static func mergeSources(_ node: Node, file: String, source: SourceText) throws(YAMLError) -> [Mapping.Pair] {
+    private static func mergeSources(_ node: Node, file: String, source: () -> SourceText) throws(YAMLError) -> [Mapping.Pair] {
         let problem = "a merge key `<<` takes a mapping or a list of mappings (usually aliases like `*defaults`)"
         switch node {
         case .mapping(let mapping):
@@ -119,7 +124,7 @@ struct MappingBuilder {
             var merged: [Mapping.Pair] = []
             for item in sequence.items {
                 guard let mapping = item.mapping else {
-                    throw YAMLError(file: file, mark: item.mark, message: problem, sourceLine: source.line(item.mark.line))
+                    throw YAMLError(file: file, mark: item.mark, message: problem, sourceLine: source().line(item.mark.line))
                 }
                 for pair in mapping.pairs where !merged.contains(where: { $0.key == pair.key }) {
                     merged.append(pair)
@@ -127,29 +132,30 @@ struct MappingBuilder {
             }
             return merged
         case .scalar:
-            throw YAMLError(file: file, mark: node.mark, message: problem, sourceLine: source.line(node.mark.line))
+            throw YAMLError(file: file, mark: node.mark, message: problem, sourceLine: source().line(node.mark.line))
         }
     }
 
     /// The final pairs: explicit keys in place, merged keys where their `<<`
     /// stood unless an explicit or earlier merged key already has that name.
     func build() -> [Mapping.Pair] {
-        var pairs: [Mapping.Pair] = []
-        pairs.reserveCapacity(entries.count)
+        guard !merges.isEmpty else { return pairs }
+        var result: [Mapping.Pair] = []
+        result.reserveCapacity(pairs.count + merges.reduce(0) { $0 + $1.pairs.count })
         var merged = Set<String>()
-        for entry in entries {
-            switch entry {
-            case .pair(let pair):
-                pairs.append(pair)
-            case .merge(let mergedPairs):
-                for pair in mergedPairs {
-                    guard let scalar = pair.key.scalar else { pairs.append(pair); continue }
+        var nextMerge = 0
+        for index in 0...pairs.count {
+            while nextMerge < merges.count, merges[nextMerge].position == index {
+                for pair in merges[nextMerge].pairs {
+                    guard let scalar = pair.key.scalar else { result.append(pair); continue }
                     let text = scalar.isNull ? "~" : scalar.value
                     if firstMark(of: text) != nil || !merged.insert(text).inserted { continue }
-                    pairs.append(pair)
+                    result.append(pair)
                 }
+                nextMerge += 1
             }
+            if index < pairs.count { result.append(pairs[index]) }
         }
-        return pairs
+        return result
     }
 }

@@ -141,7 +141,8 @@ public struct Scalar: Sendable, Equatable {
     /// Whether the scalar means null; cheap for the common plain, untagged case.
     public var isNull: Bool {
         if tag == nil {
-            guard style == .plain else { return false }
+            // Null spellings are at most four bytes: longer keys and values skip the compares.
+            guard style == .plain, value.utf8.count <= 4 else { return false }
             switch value {
             case "", "~", "null", "Null", "NULL": return true
             default: return false

@@ -22,19 +22,24 @@ public enum ResolvedScalar: Sendable, Hashable, CustomStringConvertible {
 public enum ScalarResolver {
     /// Resolves a plain scalar under the YAML 1.2 core schema.
     public static func coreSchema(_ text: String) -> ResolvedScalar {
-        switch text {
-        case "", "~", "null", "Null", "NULL": return .null
-        case "true", "True", "TRUE": return .bool(true)
-        case "false", "False", "FALSE": return .bool(false)
-        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
-             ".nan", ".NaN", ".NAN":
-            return .float
-        default: break
+        guard let first = text.utf8.first else { return .null }
+        // The special spellings are at most five bytes and start with one of
+        // a few characters; most scalars (names, URLs, paths) are not compared
+        // with each of them (this runs for every plain scalar of a manifest).
+        if text.utf8.count <= 5, startsSpecialSpelling(first) {
+            switch text {
+            case "~", "null", "Null", "NULL": return .null
+            case "true", "True", "TRUE": return .bool(true)
+            case "false", "False", "FALSE": return .bool(false)
+            case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
+                 ".nan", ".NaN", ".NAN":
+                return .float
+            default: break
+            }
         }
-        // Numbers start with a digit, a sign or a dot; most scalars (names,
-        // URLs, paths) do not, and are strings without looking further.
-        guard let first = text.utf8.first,
-              isDigit(first) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
+        // Numbers start with a digit, a sign or a dot; most scalars do not,
+        // and are strings without looking further.
+        guard isDigit(first) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
         else { return .string }
         let bytes = Array(text.utf8)
         if isInteger(bytes) { return .int }
@@ -63,6 +68,17 @@ public enum ScalarResolver {
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    /// Whether `byte` starts one of the null, boolean, infinity and NaN spellings.
+    private static func startsSpecialSpelling(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"),
+             UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "."), UInt8(ascii: "+"), UInt8(ascii: "-"):
+            return true
+        default:
+            return false
+        }
+    }
 
     /// YAML 1.1 timestamps (`2026-11-26`, `2026-11-26T18:00:00Z`, `2001-12-14 21:59:43.10 -5`):
     /// `YYYY-M-D` at the start, then the end or a `T`, `t` or space. PyYAML

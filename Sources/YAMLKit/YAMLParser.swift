@@ -28,8 +28,8 @@ public struct YAMLParser: Sendable {
                 message: "the input is \(bytes.count) bytes, over the limit of \(limits.maxInputBytes) bytes; split it into several files"
             )
         }
-        let source = SourceText(bytes: bytes)
         if let nul = bytes.firstIndex(of: 0) {
+            let source = SourceText(bytes: bytes)
             let mark = source.mark(ofByteOffset: nul)
             throw YAMLError(
                 file: file, mark: mark,
@@ -37,7 +37,7 @@ public struct YAMLParser: Sendable {
                 sourceLine: source.line(mark.line)
             )
         }
-        let session = ParseSession(source: source, file: file, limits: limits)
+        let session = ParseSession(bytes: bytes, file: file, limits: limits)
         return try session.run()
     }
 
@@ -54,7 +54,10 @@ public struct YAMLParser: Sendable {
 
 /// One parse: owns the libyaml parser for its lifetime and builds the tree.
 private final class ParseSession {
-    private let source: SourceText
+    private let bytes: [UInt8]
+    /// The line table, built only when an error needs a source line (most
+    /// parses never do, and a 10,000-client file has 50,000 lines).
+    private lazy var source = SourceText(bytes: bytes)
     private let file: String
     private let limits: ParserLimits
     private var parser = yaml_parser_t()
@@ -63,8 +66,8 @@ private final class ParseSession {
     private var stack: [Frame] = []
     private var documents: [Node] = []
 
-    init(source: SourceText, file: String, limits: ParserLimits) {
-        self.source = source
+    init(bytes: [UInt8], file: String, limits: ParserLimits) {
+        self.bytes = bytes
         self.file = file
         self.limits = limits
     }
@@ -77,7 +80,6 @@ private final class ParseSession {
         guard yaml_parser_initialize(&parser) == 1 else {
             throw YAMLError(file: file, mark: Mark(line: 1, column: 1), message: "libyaml could not allocate a parser")
         }
-        let bytes = source.bytes
         let result: Result<[Node], YAMLError> = bytes.withUnsafeBufferPointer { buffer in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
             do throws(YAMLError) {
@@ -147,7 +149,7 @@ private final class ParseSession {
             documents.append(node)
             return
         }
-        try stack[stack.count - 1].add(node, weight: weight, file: file, source: source)
+        try stack[stack.count - 1].add(node, weight: weight, file: file, source: { self.source })
     }
 
     private func error(at mark: Mark, _ message: String, notes: [String] = []) -> YAMLError {

@@ -46,6 +46,23 @@ struct AliasAndMergeTests {
         #expect(c["z"]?.scalar?.value == "from-b")
     }
 
+    @Test("several merge keys, one of them last: each contributes where it stands, explicit and earlier keys winning")
+    func mergesAroundExplicitKeys() throws {
+        let text = """
+        a: &a {x: from-a, y: from-a}
+        b: &b {y: from-b, z: from-b, w: from-b}
+        c:
+          <<: *a
+          w: own
+          <<: *b
+        """
+        let c = try #require(try parser.parseSingle(text)?.mapping?["c"]?.mapping)
+        #expect(c.keys == ["x", "y", "w", "z"])
+        #expect(c["y"]?.scalar?.value == "from-a")
+        #expect(c["w"]?.scalar?.value == "own")
+        #expect(c["z"]?.scalar?.value == "from-b")
+    }
+
     @Test("merging a scalar is an error at the value")
     func badMerge() {
         #expect {

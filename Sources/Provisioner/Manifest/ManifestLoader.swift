@@ -152,6 +152,8 @@ public struct ManifestLoader: Sendable {
     /// Fills in the source line of each diagnostic for the caret display, with
     /// secret values masked.
     static func attachSourceLines(_ diagnostics: inout [Diagnostic], sources: [ManifestSource], masking spans: [SecretSpan]) {
+        // A clean manifest has nothing to show; its secret spans are not indexed.
+        guard !diagnostics.isEmpty else { return }
         var lines: [String: SourceText] = [:]
         var spansByLine: [String: [SecretSpan]] = [:]
         let files = Set(diagnostics.map(\.file))

@@ -6,18 +6,30 @@ import YAMLKit
 /// handful of keys, and hashing every key of every client's mappings was a
 /// visible share of loading 10,000 clients.
 struct FieldSet {
-    private var entries: [(key: String, pair: Mapping.Pair)] = []
+    /// Each key with its length and first byte, compared before the key
+    /// itself: most lookups ask for a key the mapping does not have, and
+    /// integer compares settle nearly all of those.
+    private var entries: [(key: String, tag: Int, pair: Mapping.Pair)] = []
 
     mutating func reserveCapacity(_ count: Int) {
         entries.reserveCapacity(count)
     }
 
+    private static func tag(_ key: String) -> Int {
+        let utf8 = key.utf8
+        return utf8.count << 8 | Int(utf8.first ?? 0)
+    }
+
     /// The pair for `key`, if the mapping has it.
     subscript(key: String) -> Mapping.Pair? {
-        get { entries.first { $0.key == key }?.pair }
+        get {
+            let tag = Self.tag(key)
+            return entries.first { $0.tag == tag && $0.key == key }?.pair
+        }
         set {
-            entries.removeAll { $0.key == key }
-            if let newValue { entries.append((key, newValue)) }
+            let tag = Self.tag(key)
+            entries.removeAll { $0.tag == tag && $0.key == key }
+            if let newValue { entries.append((key, tag, newValue)) }
         }
     }
 }
