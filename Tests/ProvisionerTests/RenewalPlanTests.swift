@@ -66,6 +66,19 @@ struct RenewalPlanTests {
         #expect(clients["billing"]?["expiresIn"] as? Int == 3600)
     }
 
+    @Test("the outputs digest keeps its value, so an upgrade does not rewrite every skipped client's files")
+    func outputsDigestIsStable() {
+        let outputs = [
+            OutputSpec(format: .env(EnvOptions(prefix: "BILLING_", flavor: .shell)), path: "/tmp/x/out/billing.env", mode: 0o640,
+                       keys: ["access_token": "TOKEN"]),
+            OutputSpec(format: .json, path: "/tmp/x/out/all.json"),
+            OutputSpec(format: .kubernetesSecret(KubernetesSecretOptions(name: "billing-token", labels: ["team": "payments", "b": "2"])),
+                       path: "/tmp/x/out/s.yaml", keys: ["scope": "SC", "expires_at": "EXP"]),
+        ]
+        // sha256 of the documented text, computed outside Swift.
+        #expect(OutputStage.outputsDigest(outputs) == "28c1124da906edaeb555ad75050c624ffe137ab4252c76de31822a17f42cdc96")
+    }
+
     @Test("a damaged state file is refused with a message naming the entry and member; unknown members are skipped")
     func damagedStateFile() throws {
         func message(_ text: String) -> String? {

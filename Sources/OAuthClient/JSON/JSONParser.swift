@@ -157,18 +157,26 @@ struct JSONParser {
     mutating func parseString() throws(JSONParseError) -> String {
         index += 1
         let start = index
-        // Fast path: no escapes.
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let slice = bytes[start..<index]
-                index += 1
-                return try decodeUTF8(slice)
+        // Fast path: no escapes, scanned without bounds checks; plain ASCII
+        // (every member name, most values) needs no UTF-8 validation.
+        let scan = bytes.withUnsafeBufferPointer { buffer -> (end: Int, ascii: Bool, stop: UInt8?) in
+            var position = start
+            var ascii = true
+            while position < buffer.count {
+                let byte = buffer[position]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return (position, ascii, byte) }
+                if byte >= 0x80 { ascii = false }
+                position += 1
             }
-            if byte == UInt8(ascii: "\\") { break }
-            guard byte >= 0x20 else { throw fail("control character in string") }
-            index += 1
+            return (position, ascii, nil)
         }
+        index = scan.end
+        if scan.stop == UInt8(ascii: "\"") {
+            index += 1
+            if scan.ascii { return String(decoding: bytes[start..<scan.end], as: UTF8.self) }
+            return try decodeUTF8(bytes[start..<scan.end])
+        }
+        if let stop = scan.stop, stop < 0x20 { throw fail("control character in string") }
         var scratch = Array(bytes[start..<index])
         while index < bytes.count {
             let byte = bytes[index]
@@ -235,7 +243,8 @@ struct JSONParser {
     }
 
     private func decodeUTF8(_ slice: ArraySlice<UInt8>) throws(JSONParseError) -> String {
-        guard let string = String(validating: slice, as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
+        let decoded = slice.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
+        guard let string = decoded else { throw fail("invalid UTF-8 in string") }
         return string
     }
 }

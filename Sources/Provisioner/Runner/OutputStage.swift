@@ -112,21 +112,38 @@ enum OutputStage {
     }
 
     /// A stable digest of a client's output definitions (dictionaries sorted).
+    ///
+    /// The text hashed is `format|options…|path|mode|keys` per output, one line
+    /// each; it is stored in the state file, so it must not change between
+    /// versions. Built as bytes: this runs for every client of an idle run.
     static func outputsDigest(_ outputs: [OutputSpec]) -> String {
-        var text = ""
-        func sorted(_ dictionary: [String: String]) -> String {
-            dictionary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(128 * outputs.count)
+        func add(_ text: String) { bytes.append(contentsOf: text.utf8) }
+        func bar() { bytes.append(UInt8(ascii: "|")) }
+        func add(sorted dictionary: [String: String]) {
+            for (index, entry) in dictionary.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                add(entry.key)
+                bytes.append(UInt8(ascii: "="))
+                add(entry.value)
+            }
         }
         for spec in outputs {
             switch spec.format {
-            case .env(let options): text += "env|\(options.prefix)|\(options.flavor.rawValue)|\(options.includeScope)"
-            case .json: text += "json"
+            case .env(let options):
+                add("env|"); add(options.prefix); bar(); add(options.flavor.rawValue); bar()
+                add(options.includeScope ? "true" : "false")
+            case .json:
+                add("json")
             case .kubernetesSecret(let options):
-                text += "k8s|\(options.name ?? "")|\(options.namespace ?? "")|\(sorted(options.labels))|\(sorted(options.annotations))"
+                add("k8s|"); add(options.name ?? ""); bar(); add(options.namespace ?? ""); bar()
+                add(sorted: options.labels); bar(); add(sorted: options.annotations)
             }
-            text += "|\(spec.path)|\(spec.mode)|\(sorted(spec.keys))\n"
+            bar(); add(spec.path); bar(); add(String(spec.mode)); bar(); add(sorted: spec.keys)
+            bytes.append(0x0A)
         }
-        return SHA256Digest.hex(of: Array(text.utf8))
+        return SHA256Digest.hex(of: bytes)
     }
 
     private static func isMissing(_ spec: OutputSpec) -> Bool {

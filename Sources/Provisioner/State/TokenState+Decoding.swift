@@ -64,6 +64,20 @@ extension TokenState.Entry {
         "fingerprint", "issuer", "clientID", "accessToken", "tokenType", "scope", "outputsDigest",
         "issuedAt", "expiresIn", "expiresAt",
     ]
+    /// Each member name's length and first byte, compared before the name.
+    private static let memberTags = members.map(tag)
+
+    private static func tag(_ name: String) -> Int {
+        name.utf8.count << 8 | Int(name.utf8.first ?? 0)
+    }
+
+    private static func slot(of key: String) -> Int? {
+        let keyTag = tag(key)
+        for index in memberTags.indices where memberTags[index] == keyTag && members[index] == key {
+            return index
+        }
+        return nil
+    }
 
     /// Reads one entry object; unknown members are skipped.
     fileprivate init(reading reader: inout JSONReader, client: String) throws {
@@ -71,7 +85,7 @@ extension TokenState.Entry {
         var numbers = [Double?](repeating: nil, count: 3)
         var seen = 0
         try reader.readObject { reader, key in
-            guard let slot = Self.members.firstIndex(of: key) else { return try reader.skipValue() }
+            guard let slot = Self.slot(of: key) else { return try reader.skipValue() }
             guard seen & (1 << slot) == 0 else { throw StateFileError(message: "the entry of \(client) has `\(key)` twice") }
             seen |= 1 << slot
             let kind = try reader.peek()
