@@ -60,15 +60,19 @@ struct ConfinedPath: Hashable {
     /// Components with `.` and empty parts dropped and `..` applied; nil when
     /// `..` would go above the start. An absolute root is normalised the same way.
     static func normalise(_ path: String) -> [String]? {
+        // Split on bytes: comparing each component with "." and ".." as
+        // strings was most of the cost of placing 10,000 files.
+        let dot = UInt8(ascii: ".")
         var result: [String] = []
-        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
-            switch part {
-            case ".": continue
-            case "..":
+        for part in path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
+            let count = part.count
+            if count == 1, part.first == dot { continue }
+            if count == 2, part.first == dot, part.last == dot {
                 if result.isEmpty { return nil }
                 result.removeLast()
-            default: result.append(String(part))
+                continue
             }
+            result.append(String(Substring(part)))
         }
         return result
     }
