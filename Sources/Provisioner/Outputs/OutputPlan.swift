@@ -63,23 +63,50 @@ public struct OutputPlan: Sendable {
     /// output over `aggregateTokens` (which may include still-valid tokens of
     /// clients not renewed in this run).
     public init(clients: [ClientOutputs], aggregate: [OutputSpec], aggregateTokens: [IssuedToken]) {
-        writes = []
-        failures = []
+        var writes: [Write] = []
+        failures = Self.render(clients: clients, aggregate: aggregate, aggregateTokens: aggregateTokens) { writes.append($0) }
+        self.writes = writes
+    }
+
+    /// The same writes and failures as ``init(clients:aggregate:aggregateTokens:)``,
+    /// in the same order, but each write is handed to `body` as soon as it is
+    /// rendered and not kept: a 10,000-client run then never holds every
+    /// rendered file at once. Returns the failures.
+    public static func render(
+        clients: [ClientOutputs], aggregate: [OutputSpec], aggregateTokens: [IssuedToken], _ body: (Write) -> Void
+    ) -> [OutputError] {
+        var failures: [OutputError] = []
         // Path → origin of the output that claimed it (not the whole spec: 10,000 entries).
         var paths: [String: String] = [:]
         paths.reserveCapacity(clients.count + aggregate.count)
+        func add(_ spec: OutputSpec, client: String?, render: () throws(OutputError) -> [UInt8]) {
+            if !spec.isStandardOutput, let firstOrigin = paths[spec.path] {
+                let where_ = firstOrigin.isEmpty ? "another output" : "the output at \(firstOrigin)"
+                failures.append(OutputError(code: .duplicatePath, client: client, path: spec.path, origin: spec.origin,
+                                            reason: "\(where_) writes the same file", hint: "give each output its own path"))
+                return
+            }
+            do {
+                let bytes = try render()
+                paths[spec.path] = spec.origin
+                body(Write(path: spec.path, bytes: bytes, mode: spec.mode, spec: spec, client: client))
+            } catch {
+                failures.append(error)
+            }
+        }
         for client in clients {
             for spec in client.outputs {
-                add(spec, client: client.token.clientName, paths: &paths) { () throws(OutputError) in
+                add(spec, client: client.token.clientName) { () throws(OutputError) in
                     try OutputRenderer.render(spec, token: client.token)
                 }
             }
         }
         for spec in aggregate {
-            add(spec, client: nil, paths: &paths) { () throws(OutputError) in
+            add(spec, client: nil) { () throws(OutputError) in
                 try OutputRenderer.render(spec, tokens: aggregateTokens)
             }
         }
+        return failures
     }
 
     /// Stages every write in `transaction`; returns the failures (the runner decides to commit or abort).
@@ -93,24 +120,5 @@ public struct OutputPlan: Sendable {
             }
         }
         return errors
-    }
-
-    private mutating func add(
-        _ spec: OutputSpec, client: String?, paths: inout [String: String],
-        render: () throws(OutputError) -> [UInt8]
-    ) {
-        if !spec.isStandardOutput, let firstOrigin = paths[spec.path] {
-            let where_ = firstOrigin.isEmpty ? "another output" : "the output at \(firstOrigin)"
-            failures.append(OutputError(code: .duplicatePath, client: client, path: spec.path, origin: spec.origin,
-                                        reason: "\(where_) writes the same file", hint: "give each output its own path"))
-            return
-        }
-        do {
-            let bytes = try render()
-            paths[spec.path] = spec.origin
-            writes.append(Write(path: spec.path, bytes: bytes, mode: spec.mode, spec: spec, client: client))
-        } catch {
-            failures.append(error)
-        }
     }
 }

@@ -67,7 +67,6 @@ enum OutputStage {
                 aggregateTokens = []
             }
         }
-        let plan = OutputPlan(clients: perClient, aggregate: aggregate, aggregateTokens: aggregateTokens)
         let aggregatePaths = Set(aggregate.map(\.path))
 
         func record(_ error: OutputError) {
@@ -77,18 +76,25 @@ enum OutputStage {
                 result.errors.append(error.description)
             }
         }
-        plan.failures.forEach(record)
+        // Each file is staged as soon as it is rendered, so its bytes are not
+        // all held at once; render failures are reported before staging ones.
+        let roots = manifest.files.map(\.outputRoot).sorted { $0.count > $1.count }
         var transactions: [String: FileTransaction] = [:]
-        for write in plan.writes {
-            let root = outputRoot(for: write.path, in: manifest)
+        var stagingErrors: [OutputError] = []
+        let renderFailures = OutputPlan.render(clients: perClient, aggregate: aggregate, aggregateTokens: aggregateTokens) { write in
+            let root = outputRoot(for: write.path, roots: roots)
             let transaction = transactions[root] ?? AtomicFileWriter(root: root).transaction()
             transactions[root] = transaction
-            do {
+            do throws(OutputError) {
                 try write.stage(in: transaction)
             } catch {
-                record(error)
+                stagingErrors.append(error)
             }
         }
+        perClient = []
+        aggregateTokens = []
+        renderFailures.forEach(record)
+        stagingErrors.forEach(record)
         if allOrNothing && (!result.errors.isEmpty || !result.clientErrors.isEmpty) {
             for transaction in transactions.values { transaction.abort() }
             result.heldBack = true
@@ -150,9 +156,9 @@ enum OutputStage {
         !spec.isStandardOutput && !FileBytes.exists(spec.path)
     }
 
-    /// The output root that contains `path`: the longest matching manifest root.
-    static func outputRoot(for path: String, in manifest: Manifest) -> String {
-        let roots = manifest.files.map(\.outputRoot).sorted { $0.count > $1.count }
+    /// The output root that contains `path`: the longest matching manifest
+    /// root (`roots` sorted longest first).
+    static func outputRoot(for path: String, roots: [String]) -> String {
         for root in roots where path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/") {
             return root
         }

@@ -111,8 +111,11 @@ public final class Runner: Sendable {
             heldBack = written.heldBack
             let failedRerenders = Set(written.clientErrors.map(\.0))
             let rerendered = written.rerendered.filter { !failedRerenders.contains($0) }
-            if !heldBack, let error = saveState(state, newTokens: newTokens, rerendered: rerendered, now: now) {
-                summary.writeErrors.append(error)
+            if !heldBack {
+                if let error = saveState(state, newTokens: newTokens, rerendered: rerendered, now: now) {
+                    summary.writeErrors.append(error)
+                }
+                newTokens = [:]  // written and saved: not held while the summary is built
             }
         }
         if heldBack {
