@@ -11,7 +11,14 @@ package import Foundation
 public enum OAuthHTTP {
     /// The client configuration OAuthClient needs: redirects disallowed, no
     /// decompression, no silent connection retry. TLS verification stays on.
-    public static func clientConfiguration(additionalTrustRoots: [NIOSSLAdditionalTrustRoots] = []) -> HTTPClient.Configuration {
+    ///
+    /// `connectionsPerHost` is how many HTTP/1.1 connections one server may
+    /// get at once: set it to the number of requests the caller keeps in
+    /// flight, or the excess waits in the client's queue (its wait counted
+    /// against each request's timeout). AsyncHTTPClient's default is 8.
+    public static func clientConfiguration(
+        additionalTrustRoots: [NIOSSLAdditionalTrustRoots] = [], connectionsPerHost: Int = 8
+    ) -> HTTPClient.Configuration {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.additionalTrustRoots = additionalTrustRoots
         var configuration = HTTPClient.Configuration(
@@ -21,6 +28,7 @@ public enum OAuthHTTP {
             decompression: .disabled
         )
         configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, connectionsPerHost)
         // No distributed tracing: without this, every request builds a span
         // and its attribute strings for the global no-op tracer (a visible
         // share of a 10,000-grant run's CPU).
@@ -41,9 +49,11 @@ public enum OAuthHTTP {
     /// Runs `body` with a new client that is always shut down afterwards, also on error or cancellation.
     public static func withHTTPClient<Result>(
         additionalTrustRoots: [NIOSSLAdditionalTrustRoots] = [],
+        connectionsPerHost: Int = 8,
         _ body: (HTTPClient) async throws -> Result
     ) async throws -> Result {
-        try await HTTPClient.withHTTPClient(configuration: clientConfiguration(additionalTrustRoots: additionalTrustRoots), body)
+        try await HTTPClient.withHTTPClient(
+            configuration: clientConfiguration(additionalTrustRoots: additionalTrustRoots, connectionsPerHost: connectionsPerHost), body)
     }
 }
 

@@ -109,7 +109,10 @@ struct Run: AsyncParsableCommand {
         let options = runOptions(manifest: manifest, environment: environment)
 
         // One shared client and connection pool for the run, always shut down.
-        let summary = try await OAuthHTTP.withHTTPClient { httpClient in
+        // As many connections per server as grants may be in flight: with
+        // fewer, the rest would queue inside the HTTP client on their timeout.
+        let inFlight = options.concurrency ?? manifest.defaults.concurrency
+        let summary = try await OAuthHTTP.withHTTPClient(connectionsPerHost: inFlight) { httpClient in
             let runner = Runner(manifest: manifest, options: options, observer: console, httpClient: httpClient)
             let task = Task { await runner.run() }
             stop.attach(task) { signal in

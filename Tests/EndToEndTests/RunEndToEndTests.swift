@@ -297,6 +297,26 @@ struct RunEndToEndTests {
         }
     }
 
+    @Test("--concurrency is what the server sees: more than the HTTP client's default of 8 connections, never more than asked")
+    func concurrencyReachesTheServer() async throws {
+        let harness = try RunHarness()
+        let names = (0..<64).map { "wide-\($0)" }
+        let clients = names.map { RegisteredClient(id: $0, authentication: .clientSecretBasic(secret: "s"), faults: [.delay(.milliseconds(60))]) }
+        try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
+            var manifest = "version: 1\nissuers:\n\(Self.issuerBlock("local", issuers[0]))\nclients:\n"
+            for name in names {
+                manifest += "  - {name: \(name), issuer: local, client_id: \(name), auth: {method: client_secret_basic, secret: s}}\n"
+            }
+            try harness.write(manifest, to: "m.yaml")
+            let result = try await harness.run(["run", "m.yaml", "--concurrency", "16", "--no-state", "--quiet"])
+            #expect(result.status == 0, "stderr: \(result.standardError)")
+            let stats = issuers[0].statistics()
+            #expect(stats.totalTokenRequests == 64)
+            #expect(stats.maxConcurrentTokenRequests > 8, "only \(stats.maxConcurrentTokenRequests) requests were in flight at once")
+            #expect(stats.maxConcurrentTokenRequests <= 16)
+        }
+    }
+
     @Test("DPoP clients of one server learn its nonce once per run, not once each")
     func sharedDPoPNonce() async throws {
         let harness = try RunHarness()
