@@ -15,7 +15,7 @@ public enum JSONRenderer {
         try OutputKey.checkRenames(context)
         try checkUniqueNames(context)
         var out: [UInt8] = []
-        appendObject(token, spec: spec, level: 0, to: &out)
+        appendObject(token, names: MemberNames(spec), level: 0, to: &out)
         out.append(UInt8(ascii: "\n"))
         return out
     }
@@ -39,27 +39,54 @@ public enum JSONRenderer {
                 + token.clientID.utf8.count + (token.scope?.utf8.count ?? 0)
         })
         out.append(contentsOf: Array("{\n  \"clients\": {".utf8))
+        let names = MemberNames(spec)
         for (index, token) in sorted.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             JSONText.appendIndent(2, to: &out)
             JSONText.appendString(token.clientName, to: &out)
             out.append(contentsOf: Array(": ".utf8))
-            appendObject(token, spec: spec, level: 2, to: &out)
+            appendObject(token, names: names, level: 2, to: &out)
         }
         if !sorted.isEmpty { JSONText.appendIndent(1, to: &out) }
         out.append(contentsOf: Array("}\n}\n".utf8))
         return out
     }
 
-    private static func appendObject(_ token: IssuedToken, spec: OutputSpec, level: Int, to out: inout [UInt8]) {
+    /// Each member's name as written (quoted, renamed by `keys`, then `: `),
+    /// built once per file rather than once per member of every client.
+    private struct MemberNames {
+        private let names: [[UInt8]]
+
+        init(_ spec: OutputSpec) {
+            names = OutputKey.allCases.map { key in
+                var bytes: [UInt8] = []
+                JSONText.appendString(key.name(in: spec), to: &bytes)
+                bytes.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
+                return bytes
+            }
+        }
+
+        subscript(key: OutputKey) -> [UInt8] {
+            switch key {
+            case .accessToken: names[0]
+            case .tokenType: names[1]
+            case .expiresIn: names[2]
+            case .expiresAt: names[3]
+            case .scope: names[4]
+            case .issuer: names[5]
+            case .clientID: names[6]
+            }
+        }
+    }
+
+    private static func appendObject(_ token: IssuedToken, names: MemberNames, level: Int, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "{"))
         var first = true
         func member(_ key: OutputKey, _ write: (inout [UInt8]) -> Void) {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             JSONText.appendIndent(level + 1, to: &out)
-            JSONText.appendString(key.name(in: spec), to: &out)
-            out.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
+            out.append(contentsOf: names[key])
             write(&out)
         }
         member(.accessToken) { JSONText.appendString(token.accessToken, to: &$0) }
