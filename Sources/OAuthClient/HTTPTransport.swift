@@ -41,9 +41,11 @@ public enum OAuthHTTP {
         eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfiguration()
     )
 
-    /// A new client with `clientConfiguration(additionalTrustRoots:)`; call `shutdown()` on it when done.
-    public static func makeHTTPClient(additionalTrustRoots: [NIOSSLAdditionalTrustRoots] = []) -> HTTPClient {
-        HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfiguration(additionalTrustRoots: additionalTrustRoots))
+    /// A new client with `clientConfiguration(additionalTrustRoots:connectionsPerHost:)`; call `shutdown()` on it when done.
+    public static func makeHTTPClient(additionalTrustRoots: [NIOSSLAdditionalTrustRoots] = [], connectionsPerHost: Int = 8) -> HTTPClient {
+        HTTPClient(
+            eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+            configuration: clientConfiguration(additionalTrustRoots: additionalTrustRoots, connectionsPerHost: connectionsPerHost))
     }
 
     /// Runs `body` with a new client that is always shut down afterwards, also on error or cancellation.
