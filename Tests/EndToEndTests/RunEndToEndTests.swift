@@ -317,6 +317,45 @@ struct RunEndToEndTests {
         }
     }
 
+    @Test("a client waiting out Retry-After does not hold a slot: with --concurrency 1 the others are granted during its wait")
+    func backoffFreesTheSlot() async throws {
+        let harness = try RunHarness()
+        let healthy = (0..<5).map { "ok-\($0)" }
+        var clients = [RegisteredClient(id: "flaky", authentication: .clientSecretBasic(secret: "s"), faults: [.rateLimited(retryAfterSeconds: 2, times: 1)])]
+        clients += healthy.map { RegisteredClient(id: $0, authentication: .clientSecretBasic(secret: "s")) }
+        try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
+            var manifest = """
+                version: 1
+                defaults:
+                  retry: {attempts: 3, initial_backoff: 20ms, max_backoff: 5s}
+                issuers:
+                \(Self.issuerBlock("local", issuers[0]))
+                clients:
+
+                """
+            for name in ["flaky"] + healthy {
+                manifest += "  - {name: \(name), issuer: local, client_id: \(name), auth: {method: client_secret_basic, secret: s}}\n"
+            }
+            try harness.write(manifest, to: "m.yaml")
+            let result = try await harness.run(["run", "m.yaml", "--concurrency", "1", "--report", "report.json"])
+            #expect(result.status == 0, "stderr: \(result.standardError)")
+            #expect(issuers[0].statistics().tokenRequestsByClient["flaky"] == 2)
+            // Token issue times from the cache: every other client got its token
+            // while the flaky one waited, so before the flaky one's retry.
+            let state = try jsonObject(harness.read(".tokensmith-state.json"))
+            let entries = try #require(state["clients"] as? [String: [String: Any]])
+            let flakyIssued = try #require(entries["flaky"]?["issuedAt"] as? Double)
+            for name in healthy {
+                let issued = try #require(entries[name]?["issuedAt"] as? Double)
+                #expect(issued < flakyIssued, "\(name) was granted after the flaky client's retry: its wait held the only slot")
+            }
+            let report = try jsonObject(harness.read("report.json"))
+            let flaky = (report["clients"] as? [[String: Any]])?.first { $0["name"] as? String == "flaky" }
+            #expect(flaky?["attempts"] as? Int == 2)
+            #expect((flaky?["duration_seconds"] as? Double ?? 0) >= 1.5, "the retry's wait is part of the client's duration")
+        }
+    }
+
     @Test("DPoP clients of one server learn its nonce once per run, not once each")
     func sharedDPoPNonce() async throws {
         let harness = try RunHarness()

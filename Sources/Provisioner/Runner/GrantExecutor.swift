@@ -5,6 +5,9 @@ import OAuthClient
 enum GrantOutcome: Sendable {
     case success(IssuedToken, attempts: Int, warnings: [String])
     case failure(code: String, message: String, attempts: Int)
+    /// A retry is due after `after`: the caller waits without holding a
+    /// concurrency slot, then calls again with `firstAttempt: attempts + 1`.
+    case retryLater(after: Duration, attempts: Int)
 }
 
 /// Runs one client's grant: waits for the issuer's limits, retries network
@@ -14,8 +17,12 @@ enum GrantExecutor {
     /// Called before each request, so tests and progress can count attempts.
     typealias AttemptHook = @Sendable (_ attempt: Int) -> Void
 
+    /// `firstAttempt` continues a grant that returned ``GrantOutcome/retryLater(after:attempts:)``;
+    /// with `waitsInPlace` false, a due retry is returned that way instead of
+    /// being slept here.
     static func grant(
-        _ client: ClientDefinition, issuer: IssuerContext, dpop: DPoPHandle?, onAttempt: AttemptHook? = nil
+        _ client: ClientDefinition, issuer: IssuerContext, dpop: DPoPHandle?, firstAttempt: Int = 1, waitsInPlace: Bool = true,
+        onAttempt: AttemptHook? = nil
     ) async -> GrantOutcome {
         let backoff = Backoff(
             attempts: client.settings.retry.attempts,
@@ -35,7 +42,7 @@ enum GrantExecutor {
             return .failure(
                 code: "discovery", message: "discovery of issuer `\(issuer.definition.name)` failed: \(error)", attempts: 0)
         }
-        var attempt = 0
+        var attempt = firstAttempt - 1
         while true {
             attempt += 1
             do {
@@ -54,6 +61,7 @@ enum GrantExecutor {
             } catch let failure as any OAuthClientFailure {
                 if failure.isRetryable, attempt < backoff.attempts, !Task.isCancelled {
                     let delay = backoff.delay(afterAttempt: attempt, retryAfter: failure.retryAfter)
+                    if !waitsInPlace { return .retryLater(after: delay, attempts: attempt) }
                     do {
                         try await Task.sleep(for: delay)
                         continue

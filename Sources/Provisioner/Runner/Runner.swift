@@ -166,8 +166,20 @@ public final class Runner: Sendable {
         return GrantRun(outcomes: outcomes, deadlineExceeded: deadlineHit.isSet)
     }
 
+    /// What one child task of ``grantAll`` reports.
+    private enum GrantStep: Sendable {
+        case finished(ClientResult, IssuedToken?)
+        /// `order[position]` retries from `nextAttempt` after `delay`; its slot is free meanwhile.
+        case backingOff(position: Int, nextAttempt: Int, delay: Duration, start: ContinuousClock.Instant)
+        /// That wait is over (or the run was stopped during it).
+        case woke(position: Int, nextAttempt: Int, start: ContinuousClock.Instant)
+    }
+
     /// A bounded task group over `clients[order[…]]`: fill up to the global
-    /// limit, then one in, one out.
+    /// limit, then one in, one out. A client waiting out a retry backoff does
+    /// not count against the limit: its wait is a separate sleeping task, and
+    /// when it ends the client goes ahead of clients not yet started. So a
+    /// failing issuer's backoffs never hold every slot while others wait.
     private func grantAll(
         _ clients: [ClientDefinition], order: [Int], contexts: [String: IssuerContext], state: TokenState
     ) async -> [(ClientResult, IssuedToken?)] {
@@ -176,28 +188,83 @@ public final class Runner: Sendable {
         var outcomes: [(ClientResult, IssuedToken?)] = []
         outcomes.reserveCapacity(order.count)
         var started = 0
-        await withTaskGroup(of: (ClientResult, IssuedToken?).self) { group in
-            func startNext() {
-                let client = clients[order[started]]
-                started += 1
+        var active = 0
+        var woken: [(position: Int, nextAttempt: Int, start: ContinuousClock.Instant)] = []
+
+        func stoppedWhileWaiting(_ position: Int, attempts: Int, start: ContinuousClock.Instant) -> ClientResult {
+            let client = clients[order[position]]
+            var result = ClientResult(
+                name: client.name, issuer: client.issuerName, clientID: client.clientID, status: .cancelled,
+                detail: "the run was stopped while waiting to retry", errorCode: "cancelled",
+                expiresAt: state.clients[client.name].flatMap { $0.isValid(at: Date()) ? $0.expiresAt : nil },
+                lastSuccess: state.clients[client.name]?.issuedAt)
+            result.attempts = attempts
+            result.duration = (ContinuousClock.now - start).secondsDouble
+            return result
+        }
+
+        await withTaskGroup(of: GrantStep.self) { group in
+            func launch(_ position: Int, firstAttempt: Int, start: ContinuousClock.Instant) {
+                let client = clients[order[position]]
                 let cached = state.clients[client.name]
+                active += 1
                 guard let context = contexts[client.issuerName] else {
                     let result = ClientResult(
                         name: client.name, issuer: client.issuerName, clientID: client.clientID, status: .failed,
                         detail: "issuer `\(client.issuerName)` is not defined", errorCode: "setup")
-                    group.addTask { (result, nil) }
+                    group.addTask { .finished(result, nil) }
                     return
                 }
+                let dpop = dpopHandles[client.name]
                 group.addTask {
-                    await Self.grantOne(client, context: context, dpop: dpopHandles[client.name], cached: cached)
+                    await Self.grantOne(
+                        client, context: context, dpop: dpop, cached: cached, position: position, firstAttempt: firstAttempt,
+                        start: start)
                 }
             }
-            while started < order.count && started < limit && !Task.isCancelled { startNext() }
-            while let outcome = await group.next() {
-                outcomes.append(outcome)
-                observer?.finished(outcome.0)
-                if started < order.count && !Task.isCancelled { startNext() }
+            func fill() {
+                while active < limit && !Task.isCancelled {
+                    if !woken.isEmpty {
+                        let next = woken.removeFirst()
+                        launch(next.position, firstAttempt: next.nextAttempt, start: next.start)
+                    } else if started < order.count {
+                        launch(started, firstAttempt: 1, start: .now)
+                        started += 1
+                    } else {
+                        break
+                    }
+                }
             }
+            fill()
+            while let step = await group.next() {
+                switch step {
+                case .finished(let result, let token):
+                    active -= 1
+                    outcomes.append((result, token))
+                    observer?.finished(result)
+                case .backingOff(let position, let nextAttempt, let delay, let start):
+                    active -= 1
+                    group.addTask {
+                        // Cancelled (stop, deadline): wakes at once and is reported below.
+                        try? await Task.sleep(for: delay)
+                        return .woke(position: position, nextAttempt: nextAttempt, start: start)
+                    }
+                case .woke(let position, let nextAttempt, let start):
+                    if Task.isCancelled {
+                        let result = stoppedWhileWaiting(position, attempts: nextAttempt - 1, start: start)
+                        outcomes.append((result, nil))
+                        observer?.finished(result)
+                    } else {
+                        woken.append((position, nextAttempt, start))
+                    }
+                }
+                fill()
+            }
+        }
+        for entry in woken {
+            let result = stoppedWhileWaiting(entry.position, attempts: entry.nextAttempt - 1, start: entry.start)
+            outcomes.append((result, nil))
+            observer?.finished(result)
         }
         for client in order[started...].lazy.map({ clients[$0] }) {
             let result = ClientResult(
@@ -235,9 +302,9 @@ public final class Runner: Sendable {
     }
 
     private static func grantOne(
-        _ client: ClientDefinition, context: IssuerContext, dpop: Result<DPoPHandle, any Error>?, cached: TokenState.Entry?
-    ) async -> (ClientResult, IssuedToken?) {
-        let start = ContinuousClock.now
+        _ client: ClientDefinition, context: IssuerContext, dpop: Result<DPoPHandle, any Error>?, cached: TokenState.Entry?,
+        position: Int, firstAttempt: Int, start: ContinuousClock.Instant
+    ) async -> GrantStep {
         var result = ClientResult(
             name: client.name, issuer: client.issuerName, clientID: client.clientID, status: .failed,
             expiresAt: cached.flatMap { $0.isValid(at: Date()) ? $0.expiresAt : nil }, lastSuccess: cached?.issuedAt)
@@ -247,10 +314,11 @@ public final class Runner: Sendable {
         case .failure(let error):
             result.errorCode = "dpop_key"
             result.detail = "cannot use the DPoP key: \(error)"
-            return (result, nil)
+            return .finished(result, nil)
         case nil: break
         }
-        let outcome = await GrantExecutor.grant(client, issuer: context, dpop: handle)
+        let outcome = await GrantExecutor.grant(
+            client, issuer: context, dpop: handle, firstAttempt: firstAttempt, waitsInPlace: false)
         result.duration = (ContinuousClock.now - start).secondsDouble
         switch outcome {
         case .success(let token, let attempts, let warnings):
@@ -259,13 +327,15 @@ public final class Runner: Sendable {
             result.expiresAt = token.expiresAt
             result.lastSuccess = token.issuedAt
             result.detail = warnings.isEmpty ? nil : warnings.joined(separator: "; ")
-            return (result, token)
+            return .finished(result, token)
         case .failure(let code, let message, let attempts):
             result.status = code == "cancelled" ? .cancelled : .failed
             result.errorCode = code
             result.detail = message
             result.attempts = attempts
-            return (result, nil)
+            return .finished(result, nil)
+        case .retryLater(let delay, let attempts):
+            return .backingOff(position: position, nextAttempt: attempts + 1, delay: delay, start: start)
         }
     }
 
