@@ -356,6 +356,38 @@ struct RunEndToEndTests {
         }
     }
 
+    @Test("saving the state waits for another run's lock on it, then merges (no entry is lost)")
+    func stateLockIsHonoured() async throws {
+        let harness = try RunHarness()
+        let clients = [RegisteredClient(id: "locked", authentication: .clientSecretBasic(secret: "s"))]
+        try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
+            let manifest = """
+                version: 1
+                issuers:
+                \(Self.issuerBlock("local", issuers[0]))
+                clients:
+                  - {name: locked, issuer: local, client_id: locked, auth: {method: client_secret_basic, secret: s}}
+                """
+            try harness.write(manifest, to: "m.yaml")
+            // Another run's entry, written while that run holds the lock.
+            let other = #"{"clients":{"other-shard":{"accessToken":"t","clientID":"o","expiresAt":4102444800,"fingerprint":"f","issuedAt":1,"issuer":"i","tokenType":"Bearer"}},"version":1}"#
+            let lockPath = harness.folder.appendingPathComponent(".tokensmith-state.json.lock").path
+            let fd = open(lockPath, O_RDWR | O_CREAT, 0o600)
+            #expect(fd >= 0)
+            #expect(flock(fd, LOCK_EX) == 0)
+            let run = Task { try await harness.run(["run", "m.yaml"]) }
+            try await Task.sleep(for: .milliseconds(800))
+            try harness.write(other + "\n", to: ".tokensmith-state.json")
+            close(fd)  // releases the lock
+            let result = try await run.value
+            #expect(result.status == 0, "stderr: \(result.standardError)")
+            #expect(result.elapsed >= .milliseconds(700), "the run did not wait for the lock")
+            let state = try jsonObject(harness.read(".tokensmith-state.json"))
+            let entries = try #require(state["clients"] as? [String: Any])
+            #expect(entries["locked"] != nil && entries["other-shard"] != nil, "an entry was lost: \(entries.keys.sorted())")
+        }
+    }
+
     @Test("DPoP clients of one server learn its nonce once per run, not once each")
     func sharedDPoPNonce() async throws {
         let harness = try RunHarness()

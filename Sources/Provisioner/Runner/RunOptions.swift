@@ -16,6 +16,8 @@ public struct RunOptions: Sendable {
     public var deadline: Duration?
     /// The token state file (absolute path), or nil to keep no state.
     public var statePath: String?
+    /// How long saving the state waits for another run's lock on it.
+    public var stateLockTimeout: Duration = .seconds(30)
 
     /// Options with every switch off.
     public init(

@@ -429,6 +429,15 @@ public final class Runner: Sendable {
     private func saveState(_ loaded: TokenState, newTokens: [String: IssuedToken], rerendered: [String], now: Date) -> String? {
         guard let path = options.statePath else { return nil }
         guard !newTokens.isEmpty || !rerendered.isEmpty || !FileBytes.exists(path) else { return nil }
+        // Read, merge and replace under the lock, so a concurrent run sharing
+        // the file cannot save in between and lose its entries.
+        let lock: StateFileLock
+        do {
+            lock = try StateFileLock(statePath: path, timeout: options.stateLockTimeout)
+        } catch {
+            return error.message
+        }
+        defer { withExtendedLifetime(lock) {} }
         var next: TokenState
         switch Self.readState(path) {
         case .success(let current): next = current
