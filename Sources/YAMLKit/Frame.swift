@@ -86,7 +86,7 @@ struct MappingBuilder {
                     sourceLine: source().line(key.mark.line)
                 )
             }
-            explicitKeyList.append((keyText, Self.tag(keyText), key.mark))
+            explicitKeyList.append((keyText, keyText.lengthAndFirstByte, key.mark))
             if explicitKeyList.count > Self.linearLimit { explicitKeys[keyText] = key.mark }
             if explicitKeyList.count == Self.linearLimit + 1 {
                 for entry in explicitKeyList { explicitKeys[entry.text] = entry.mark }
@@ -102,15 +102,10 @@ struct MappingBuilder {
     private func firstMark(of key: String) -> Mark? {
         if explicitKeyList.count <= Self.linearLimit {
             // Length and first byte first: distinct keys rarely get to the string compare.
-            let tag = Self.tag(key)
+            let tag = key.lengthAndFirstByte
             return explicitKeyList.first { $0.tag == tag && $0.text == key }?.mark
         }
         return explicitKeys[key]
-    }
-
-    private static func tag(_ key: String) -> Int {
-        let utf8 = key.utf8
-        return utf8.count << 8 | Int(utf8.first ?? 0)
     }
 
     /// The pairs a `<<` value contributes: one mapping, or a list of mappings

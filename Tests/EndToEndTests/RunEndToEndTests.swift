@@ -5,6 +5,12 @@ import Testing
 /// `tokensmith run` end to end: the built binary against LocalIssuers on loopback.
 @Suite("tokensmith run (built binary)")
 struct RunEndToEndTests {
+    /// One manifest list item: a client of issuer `local` whose name is its
+    /// client id, with client_secret_basic and secret `s`; `extra` adds members.
+    static func basicClient(_ name: String, extra: String = "") -> String {
+        "  - {name: \(name), issuer: local, client_id: \(name), auth: {method: client_secret_basic, secret: s}\(extra.isEmpty ? "" : ", " + extra)}\n"
+    }
+
     static func issuerBlock(_ name: String, _ issuer: LocalIssuer, extra: String = "") -> String {
         """
           \(name):
@@ -105,7 +111,7 @@ struct RunEndToEndTests {
         try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
             var manifest = "version: 1\n\(Self.fastRetry)\nissuers:\n\(Self.issuerBlock("local", issuers[0]))\nclients:\n"
             for client in clients {
-                manifest += "  - {name: \(client.id), issuer: local, client_id: \(client.id), auth: {method: client_secret_basic, secret: s}}\n"
+                manifest += Self.basicClient(client.id)
             }
             try harness.write(manifest, to: "m.yaml")
             let result = try await harness.run(["run", "m.yaml", "--report", "report.json"])
@@ -216,7 +222,7 @@ struct RunEndToEndTests {
         try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
             var manifest = "version: 1\nissuers:\n\(Self.issuerBlock("local", issuers[0]))\nclients:\n"
             for name in names {
-                manifest += "  - {name: \(name), issuer: local, client_id: \(name), auth: {method: client_secret_basic, secret: s}}\n"
+                manifest += Self.basicClient(name)
             }
             try harness.write(manifest, to: "m.yaml")
             var seen: [String: Int] = [:]
@@ -272,7 +278,7 @@ struct RunEndToEndTests {
         try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
             var manifest = "version: 1\nissuers:\n\(Self.issuerBlock("local", issuers[0]))\nclients:\n"
             for name in names {
-                manifest += "  - {name: \(name), issuer: local, client_id: \(name), auth: {method: client_secret_basic, secret: s}, outputs: [{env: out/\(name).env}]}\n"
+                manifest += Self.basicClient(name, extra: "outputs: [{env: out/\(name).env}]")
             }
             manifest += "outputs:\n  - json: out/tokens.json\n"
             try harness.write(manifest, to: "m.yaml")
@@ -305,7 +311,7 @@ struct RunEndToEndTests {
         try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
             var manifest = "version: 1\nissuers:\n\(Self.issuerBlock("local", issuers[0]))\nclients:\n"
             for name in names {
-                manifest += "  - {name: \(name), issuer: local, client_id: \(name), auth: {method: client_secret_basic, secret: s}}\n"
+                manifest += Self.basicClient(name)
             }
             try harness.write(manifest, to: "m.yaml")
             let result = try await harness.run(["run", "m.yaml", "--concurrency", "16", "--no-state", "--quiet"])
@@ -334,7 +340,7 @@ struct RunEndToEndTests {
 
                 """
             for name in ["flaky"] + healthy {
-                manifest += "  - {name: \(name), issuer: local, client_id: \(name), auth: {method: client_secret_basic, secret: s}}\n"
+                manifest += Self.basicClient(name)
             }
             try harness.write(manifest, to: "m.yaml")
             let result = try await harness.run(["run", "m.yaml", "--concurrency", "1", "--report", "report.json"])
@@ -395,7 +401,7 @@ struct RunEndToEndTests {
         try await withIssuers([LocalIssuer.Configuration(requireDPoPNonce: true, clients: clients)]) { issuers in
             var manifest = "version: 1\nissuers:\n\(Self.issuerBlock("local", issuers[0]))\nclients:\n"
             for client in clients {
-                manifest += "  - {name: \(client.id), issuer: local, client_id: \(client.id), auth: {method: client_secret_basic, secret: s}, dpop: true, outputs: [{json: out/\(client.id).json}]}\n"
+                manifest += Self.basicClient(client.id, extra: "dpop: true, outputs: [{json: out/\(client.id).json}]")
             }
             try harness.write(manifest, to: "m.yaml")
             let result = try await harness.run(["run", "m.yaml", "--concurrency", "1", "--no-state"])
@@ -415,7 +421,7 @@ struct RunEndToEndTests {
         try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
             var manifest = "version: 1\nissuers:\n\(Self.issuerBlock("local", issuers[0]))\nclients:\n"
             for client in clients {
-                manifest += "  - {name: \(client.id), issuer: local, client_id: \(client.id), auth: {method: client_secret_basic, secret: s}}\n"
+                manifest += Self.basicClient(client.id)
             }
             try harness.write(manifest, to: "m.yaml")
             let result = try await harness.run(["run", "m.yaml", "--concurrency", "2", "--deadline", "700ms", "--report", "report.json"])

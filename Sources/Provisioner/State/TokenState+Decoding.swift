@@ -1,5 +1,6 @@
 import Foundation
 import OAuthClient
+import YAMLKit
 
 extension TokenState {
     /// Decodes a state file's bytes: the layout ``encoded()`` writes (member
@@ -65,14 +66,10 @@ extension TokenState.Entry {
         "issuedAt", "expiresIn", "expiresAt",
     ]
     /// Each member name's length and first byte, compared before the name.
-    private static let memberTags = members.map(tag)
-
-    private static func tag(_ name: String) -> Int {
-        name.utf8.count << 8 | Int(name.utf8.first ?? 0)
-    }
+    private static let memberTags = members.map(\.lengthAndFirstByte)
 
     private static func slot(of key: String) -> Int? {
-        let keyTag = tag(key)
+        let keyTag = key.lengthAndFirstByte
         for index in memberTags.indices where memberTags[index] == keyTag && members[index] == key {
             return index
         }

@@ -15,19 +15,14 @@ struct FieldSet {
         entries.reserveCapacity(count)
     }
 
-    private static func tag(_ key: String) -> Int {
-        let utf8 = key.utf8
-        return utf8.count << 8 | Int(utf8.first ?? 0)
-    }
-
     /// The pair for `key`, if the mapping has it.
     subscript(key: String) -> Mapping.Pair? {
         get {
-            let tag = Self.tag(key)
+            let tag = key.lengthAndFirstByte
             return entries.first { $0.tag == tag && $0.key == key }?.pair
         }
         set {
-            let tag = Self.tag(key)
+            let tag = key.lengthAndFirstByte
             entries.removeAll { $0.tag == tag && $0.key == key }
             if let newValue { entries.append((key, tag, newValue)) }
         }
