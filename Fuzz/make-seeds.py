@@ -51,6 +51,8 @@ manifest_extras = {
     "env-secret.yaml": "version: 1\nissuers:\n  - name: a\n    issuer: ${ISSUER}\nclients:\n  - name: c1\n    issuer: a\n    client_id: x\n    auth:\n      method: client_secret_basic\n      secret: ${FUZZ_SECRET}\n    outputs:\n      - {format: env, path: out/c1.env}\n",
     "errors.yaml": "version: 2\nissuers:\n  - name: a\n    issuer: http://a.example\n    max_concurency: 4\nclients:\n  - name: ../escape\n    issuer: b\n    auth: {method: private_key_jwt, key_file: /nonexistent.pem}\n  - name: dup\n    issuer: a\n  - name: dup\n    issuer: a\n",
     "multiline-secret.yaml": "version: 1\nissuers: [{name: a, token_endpoint: https://a.example/token}]\nclients:\n  - name: c\n    issuer: a\n    client_id: x\n    auth:\n      method: client_secret_basic\n      secret: |\n        MultiLineSecretValue1\n        MultiLineSecretValue2\n    scope: [a, b]\n",
+    "misspelt-secret-keys.yaml": "version: 1\napi_key: TopLevelApiKey42\nissuers:\n  corp: {token_endpoint: https://a.example/token}\nclients:\n  - name: c\n    issuer: corp\n    client_id: x\n    password: ClientLevelPass7\n    auth:\n      method: client_secret_basic\n      client_secret: BlockAuthSecret9\n      zork: UnknownAuthValue3\n",
+    "misspelt-secret-flow.yaml": "version: 1\nx-t:\n  base: &base {method: client_secret_post, secert: TemplateSecret8Q}\nissuers:\n  corp: {token_endpoint: https://a.example/token}\nclients:\n  - {name: c, issuer: corp, client_id: x, auth: {<<: *base, clientSecret: FlowCamelSecret5, BareSecretKey6}}\n",
 }
 for name, text in manifest_extras.items():
     write("manifest", name, text)

@@ -5,7 +5,10 @@ import YAMLKit
 /// Loads the input as a manifest and checks what a user would rely on:
 /// a manifest is returned exactly when there is no error, every diagnostic
 /// points inside the file, and no secret written in the manifest (or taken
-/// from the environment for a `secret`) shows in any diagnostic.
+/// from the environment for a `secret`) shows in any diagnostic — neither a
+/// value under a credential-like key nor one inside `auth`. The same bytes
+/// also drive ``MisspeltSecretManifest``, a manifest with a secret under a
+/// misspelt or unknown key, whose secret must not show either.
 enum ManifestTarget {
     /// A value only ever reachable through `${FUZZ_SECRET}`.
     static let environmentSecret = "Zq7fuzzEnvSecret9xK"
@@ -18,6 +21,16 @@ enum ManifestTarget {
 
     static func run(_ input: [UInt8]) throws(FuzzFinding) {
         guard input.count <= 64 << 10 else { return }
+        try checkLoad(input)
+        let generated = MisspeltSecretManifest.make(input)
+        let result = loader.load(sources: [ManifestSource(path: "fuzz.yaml", bytes: Array(generated.yaml.utf8), mode: 0o600)])
+        let shown = result.diagnostics.map { $0.description + "\n" + $0.jsonLine }.joined(separator: "\n") + result.summary
+        for secret in generated.secrets where shown.contains(secret) {
+            throw FuzzFinding("the secret `\(secret)` of the generated manifest appears in a diagnostic:\n\(generated.yaml)\n---\n\(shown)")
+        }
+    }
+
+    private static func checkLoad(_ input: [UInt8]) throws(FuzzFinding) {
         let result = loader.load(sources: [ManifestSource(path: "fuzz.yaml", bytes: input, mode: 0o600)])
         if result.manifest == nil, result.errorCount == 0 {
             throw FuzzFinding("no manifest and no error: the user is told nothing")
@@ -74,21 +87,37 @@ enum ManifestTarget {
         return [lower, upper, digit].filter { $0 }.count >= 2
     }
 
+    /// Scalars the user may have meant as secrets: values under credential-like
+    /// keys, everything inside `auth` but its public keys, and keys without a
+    /// value there (`{method: …, s3cr3t}`).
     private static func collectSecretScalars(_ node: Node, into scalars: inout [String]) {
-        switch node {
-        case .mapping(let mapping):
-            for pair in mapping.pairs {
-                if pair.key.scalar?.value == "secret", let value = pair.value.scalar?.value {
-                    scalars.append(value)
-                } else {
-                    collectSecretScalars(pair.value, into: &scalars)
-                }
+        func all(_ node: Node) {
+            switch node {
+            case .scalar(let scalar): scalars.append(scalar.value)
+            case .mapping(let mapping): for pair in mapping.pairs { all(pair.key); all(pair.value) }
+            case .sequence(let sequence): sequence.items.forEach(all)
             }
-        case .sequence(let sequence):
-            for item in sequence.items { collectSecretScalars(item, into: &scalars) }
-        default:
-            break
         }
+        func walk(_ node: Node, parentKey: String?, insideAuth: Bool) {
+            switch node {
+            case .mapping(let mapping):
+                for pair in mapping.pairs {
+                    guard let key = pair.key.scalar?.value else { continue }
+                    switch CredentialKeys.role(of: key, parentKey: parentKey, insideAuth: insideAuth) {
+                    case .secret:
+                        if insideAuth, pair.value.scalar?.isNull == true { scalars.append(key) }
+                        all(pair.value)
+                    case .auth: walk(pair.value, parentKey: key, insideAuth: true)
+                    case .plain: walk(pair.value, parentKey: key, insideAuth: false)
+                    }
+                }
+            case .sequence(let sequence):
+                for item in sequence.items { walk(item, parentKey: parentKey, insideAuth: insideAuth) }
+            case .scalar(let scalar):
+                if insideAuth { scalars.append(scalar.value) }
+            }
+        }
+        walk(node, parentKey: nil, insideAuth: false)
     }
 
     private static func occurrences(of needle: String, in haystack: String) -> Int {

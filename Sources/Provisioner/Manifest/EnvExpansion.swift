@@ -61,9 +61,9 @@ enum EnvExpansion {
             }
             referenced = true
             if !isVariableName(name) {
-                let shown = name.count > 40 || name.isEmpty ? "" : " `\(name)`"
+                // The text is not quoted: in a `secret` it is part of the secret.
                 problems.append(Problem(
-                    message: "invalid environment variable name\(shown) in `${…}`; use letters, digits and `_`, not starting with a digit",
+                    message: "invalid environment variable name in `${…}`; use letters, digits and `_`, not starting with a digit",
                     offset: index
                 ))
             } else if let value = environment[name], !(fallback != nil && value.isEmpty) {

@@ -162,22 +162,14 @@ public struct ManifestLoader: Sendable {
             for line in span.line..<(span.line + span.lineCount) { spansByLine["\(span.file)\u{0}\(line)", default: []].append(span) }
         }
         for index in diagnostics.indices {
-            if let text = diagnostics[index].sourceLine {
-                let key = "\(diagnostics[index].file)\u{0}\(diagnostics[index].line)"
-                let masked = (spansByLine[key] ?? []).reduce(text) { $1.mask($0, file: diagnostics[index].file, line: diagnostics[index].line) }
-                diagnostics[index].sourceLine = SecretMasking.maskInline(masked)
-                continue
-            }
             let file = diagnostics[index].file
+            let line = diagnostics[index].line
             if lines[file] == nil, let source = sources.first(where: { $0.path == file }) {
                 lines[file] = SourceText(bytes: source.bytes)
             }
-            let line = diagnostics[index].line
-            if let text = lines[file]?.line(line) {
-                let key = "\(file)\u{0}\(line)"
-                let masked = (spansByLine[key] ?? []).reduce(text) { $1.mask($0, file: file, line: line) }
-                diagnostics[index].sourceLine = SecretMasking.maskInline(masked)
-            }
+            guard let text = diagnostics[index].sourceLine ?? lines[file]?.line(line) else { continue }
+            let masked = (spansByLine["\(file)\u{0}\(line)"] ?? []).reduce(text) { $1.mask($0, file: file, line: line) }
+            diagnostics[index].sourceLine = SecretMasking.maskLexically(masked, number: line, in: lines[file])
         }
     }
 }

@@ -18,7 +18,7 @@ extension FileDecoder {
 
     func decodeAuth(_ node: Node, path: String) -> (definition: ClientAuthDefinition, identity: [String])? {
         guard let block = mapping(node, key: "auth", path: path) else { return nil }
-        let fields = fields(of: block, allowed: Self.authKeys, path: path, context: "in `auth`")
+        let fields = fields(of: block, allowed: Self.authKeys, path: path, context: "in `auth`", holdsCredentials: true)
         guard let methodPair = fields["method"] else {
             error("`auth` has no `method`; use one of \(AuthMethod.allCases.map(\.rawValue).joined(separator: ", "))", at: block.mark, path: path + ".method")
             return nil

@@ -53,8 +53,10 @@ final class FileDecoder {
     ///   - allowed: the keys this mapping may hold.
     ///   - context: where, for messages: "in a client", "in `auth`".
     ///   - extensionPrefix: keys starting with it are ignored (`x-` at the top level, for anchors).
+    ///   - holdsCredentials: an unknown key without a value is not quoted (in `auth`, it may be the secret itself).
     func fields(
-        of mapping: Mapping, allowed: [String], path: String, context: String, extensionPrefix: String? = nil
+        of mapping: Mapping, allowed: [String], path: String, context: String, extensionPrefix: String? = nil,
+        holdsCredentials: Bool = false
     ) -> FieldSet {
         var result = FieldSet()
         result.reserveCapacity(mapping.pairs.count)
@@ -67,14 +69,28 @@ final class FileDecoder {
                 result[key] = pair
             } else if let extensionPrefix, key.hasPrefix(extensionPrefix) {
                 continue
+            } else if holdsCredentials, pair.value.scalar?.isNull == true {
+                error(
+                    "a key without a value \(context) (not shown: it may be a secret); write the secret as `secret: …` or use `secret_file`",
+                    at: pair.key.mark, path: path
+                )
             } else {
                 error(
-                    "unknown key `\(key)` \(context)\(Suggestions.hint(for: key, among: allowed))",
+                    "unknown key `\(key)` \(context)\(Self.unknownKeyHint(key, allowed: allowed))",
                     at: pair.key.mark, path: path.isEmpty ? key : "\(path).\(key)"
                 )
             }
         }
         return result
+    }
+
+    /// "; did you mean `x`?" for a near miss; for a credential-like key, where a secret goes.
+    static func unknownKeyHint(_ key: String, allowed: [String]) -> String {
+        let hint = Suggestions.hint(for: key, among: allowed)
+        guard hint.isEmpty, CredentialKeys.looksLikeCredential(key) else { return hint }
+        if allowed.contains("secret") { return "; did you mean `\(CredentialKeys.suggestion(for: key))`?" }
+        if allowed.contains("auth") { return "; a client's secret goes under `auth`, as `secret` or `secret_file`" }
+        return hint
     }
 
     // MARK: Scalars
