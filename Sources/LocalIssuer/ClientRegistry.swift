@@ -60,19 +60,25 @@ final class ClientRegistry: Sendable {
         state.withLock { $0.records[id] }
     }
 
-    /// Decides the faults for one request of `id`: the total delay and the response-shaping fault, if any.
+    /// Decides the faults for one request of `id`: the total delay, the
+    /// concurrency barrier (0 for none) and the response-shaping fault, if any.
     ///
     /// Counted faults are consumed here, so each call is one request.
-    func takeFaults(for id: String) -> (delay: Duration, fault: Fault?) {
+    func takeFaults(for id: String) -> (delay: Duration, barrier: Int, fault: Fault?) {
         state.withLock { state in
             guard let record = state.records[id], var remaining = state.remaining[id] else {
-                return (.zero, nil)
+                return (.zero, 0, nil)
             }
             var delay = Duration.zero
+            var barrier = 0
             var chosen: Fault?
             for (index, fault) in record.client.faults.enumerated() {
                 if case .delay(let amount) = fault {
                     delay += amount
+                    continue
+                }
+                if case .waitForConcurrentRequests(let count) = fault {
+                    barrier = max(barrier, count)
                     continue
                 }
                 guard chosen == nil else { continue }
@@ -83,7 +89,7 @@ final class ClientRegistry: Sendable {
                 chosen = fault
             }
             state.remaining[id] = remaining
-            return (delay, chosen)
+            return (delay, barrier, chosen)
         }
     }
 }

@@ -39,7 +39,7 @@ extension LocalIssuer.Configuration {
     /// `tls_client_auth` (`subject`), `self_signed_tls_client_auth` (`certificate_file`).
     /// A `count` entry registers `id_prefix` + n for n in `start` (default 1) ..< `start` + `count`.
     /// Fault kinds: `server_error` (`status`, `times`), `rate_limited` (`retry_after`, `times`),
-    /// `delay` (`milliseconds`), `close_connection` (`times`), `malformed_json`, `json_array`,
+    /// `delay` (`milliseconds`), `wait_for_concurrent_requests` (`count`), `close_connection` (`times`), `malformed_json`, `json_array`,
     /// `missing_access_token`, `missing_token_type`, `expires_in_as_string`, `negative_expires_in`,
     /// `html_error_page` (`status`), `oversized_body`, `dpop_token_type_without_proof`,
     /// `endless_body` (`milliseconds` between chunks), `redirect` (`location`).
@@ -120,6 +120,7 @@ private struct ConfigFile: Decodable {
         var retry_after: Int?
         var milliseconds: Int?
         var location: String?
+        var count: Int?
 
         func fault(client: String) throws -> Fault {
             func need<T>(_ value: T?, _ name: String) throws -> T {
@@ -130,6 +131,7 @@ private struct ConfigFile: Decodable {
             case "server_error": return .serverError(status: status ?? 500, times: times ?? 1)
             case "rate_limited": return .rateLimited(retryAfterSeconds: retry_after ?? 1, times: times ?? 1)
             case "delay": return .delay(.milliseconds(try need(milliseconds, "milliseconds")))
+            case "wait_for_concurrent_requests": return .waitForConcurrentRequests(count: try need(count, "count"))
             case "close_connection": return .closeConnection(times: times ?? 1)
             case "malformed_json": return .malformedJSON
             case "json_array": return .jsonArray

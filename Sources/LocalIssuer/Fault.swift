@@ -12,6 +12,10 @@ public enum Fault: Sendable, Hashable {
     case rateLimited(retryAfterSeconds: Int, times: Int)
     /// Wait this long before answering (the request stays in flight meanwhile).
     case delay(Duration)
+    /// Answer only once `count` token requests have been in flight at the same
+    /// time (at most 30 s): a barrier, so a test of concurrency does not depend
+    /// on how fast a loaded machine sends its requests. Adds to what follows, as `delay` does.
+    case waitForConcurrentRequests(count: Int)
     /// Close the connection without answering `times` times, then succeed.
     case closeConnection(times: Int)
     /// Answer 200 `application/json` with a body that is not JSON.

@@ -41,7 +41,7 @@ enum FaultResponses {
             )
         case .redirect(let location):
             return .respond(OutgoingResponse(status: .found, headers: [("Location", location)], body: ""))
-        case .delay:
+        case .delay, .waitForConcurrentRequests:
             return .respond(.json(.ok, fields.json()))
         }
     }

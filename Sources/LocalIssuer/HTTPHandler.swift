@@ -79,7 +79,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         body = nil
         let keepAlive = head.isKeepAlive
-        if reply.delay > .zero {
+        if reply.barrier > 0 {
+            waitForBarrier(reply, context: context, keepAlive: keepAlive, checksLeft: 6_000)
+        } else if reply.delay > .zero {
             let components = reply.delay.components
             let nanoseconds = components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
             context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(nanoseconds)) {
@@ -88,6 +90,30 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
         } else {
             perform(reply.action, context: context, keepAlive: keepAlive)
+        }
+    }
+
+    /// Checks every 5 ms (for at most 30 s) whether the barrier's count of token
+    /// requests has been in flight together, then answers as without it.
+    private func waitForBarrier(_ reply: Reply, context: ChannelHandlerContext, keepAlive: Bool, checksLeft: Int) {
+        guard isActive else { return }
+        if checksLeft == 0 || core.statistics.snapshot().maxConcurrentTokenRequests >= reply.barrier {
+            var rest = reply
+            rest.barrier = 0
+            if rest.delay > .zero {
+                let components = rest.delay.components
+                let nanoseconds = components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+                context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(nanoseconds)) {
+                    guard self.isActive else { return }
+                    self.perform(rest.action, context: context, keepAlive: keepAlive)
+                }
+            } else {
+                perform(rest.action, context: context, keepAlive: keepAlive)
+            }
+            return
+        }
+        context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(5)) {
+            self.waitForBarrier(reply, context: context, keepAlive: keepAlive, checksLeft: checksLeft - 1)
         }
     }
 

@@ -71,6 +71,8 @@ enum ResponseAction {
 /// The decision for one request: what to do, and how long to wait first.
 struct Reply {
     var delay: Duration = .zero
+    /// Answer only once this many token requests have been in flight together (0: no barrier).
+    var barrier = 0
     var action: ResponseAction
 
     init(delay: Duration = .zero, _ action: ResponseAction) {

@@ -74,7 +74,8 @@ extension IssuerCore {
             let resources = try checkResources(parameters.values["resource"] ?? [], client: client.record.client)
             let audiences = parameters.values["audience"] ?? []
 
-            let (delay, fault) = client.record.client.faults.isEmpty ? (Duration.zero, nil) : registry.takeFaults(for: client.record.client.id)
+            let (delay, barrier, fault) = client.record.client.faults.isEmpty
+                ? (Duration.zero, 0, nil) : registry.takeFaults(for: client.record.client.id)
             var fields = TokenResponseFields(
                 accessToken: "",
                 tokenType: thumbprint != nil ? "DPoP" : "Bearer",
@@ -94,7 +95,9 @@ extension IssuerCore {
             if case .respond(let response) = action, response.status == .ok, fault == nil || fault == .dpopTokenTypeWithoutProof {
                 issued = true
             }
-            return Reply(delay: delay, action)
+            var reply = Reply(delay: delay, action)
+            reply.barrier = barrier
+            return reply
         } catch let error as OAuthError {
             return Reply(error.response)
         } catch {

@@ -7,7 +7,7 @@ struct StatisticsTests {
     @Test("Counts paths, clients, discovery, methods; tracks the in-flight maximum; resets")
     func counters() async throws {
         let clients = [
-            RegisteredClient(id: "slow", authentication: .clientSecretBasic(secret: "s"), faults: [.delay(.milliseconds(400))]),
+            RegisteredClient(id: "slow", authentication: .clientSecretBasic(secret: "s"), faults: [.waitForConcurrentRequests(count: 6)]),
             RegisteredClient(id: "fast", authentication: .clientSecretPost(secret: "s")),
         ]
         try await withIssuer(.init(clients: clients)) { issuer in
