@@ -17,6 +17,11 @@ public struct ManifestLoader: Sendable {
     /// Whether each client gets its ``ClientDefinition/fingerprint`` (hashing
     /// its secret and key files); `validate` needs none and leaves them empty.
     public var computesFingerprints = true
+    /// The shard of a `--shard`/`--shard-count` run, nil otherwise. It
+    /// defines `${TOKENSMITH_SHARD}` as the shard index (and only then), and
+    /// every file-backed aggregate output path must depend on it, since each
+    /// shard writes its own clients there.
+    public var shard: Shard?
 
     /// Creates a loader.
     ///
@@ -75,6 +80,8 @@ public struct ManifestLoader: Sendable {
         var fragments: [ManifestFragment] = []
         var secretSpans: [SecretSpan] = []
         let root = outputRoot.map { PathResolution.resolve($0, against: currentDirectory) }
+        var environment = environment
+        environment[Shard.environmentVariable] = shard.map { String($0.index) }
         for source in sources {
             let absolute = PathResolution.resolve(source.path, against: currentDirectory)
             let directory = PathResolution.directory(of: absolute)

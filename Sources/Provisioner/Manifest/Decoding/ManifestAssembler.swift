@@ -53,6 +53,7 @@ struct ManifestAssembler {
         var clients: [ClientDefinition] = []
         var clientLocations: [String: SourceLocation] = [:]
         var outputs: [OutputDraft] = []
+        var withoutOutputs: [(name: String, location: SourceLocation, path: String)] = []
         for fragmentIndex in fragments.indices {
             let fragment = fragments[fragmentIndex]
             fragments[fragmentIndex].clients = []
@@ -66,6 +67,7 @@ struct ManifestAssembler {
                     } else {
                         clientLocations[nameText.value] = here
                     }
+                    if draft.outputs.isEmpty { withoutOutputs.append((nameText.value, here, draft.path + ".name")) }
                 }
                 var issuer: IssuerDefinition?
                 if let reference = draft.issuerReference {
@@ -104,7 +106,9 @@ struct ManifestAssembler {
             }
         }
 
+        diagnostics += Self.sharedStandardOutput(outputs, inOrder: byLocation)
         let aggregate = fragments.flatMap(\.outputs).map(\.spec)
+        if aggregate.isEmpty { diagnostics += Self.clientsWrittenNowhere(withoutOutputs) }
         return Manifest(files: fragments.map(\.file), defaults: defaults, issuers: issuers, clients: clients, outputs: aggregate)
     }
 
