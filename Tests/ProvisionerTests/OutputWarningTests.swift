@@ -34,6 +34,11 @@ struct OutputWarningTests {
 
         let covered = try Self.load(Self.header + Self.client("quiet") + "outputs:\n  - json: all.json\n")
         #expect(covered.diagnostics.isEmpty)
+
+        // With an error (here a misspelt `outputs`), the error alone is reported.
+        let misspelt = try Self.load(Self.header + Self.client("quiet", ", output: [{env: quiet.env}]"))
+        #expect(ManifestTestSupport.lines(misspelt).count == 1)
+        #expect(misspelt.diagnostics.allSatisfy { $0.severity == .error })
     }
 
     @Test("output modes giving group write or any access to others warn at the mode; 0600, 0640 and 0400 do not", arguments: [

@@ -117,11 +117,16 @@ public struct ManifestLoader: Sendable {
         var assembler = ManifestAssembler(computesFingerprints: computesFingerprints)
         let manifest = assembler.assemble(&fragments)
         diagnostics += assembler.diagnostics
-        if manifest.clients.isEmpty, !sources.isEmpty, !diagnostics.contains(where: { $0.severity == .error }) {
-            diagnostics.append(Diagnostic(
-                .warning, "the manifest defines no clients; add them under `clients`",
-                at: SourceLocation(file: sources[0].path, line: 1, column: 1), keyPath: "clients"
-            ))
+        // Whole-manifest judgements, made only once the rest is right: with an
+        // error (a misspelt `outputs`, say) they would bury it in noise.
+        if !diagnostics.contains(where: { $0.severity == .error }) {
+            if manifest.clients.isEmpty, !sources.isEmpty {
+                diagnostics.append(Diagnostic(
+                    .warning, "the manifest defines no clients; add them under `clients`",
+                    at: SourceLocation(file: sources[0].path, line: 1, column: 1), keyPath: "clients"
+                ))
+            }
+            diagnostics += ManifestAssembler.clientsWrittenNowhere(assembler.writtenNowhere)
         }
 
         diagnostics = Self.sortedUnique(diagnostics, order: sources.map(\.path))

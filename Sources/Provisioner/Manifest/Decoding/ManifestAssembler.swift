@@ -8,6 +8,9 @@ struct ManifestAssembler {
     var diagnostics: [Diagnostic] = []
     /// False leaves fingerprints empty (validation only).
     var computesFingerprints = true
+    /// Clients with no outputs when no aggregate output holds them either:
+    /// their tokens would be written nowhere (see ``clientsWrittenNowhere(_:)``).
+    var writtenNowhere: [(name: String, location: SourceLocation, path: String)] = []
 
     private mutating func error(_ message: String, at location: SourceLocation, path: String) {
         diagnostics.append(Diagnostic(.error, message, at: location, keyPath: path))
@@ -108,7 +111,7 @@ struct ManifestAssembler {
 
         diagnostics += Self.sharedStandardOutput(outputs, inOrder: byLocation)
         let aggregate = fragments.flatMap(\.outputs).map(\.spec)
-        if aggregate.isEmpty { diagnostics += Self.clientsWrittenNowhere(withoutOutputs) }
+        if aggregate.isEmpty { writtenNowhere = withoutOutputs }
         return Manifest(files: fragments.map(\.file), defaults: defaults, issuers: issuers, clients: clients, outputs: aggregate)
     }
 
