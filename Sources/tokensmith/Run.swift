@@ -14,9 +14,14 @@ struct Run: AsyncParsableCommand {
             outputs. Progress, logs and the summary go to standard error; standard \
             output carries only outputs written to "-".
 
+            With --shard or --shard-count, aggregate outputs hold this shard's clients \
+            only: name their files per shard with ${TOKENSMITH_SHARD} (the shard index), \
+            e.g. "json: out/tokens-${TOKENSMITH_SHARD}.json".
+
             Exit status: 0 every selected client has a valid token written; 1 at least \
-            one grant or write failed; 2 the manifest or command line is wrong (nothing \
-            contacted, nothing written); 130 interrupted by SIGINT/SIGTERM.
+            one grant or write failed, or an aggregate output could not be written; 2 \
+            the manifest or command line is wrong, or an --only pattern matches no \
+            client (nothing contacted, nothing written); 130 interrupted by SIGINT/SIGTERM.
             """
     )
 
@@ -25,14 +30,10 @@ struct Run: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("Manifest files; several are merged.", valueName: "manifest"))
     var manifests: [String] = []
 
-    @Option(help: ArgumentHelp("Only these clients: names and globs, comma-separated (e.g. billing,report*).", valueName: "names"))
+    @Option(help: ArgumentHelp("Only these clients: names and globs, comma-separated (e.g. billing,report*); each must match a client.", valueName: "names"))
     var only: String?
 
-    @Option(help: ArgumentHelp("Take shard I of N: the clients whose name hashes to I (0-based).", valueName: "I/N"))
-    var shard: String?
-
-    @Option(help: ArgumentHelp("Number of shards for a Kubernetes Indexed Job; the index comes from JOB_COMPLETION_INDEX.", valueName: "N"))
-    var shardCount: Int?
+    @OptionGroup var sharding: ShardOptions
 
     @Option(help: "Grants in flight at once (overrides the manifest's concurrency).")
     var concurrency: Int?
@@ -63,17 +64,8 @@ struct Run: AsyncParsableCommand {
 
     func validate() throws {
         if manifests.isEmpty { throw ValidationError("Give at least one manifest file.") }
-        if let shard, Shard(parsing: shard) == nil {
-            throw ValidationError("--shard takes I/N with 0 <= I < N, e.g. --shard 0/4.")
-        }
-        if shard != nil && shardCount != nil { throw ValidationError("Use either --shard or --shard-count, not both.") }
-        if let shardCount {
-            guard shardCount >= 1 else { throw ValidationError("--shard-count must be at least 1.") }
-            guard let index = ProcessInfo.processInfo.environment["JOB_COMPLETION_INDEX"].flatMap(Int.init),
-                  Shard(index: index, count: shardCount) != nil
-            else {
-                throw ValidationError("--shard-count needs JOB_COMPLETION_INDEX set to 0..<\(shardCount) (Kubernetes sets it in Indexed Jobs).")
-            }
+        if let only, NameFilter(parsing: only).patterns.isEmpty {
+            throw ValidationError("--only needs at least one client name or glob, e.g. --only billing,report*.")
         }
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1.") }
         if let deadline, DurationText.parse(deadline) == nil {
@@ -89,11 +81,21 @@ struct Run: AsyncParsableCommand {
         defer { trap.cancel() }
 
         let environment = ProcessInfo.processInfo.environment
-        let loaded = ManifestLoader(environment: environment, outputRoot: global.outputRoot).load(paths: manifests)
+        var loader = ManifestLoader(environment: environment, outputRoot: global.outputRoot)
+        loader.shard = sharding.resolved(environment: environment)
+        let loaded = loader.load(paths: manifests)
         let rendered = ValidationOutput.render(loaded, json: global.logFormat == .json, includeWarnings: !global.quiet)
         if !rendered.isEmpty { StandardErrorLock.write(rendered + "\n") }
         guard let manifest = loaded.manifest, loaded.errorCount == 0 else {
             StandardErrorLock.write("tokensmith: the manifest has errors; nothing was contacted and nothing written\n")
+            throw ExitCode(2)
+        }
+
+        let options = runOptions(manifest: manifest, shard: loader.shard)
+        let unmatched = options.filter.unmatchedPatternMessages(in: manifest.clients.map(\.name))
+        if !unmatched.isEmpty {
+            for message in unmatched { StandardErrorLock.write("tokensmith: \(message)\n") }
+            StandardErrorLock.write("tokensmith: nothing was contacted and nothing written; correct --only\n")
             throw ExitCode(2)
         }
 
@@ -106,7 +108,6 @@ struct Run: AsyncParsableCommand {
         }
         logger.logLevel = global.quiet ? .error : .info
         let console = RunConsole(logger: logger, json: global.logFormat == .json, quiet: global.quiet)
-        let options = runOptions(manifest: manifest, environment: environment)
 
         // One shared client and connection pool for the run, always shut down.
         // As many connections per server as grants may be in flight: with
@@ -127,11 +128,7 @@ struct Run: AsyncParsableCommand {
         exitSkippingTeardown(status, keepingAlive: manifest, loaded, summary)
     }
 
-    private func runOptions(manifest: Manifest, environment: [String: String]) -> RunOptions {
-        var shardValue = shard.flatMap(Shard.init(parsing:))
-        if let shardCount, let index = environment["JOB_COMPLETION_INDEX"].flatMap(Int.init) {
-            shardValue = Shard(index: index, count: shardCount)
-        }
+    private func runOptions(manifest: Manifest, shard: Shard?) -> RunOptions {
         var statePath: String?
         if !noState {
             if let stateFile {
@@ -141,7 +138,7 @@ struct Run: AsyncParsableCommand {
             }
         }
         return RunOptions(
-            filter: only.map(NameFilter.init(parsing:)) ?? NameFilter(patterns: []), shard: shardValue,
+            filter: only.map(NameFilter.init(parsing:)) ?? NameFilter(patterns: []), shard: shard,
             concurrency: concurrency, force: force, allOrNothing: allOrNothing, dryRun: dryRun,
             deadline: deadline.flatMap(DurationText.parse), statePath: statePath)
     }

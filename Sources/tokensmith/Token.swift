@@ -49,8 +49,13 @@ struct Token: AsyncParsableCommand {
     @Option(help: "Client authentication method (default: client_secret_basic with a secret, private_key_jwt with --key-file, else none).")
     var authMethod: Method?
 
-    @Option(help: ArgumentHelp("Environment variable holding the client secret.", valueName: "name"))
-    var clientSecretEnv: String = "TOKENSMITH_CLIENT_SECRET"
+    /// Where the secret is read from when neither option names a source.
+    static let defaultSecretVariable = "TOKENSMITH_CLIENT_SECRET"
+
+    @Option(help: ArgumentHelp(
+        "Environment variable holding the client secret (default: TOKENSMITH_CLIENT_SECRET, used when set); a variable named here must be set.",
+        valueName: "name"))
+    var clientSecretEnv: String?
 
     @Option(help: ArgumentHelp("File holding the client secret (trailing newline ignored).", valueName: "file"))
     var clientSecretFile: String?
@@ -105,6 +110,12 @@ struct Token: AsyncParsableCommand {
         if DurationText.parse(timeout) == nil { throw ValidationError("--timeout takes a duration like 10s or 500ms.") }
         if let alg, JWSAlgorithm(name: alg) == nil { throw ValidationError("--alg \(alg) is not a supported JWS algorithm.") }
         for item in param where !item.contains("=") { throw ValidationError("--param takes name=value, got `\(item)`.") }
+        if clientSecretEnv != nil && clientSecretFile != nil {
+            throw ValidationError("Use either --client-secret-env or --client-secret-file, not both.")
+        }
+        // A named secret source that gives nothing must stop here, before any
+        // request: otherwise the grant would go out without credentials.
+        _ = try clientSecret()
     }
 
     func run() async throws {
@@ -176,7 +187,8 @@ struct Token: AsyncParsableCommand {
         let method = authMethod ?? (keyFile != nil ? .privateKeyJWT : secret != nil ? .clientSecretBasic : Method.none)
         func requireSecret() throws -> String {
             guard let secret else {
-                throw ValidationError("\(method.rawValue) needs a client secret: set \(clientSecretEnv) or use --client-secret-file.")
+                throw ValidationError(
+                    "\(method.rawValue) needs a client secret: set \(Self.defaultSecretVariable), or use --client-secret-env or --client-secret-file.")
             }
             return secret
         }
@@ -205,13 +217,34 @@ struct Token: AsyncParsableCommand {
         }
     }
 
+    /// The client secret: from `--client-secret-file`, the variable named by
+    /// `--client-secret-env`, or `TOKENSMITH_CLIENT_SECRET` when set; nil when
+    /// none applies. A named source that is unset, unreadable or empty is a
+    /// usage error naming it.
     private func clientSecret() throws -> String? {
         if let clientSecretFile {
-            var text = try readText(clientSecretFile)
-            while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: clientSecretFile, isDirectory: &isFolder), !isFolder.boolValue,
+                  let data = FileManager.default.contents(atPath: clientSecretFile)
+            else {
+                throw ValidationError("--client-secret-file \(clientSecretFile) cannot be read: give a file that exists and is readable.")
+            }
+            var text = String(decoding: data, as: UTF8.self)
+            while text.hasSuffix("\n") || text.hasSuffix("\r") || text.hasSuffix("\r\n") { text.removeLast() }
+            guard !text.isEmpty else {
+                throw ValidationError("--client-secret-file \(clientSecretFile) is empty: put the client secret in it.")
+            }
             return text
         }
-        return ProcessInfo.processInfo.environment[clientSecretEnv].flatMap { $0.isEmpty ? nil : $0 }
+        let environment = ProcessInfo.processInfo.environment
+        if let clientSecretEnv {
+            guard let value = environment[clientSecretEnv], !value.isEmpty else {
+                let state = environment[clientSecretEnv] == nil ? "not set" : "empty"
+                throw ValidationError("--client-secret-env names \(clientSecretEnv), which is \(state): export the client secret in it.")
+            }
+            return value
+        }
+        return environment[Self.defaultSecretVariable].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     private func readText(_ path: String) throws -> String {

@@ -9,7 +9,9 @@ struct Validate: ParsableCommand {
         discussion: """
             Prints every problem as file:line:column diagnostics on standard error and a \
             summary line on standard output. Exits 0 when clean, 2 on errors (or on \
-            warnings with --strict).
+            warnings with --strict). With --shard or --shard-count, checks the manifest \
+            as that shard's run reads it (${TOKENSMITH_SHARD} defined, aggregate output \
+            paths named per shard).
             """
     )
 
@@ -17,6 +19,8 @@ struct Validate: ParsableCommand {
 
     @Flag(help: "Treat warnings as errors.")
     var strict = false
+
+    @OptionGroup var sharding: ShardOptions
 
     @Argument(help: ArgumentHelp("Manifest files; several are merged (names stay unique across them).", valueName: "manifest"))
     var manifests: [String] = []
@@ -26,8 +30,10 @@ struct Validate: ParsableCommand {
     }
 
     func run() throws {
-        var loader = ManifestLoader(environment: ProcessInfo.processInfo.environment, outputRoot: global.outputRoot)
+        let environment = ProcessInfo.processInfo.environment
+        var loader = ManifestLoader(environment: environment, outputRoot: global.outputRoot)
         loader.computesFingerprints = false
+        loader.shard = sharding.resolved(environment: environment)
         let result = loader.load(paths: manifests)
         let rendered = ValidationOutput.render(result, json: global.logFormat == .json, includeWarnings: !global.quiet)
         if !rendered.isEmpty {

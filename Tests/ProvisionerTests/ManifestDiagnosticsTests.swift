@@ -219,6 +219,7 @@ struct ManifestDiagnosticsTests {
                 issuer: corp
                 client_id: c
                 auth: {method: private_key_jwt, key_file: key.pem}
+            outputs: [{json: out/all.json}]
             """
         let result = ManifestTestSupport.load(text, in: folder, mode: 0o644)
         #expect(ManifestTestSupport.lines(result) == [

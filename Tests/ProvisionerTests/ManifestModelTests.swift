@@ -134,6 +134,7 @@ struct ManifestModelTests {
                 issuer: local
                 client_id: b-1
                 auth: {method: client_secret_basic, secret: s}
+                outputs: [{env: out/plain.env}]
               - name: shaped
                 issuer: local
                 client_id: b-2
@@ -242,6 +243,7 @@ struct ManifestModelTests {
                 issuer: corp
                 client_id: mtls
                 auth: {method: self_signed_tls_client_auth, certificate_file: example-mtls.crt, key_file: example-mtls.key}
+            outputs: [{json: out/all.json}]
             """
         let result = ManifestTestSupport.load(text, in: folder)
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics.map(\.summary))")

@@ -70,6 +70,11 @@ enum EnvExpansion {
                 output.append(contentsOf: value.unicodeScalars)
             } else if let fallback {
                 output.append(contentsOf: fallback.unicodeScalars)
+            } else if name == Shard.environmentVariable {
+                problems.append(Problem(
+                    message: "`${\(name)}` is the shard index, defined only under --shard or --shard-count; give one of them (`validate` takes them too) or write `${\(name):-all}`",
+                    offset: index
+                ))
             } else {
                 problems.append(Problem(
                     message: "environment variable `\(name)` is not set and has no default; set it or write `${\(name):-default}`",

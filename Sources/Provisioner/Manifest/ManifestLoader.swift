@@ -17,6 +17,11 @@ public struct ManifestLoader: Sendable {
     /// Whether each client gets its ``ClientDefinition/fingerprint`` (hashing
     /// its secret and key files); `validate` needs none and leaves them empty.
     public var computesFingerprints = true
+    /// The shard of a `--shard`/`--shard-count` run, nil otherwise. It
+    /// defines `${TOKENSMITH_SHARD}` as the shard index (and only then), and
+    /// every file-backed aggregate output path must depend on it, since each
+    /// shard writes its own clients there.
+    public var shard: Shard?
 
     /// Creates a loader.
     ///
@@ -75,6 +80,8 @@ public struct ManifestLoader: Sendable {
         var fragments: [ManifestFragment] = []
         var secretSpans: [SecretSpan] = []
         let root = outputRoot.map { PathResolution.resolve($0, against: currentDirectory) }
+        var environment = environment
+        environment[Shard.environmentVariable] = shard.map { String($0.index) }
         for source in sources {
             let absolute = PathResolution.resolve(source.path, against: currentDirectory)
             let directory = PathResolution.directory(of: absolute)
@@ -110,11 +117,16 @@ public struct ManifestLoader: Sendable {
         var assembler = ManifestAssembler(computesFingerprints: computesFingerprints)
         let manifest = assembler.assemble(&fragments)
         diagnostics += assembler.diagnostics
-        if manifest.clients.isEmpty, !sources.isEmpty, !diagnostics.contains(where: { $0.severity == .error }) {
-            diagnostics.append(Diagnostic(
-                .warning, "the manifest defines no clients; add them under `clients`",
-                at: SourceLocation(file: sources[0].path, line: 1, column: 1), keyPath: "clients"
-            ))
+        // Whole-manifest judgements, made only once the rest is right: with an
+        // error (a misspelt `outputs`, say) they would bury it in noise.
+        if !diagnostics.contains(where: { $0.severity == .error }) {
+            if manifest.clients.isEmpty, !sources.isEmpty {
+                diagnostics.append(Diagnostic(
+                    .warning, "the manifest defines no clients; add them under `clients`",
+                    at: SourceLocation(file: sources[0].path, line: 1, column: 1), keyPath: "clients"
+                ))
+            }
+            diagnostics += ManifestAssembler.clientsWrittenNowhere(assembler.writtenNowhere)
         }
 
         diagnostics = Self.sortedUnique(diagnostics, order: sources.map(\.path))

@@ -23,6 +23,14 @@ public struct NameFilter: Sendable, Hashable {
         patterns.filter { pattern in !names.contains { Self.glob(pattern, matches: $0) } }
     }
 
+    /// One message per pattern that selects nothing among `names`, with a
+    /// "did you mean" hint for a near miss: a typo in `--only` is a usage error.
+    public func unmatchedPatternMessages(in names: [String]) -> [String] {
+        unmatchedPatterns(in: names).map { pattern in
+            "--only pattern `\(pattern)` matches no client in the manifest\(Suggestions.hint(for: pattern, among: names))"
+        }
+    }
+
     /// Iterative glob matching with backtracking on the last `*`; linear in practice.
     static func glob(_ pattern: String, matches name: String) -> Bool {
         let p = Array(pattern.unicodeScalars)

@@ -5,11 +5,13 @@ import Foundation
 ///
 /// Per-client outputs are written for clients granted now and for skipped
 /// clients (from the cache; unchanged files are not touched). Aggregate outputs
-/// hold every manifest client that has a valid token — new, or the last good
-/// one from the cache while it is valid — so a failing client keeps its
-/// previous token there until it expires. With `--only` or `--shard`, an
-/// aggregate output is rewritten only when every client it covers has a token,
-/// so a partial run never drops the others from it.
+/// cover every manifest client — under `--shard`, every client of this shard
+/// (each shard writes its own file, named with `${TOKENSMITH_SHARD}`) — and
+/// hold those that have a valid token: new, or the last good one from the
+/// cache while it is valid, so a failing client keeps its previous token there
+/// until it expires. With `--only`, a covered client outside the selection
+/// must have a valid cached token; if one has none, the aggregate outputs are
+/// left as they are and that is an error naming them and the clients missing.
 enum OutputStage {
     struct Result {
         var written = 0
@@ -27,8 +29,8 @@ enum OutputStage {
     }
 
     static func write(
-        manifest: Manifest, selected: [ClientDefinition], newTokens: [String: IssuedToken], state: TokenState, now: Date,
-        allOrNothing: Bool
+        manifest: Manifest, selected: [ClientDefinition], shard: Shard?, newTokens: [String: IssuedToken], state: TokenState,
+        now: Date, allOrNothing: Bool
     ) -> Result {
         var result = Result()
         var perClient: [OutputPlan.ClientOutputs] = []
@@ -48,7 +50,7 @@ enum OutputStage {
         if !aggregate.isEmpty {
             let selectedNames = Set(selected.map(\.name))
             var uncovered: [String] = []
-            for client in manifest.clients {
+            for client in manifest.clients where shard?.owns(client.name) ?? true {
                 if let token = newTokens[client.name] {
                     aggregateTokens.append(token)
                 } else if let cached = state.clients[client.name], cached.isValid(at: now) {
@@ -60,9 +62,7 @@ enum OutputStage {
                 }
             }
             if !uncovered.isEmpty {
-                let names = uncovered.prefix(3).joined(separator: ", ") + (uncovered.count > 3 ? " and \(uncovered.count - 3) more" : "")
-                result.warnings.append(
-                    "aggregate outputs were left as they are: \(names) are outside this run's --only/--shard selection and have no cached token, so rewriting would drop them")
+                result.errors += aggregate.map { Self.notWritten($0, missing: uncovered) }
                 aggregate = []
                 aggregateTokens = []
             }
@@ -115,6 +115,16 @@ enum OutputStage {
             }
         }
         return result
+    }
+
+    /// Why an aggregate output was left as it is: the clients it would miss.
+    static func notWritten(_ spec: OutputSpec, missing: [String]) -> String {
+        let names = missing.prefix(3).map { "`\($0)`" }.joined(separator: ", ")
+            + (missing.count > 3 ? " and \(missing.count - 3) more" : "")
+        let target = spec.isStandardOutput ? "to standard output" : spec.path
+        let verb = missing.count == 1 ? "is outside this run's --only selection and has" : "are outside this run's --only selection and have"
+        return "aggregate output \(target) (declared at \(spec.origin)) was not written: client\(missing.count == 1 ? "" : "s") \(names) "
+            + "\(verb) no valid cached token, so the file would lack them; run without --only (or include them in it) to write it"
     }
 
     /// A stable digest of a client's output definitions (dictionaries sorted).

@@ -92,7 +92,7 @@ public final class Runner: Sendable {
         var heldBack = options.allOrNothing && anyFailed
         if !heldBack {
             let written = OutputStage.write(
-                manifest: manifest, selected: selected, newTokens: newTokens, state: state, now: now,
+                manifest: manifest, selected: selected, shard: options.shard, newTokens: newTokens, state: state, now: now,
                 allOrNothing: options.allOrNothing)
             summary.filesWritten = written.written
             summary.filesUnchanged = written.unchanged

@@ -2,7 +2,16 @@
 ///
 /// The hash is FNV-1a (64-bit) of the client name's UTF-8 bytes, so every
 /// machine agrees without coordination and adding a client never moves the others.
+///
+/// Under sharding an aggregate output holds this shard's clients only, so its
+/// path must differ per shard: the manifest names it with
+/// `${TOKENSMITH_SHARD}` (``environmentVariable``), which the loader defines
+/// as ``index`` while it expands the manifest.
 public struct Shard: Sendable, Hashable, CustomStringConvertible {
+    /// `TOKENSMITH_SHARD`: the shard index in `${…}` expansion; defined by
+    /// tokensmith only when sharding (a value in the process environment is ignored).
+    public static let environmentVariable = "TOKENSMITH_SHARD"
+
     /// This shard's number, `0 ..< count`.
     public let index: Int
     /// How many shards share the fleet.

@@ -50,6 +50,7 @@ extension FileDecoder {
         }
 
         guard let target = string(formatPair.value, key: format, path: "\(path).\(format)") else { return nil }
+        if scope == .aggregate { checkPathNamesShard(formatPair.value, target: target, path: "\(path).\(format)") }
         let resolvedPath: String
         if target.value == "-" {
             resolvedPath = "-"
@@ -69,6 +70,7 @@ extension FileDecoder {
         if let pair = fields["mode"], let text = scalar(pair.value, key: "mode", path: path + ".mode", expected: "an octal mode like \"0600\"") {
             if let parsed = Self.parseMode(text.value) {
                 mode = parsed
+                if resolvedPath != "-" { checkOutputMode(parsed, at: text.mark, path: path + ".mode") }
             } else {
                 error("`mode` must be an octal file mode like \"0600\", not `\(Self.clip(text.value))`", at: text.mark, path: path + ".mode")
             }

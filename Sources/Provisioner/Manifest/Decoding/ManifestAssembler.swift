@@ -8,6 +8,9 @@ struct ManifestAssembler {
     var diagnostics: [Diagnostic] = []
     /// False leaves fingerprints empty (validation only).
     var computesFingerprints = true
+    /// Clients with no outputs when no aggregate output holds them either:
+    /// their tokens would be written nowhere (see ``clientsWrittenNowhere(_:)``).
+    var writtenNowhere: [(name: String, location: SourceLocation, path: String)] = []
 
     private mutating func error(_ message: String, at location: SourceLocation, path: String) {
         diagnostics.append(Diagnostic(.error, message, at: location, keyPath: path))
@@ -53,6 +56,7 @@ struct ManifestAssembler {
         var clients: [ClientDefinition] = []
         var clientLocations: [String: SourceLocation] = [:]
         var outputs: [OutputDraft] = []
+        var withoutOutputs: [(name: String, location: SourceLocation, path: String)] = []
         for fragmentIndex in fragments.indices {
             let fragment = fragments[fragmentIndex]
             fragments[fragmentIndex].clients = []
@@ -66,6 +70,7 @@ struct ManifestAssembler {
                     } else {
                         clientLocations[nameText.value] = here
                     }
+                    if draft.outputs.isEmpty { withoutOutputs.append((nameText.value, here, draft.path + ".name")) }
                 }
                 var issuer: IssuerDefinition?
                 if let reference = draft.issuerReference {
@@ -104,7 +109,9 @@ struct ManifestAssembler {
             }
         }
 
+        diagnostics += Self.sharedStandardOutput(outputs, inOrder: byLocation)
         let aggregate = fragments.flatMap(\.outputs).map(\.spec)
+        if aggregate.isEmpty { writtenNowhere = withoutOutputs }
         return Manifest(files: fragments.map(\.file), defaults: defaults, issuers: issuers, clients: clients, outputs: aggregate)
     }
 
