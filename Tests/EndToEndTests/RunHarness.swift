@@ -66,13 +66,13 @@ struct RunHarness {
     }
 
     /// Runs the binary and waits for it without blocking a concurrency thread.
-    /// `signalWhen` is polled every 10 ms from a background thread; SIGTERM is
-    /// sent the first time it returns true.
+    /// `signalWhen` is polled every 10 ms from a background thread; `signal`
+    /// (SIGTERM unless given) is sent the first time it returns true.
     /// With `unprivileged`, a root test runner drops to uid/gid 65534 through
     /// `setpriv`, so file permissions apply as they do for a real service user.
     func run(
         _ arguments: [String], environment: [String: String] = [:], unprivileged: Bool = false,
-        signalWhen: (@Sendable () -> Bool)? = nil
+        signalWhen: (@Sendable () -> Bool)? = nil, signal: Int32 = SIGTERM
     ) async throws -> Result {
         let process = Process()
         if unprivileged, geteuid() == 0 {
@@ -107,7 +107,7 @@ struct RunHarness {
                     let giveUp = ContinuousClock.now + .seconds(60)
                     while kill(pid, 0) == 0, ContinuousClock.now < giveUp {
                         if signalWhen() {
-                            kill(pid, SIGTERM)
+                            kill(pid, signal)
                             return
                         }
                         usleep(10_000)

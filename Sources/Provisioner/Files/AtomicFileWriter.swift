@@ -13,13 +13,19 @@ import Darwin
 /// Missing folders are created `0700`. A path that leaves the root through
 /// `..`, or that crosses a symbolic link anywhere below the root (the final
 /// name included), is refused. Content that is already there is not rewritten,
-/// so file watchers see no churn. `-` means standard output.
+/// so file watchers see no churn. `-` means standard output. A single write
+/// also removes temporary files older than ``staleTemporaryMinutes`` from
+/// the target's folder.
 ///
 /// For many files, ``transaction()`` stages everything first and makes it
 /// durable with one `syncfs` instead of one `fsync` per file.
 public struct AtomicFileWriter: Sendable {
     /// The folder every target must stay below (made absolute at creation).
     public let root: String
+    /// Temporary files older than this many minutes, which a killed run
+    /// left, are removed from the folder of each ``write(_:to:mode:)``
+    /// (nil keeps them; a ``transaction()`` leaves folders as they are).
+    public var staleTemporaryMinutes: Int? = StaleTemporaryFiles.defaultMinutes
 
     /// Creates a writer confined to `root`; a relative root is taken from the current folder.
     ///
@@ -49,6 +55,9 @@ public struct AtomicFileWriter: Sendable {
         let target = try ConfinedPath(path, root: root)
         let folder = try FolderWalker.open(root: root, target: target, create: true)
         defer { close(folder) }
+        if let minutes = staleTemporaryMinutes {
+            _ = try? StaleTemporaryFiles.remove(inFolder: folder, olderThanMinutes: minutes, path: path)
+        }
         switch try StagedFile.stage(bytes, folder: folder, target: target, mode: mode, syncNow: true) {
         case .unchanged(let modeDiffers):
             guard modeDiffers else { return .unchanged }

@@ -32,10 +32,13 @@ public final class FileTransaction {
         case rename(temporary: String)
         case chmod
         case nothing
+        /// Taken back with ``discard(_:)``: no outcome, nothing to do.
+        case discarded
     }
 
     private var entries: [Entry] = []
-    private var targets: Set<[String]> = []
+    /// Each staged target's position in `entries`.
+    private var targets: [[String]: Int] = [:]
     private var standardOutput: [[UInt8]] = []
     /// Open folder descriptors by folder key, with their device; bounded so
     /// 10,000 folders do not exhaust descriptors (evicted ones are reopened).
@@ -56,8 +59,8 @@ public final class FileTransaction {
         closeFolders()
     }
 
-    /// How many targets are staged (standard output excluded).
-    public var stagedCount: Int { entries.count }
+    /// How many targets are staged (standard output and discarded ones excluded).
+    public var stagedCount: Int { targets.count }
 
     /// Writes `bytes` for `path` into a temporary file beside it; nothing is renamed yet.
     ///
@@ -72,7 +75,7 @@ public final class FileTransaction {
         try StagedFile.checkMode(mode, path: path)
         let target = try ConfinedPath(path, root: root, rootComponents: .some(rootComponents))
         let key = target.folders + [target.name]
-        guard !targets.contains(key) else {
+        guard targets[key] == nil else {
             throw FileWriteError(
                 code: .duplicateTarget, path: path, reason: "two outputs write this same file",
                 hint: "give each output its own path")
@@ -83,8 +86,23 @@ public final class FileTransaction {
         case .unchanged(let modeDiffers): action = modeDiffers ? .chmod : .nothing
         case .temporary(let name): action = .rename(temporary: name)
         }
-        targets.insert(key)
+        targets[key] = entries.count
         entries.append(Entry(target: target, mode: mode, action: action))
+    }
+
+    /// Takes back what ``stage(_:to:mode:)`` staged for `path`: its temporary
+    /// file is removed, the target keeps its content, commit reports nothing
+    /// for it, and the path may be staged again. Not for standard output.
+    public func discard(_ path: String) {
+        precondition(!finished, "discard after commit or abort")
+        guard path != "-", let target = try? ConfinedPath(path, root: root, rootComponents: .some(rootComponents)),
+            let index = targets.removeValue(forKey: target.folders + [target.name])
+        else { return }
+        if case .rename(let temporary) = entries[index].action,
+            let folder = try? folderDescriptor(for: entries[index].target, create: false) {
+            unlinkat(folder.fd, temporary, 0)
+        }
+        entries[index].action = .discarded
     }
 
     /// Makes every staged file durable and visible; returns what happened to each, in staging order.
@@ -114,6 +132,8 @@ public final class FileTransaction {
                     outcomes.append(.modeChanged)
                 case .nothing:
                     outcomes.append(.unchanged)
+                case .discarded:
+                    continue
                 }
             }
             for entry in entries where touched.remove(entry.target.folderKey) != nil {

@@ -11,7 +11,14 @@ import Darwin
 /// files older than a threshold are removed, so a concurrent run's files that
 /// are being written right now survive; with a threshold of a few minutes,
 /// every leftover is gone after the next run that cleans its folders.
+/// A run does so in every folder its outputs are in (``remove(foldersOf:root:olderThanMinutes:)``),
+/// and ``AtomicFileWriter/write(_:to:mode:)`` in the folder it writes.
 public enum StaleTemporaryFiles {
+    /// The age after which a run removes temporary files it finds in a folder
+    /// it writes. A run's own temporary files live from staging to commit,
+    /// seconds even for 10,000 files; ten minutes spares a concurrent run's.
+    public static let defaultMinutes = 10
+
     /// Removes regular files named with the temporary prefix in `folder` whose
     /// last change is older than `minutes`; returns how many were removed.
     ///
@@ -24,10 +31,42 @@ public enum StaleTemporaryFiles {
             if errno == ENOENT { return 0 }
             throw SystemCalls.failure("opening the folder", errno, path: folder)
         }
+        defer { close(fd) }
+        return try remove(inFolder: fd, olderThanMinutes: minutes, path: folder)
+    }
+
+    /// The same in the folder of each of `paths` (below `root`, as for
+    /// ``AtomicFileWriter``), each folder once. Folders are opened without
+    /// following a symbolic link below the root; a missing or unusable
+    /// folder is skipped (its writes report the problem). Returns how many
+    /// files were removed.
+    @discardableResult
+    public static func remove(foldersOf paths: some Sequence<String>, root: String, olderThanMinutes minutes: Int) -> Int {
+        let rootComponents = ConfinedPath.normalise(root)
+        var seen: Set<String> = []
+        var removed = 0
+        for path in paths where path != "-" {
+            guard let target = try? ConfinedPath(path, root: root, rootComponents: .some(rootComponents)),
+                seen.insert(target.folderKey).inserted,
+                let folder = try? FolderWalker.open(root: root, target: target, create: false)
+            else { continue }
+            removed += (try? remove(inFolder: folder, olderThanMinutes: minutes, path: path)) ?? 0
+            close(folder)
+        }
+        return removed
+    }
+
+    /// The same in an open folder (the descriptor stays open and its position
+    /// untouched); `path` names the folder in errors.
+    @discardableResult
+    static func remove(inFolder folder: Int32, olderThanMinutes minutes: Int, path: String) throws(FileWriteError) -> Int {
+        // A new open file description: reading it does not move `folder`'s.
+        let fd = SystemCalls.openAt(folder, ".", O_RDONLY | O_DIRECTORY)
+        guard fd >= 0 else { throw SystemCalls.failure("opening the folder", errno, path: path) }
         guard let directory = fdopendir(fd) else {
             let code = errno
             close(fd)
-            throw SystemCalls.failure("reading the folder", code, path: folder)
+            throw SystemCalls.failure("reading the folder", code, path: path)
         }
         defer { closedir(directory) }
         let cutoff = time(nil) - time_t(minutes) * 60
@@ -37,7 +76,7 @@ public enum StaleTemporaryFiles {
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
             guard name.hasPrefix(TemporaryName.prefix),
-                let info = try? SystemCalls.lstatAt(fd, name, path: folder),
+                let info = try? SystemCalls.lstatAt(fd, name, path: path),
                 SystemCalls.kind(info) == S_IFREG,
                 info.st_mtim.tv_sec <= cutoff
             else { continue }

@@ -5,7 +5,8 @@
 /// `includeScope`, `<PREFIX>SCOPE` (left out when the server named none).
 /// Aggregate: the same lines for every client, sorted by name, each with the
 /// prefix made from the client name (upper-cased, `-` and `.` turned into `_`,
-/// then `_`) after the configured prefix. LF line ends, UTF-8 without BOM, a
+/// then `_`) after the configured prefix. A key dropped through `keys` is
+/// not written. LF line ends, UTF-8 without BOM, a
 /// final newline; quoting as ``EnvValueQuoting`` describes.
 public enum EnvRenderer {
     /// One client's env file.
@@ -42,7 +43,7 @@ public enum EnvRenderer {
         var pairs: [(OutputKey, String)] = [(.accessToken, token.accessToken), (.tokenType, token.tokenType)]
         if let expiresAt = token.expiresAt { pairs.append((.expiresAt, RFC3339.string(from: expiresAt))) }
         if options.includeScope, let scope = token.scope { pairs.append((.scope, scope)) }
-        for (key, value) in pairs {
+        for (key, value) in pairs where key.isWritten(in: context.spec) {
             let name = prefix + key.envName(in: context.spec)
             guard isValidKey(name) else {
                 throw context.error(.invalidEnvKey, "the key `\(name)` (for \(key.rawValue)) does not match [A-Z_][A-Z0-9_]*",

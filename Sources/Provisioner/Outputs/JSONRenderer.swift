@@ -2,9 +2,10 @@
 ///
 /// Per client one object with members in this order: `access_token`,
 /// `token_type`, `expires_in`, `expires_at` (RFC 3339 UTC), `scope`, `issuer`,
-/// `client_id`, each renamable through `keys`. Unknown optional members
-/// (`expires_in`, `expires_at`, `scope`) are left out rather than written as
-/// `null`, so "absent" has one spelling. Aggregate: `{"clients": {name: object}}`
+/// `client_id`, each renamable through `keys` or left out by it
+/// (`{expires_at: ~}`). Unknown optional members (`expires_in`, `expires_at`,
+/// `scope`) are left out rather than written as `null`, so "absent" has one
+/// spelling. Aggregate: `{"clients": {name: object}}`
 /// with clients sorted by name. Two-space indentation, UTF-8 without BOM,
 /// one final newline, nothing after it. No `JSONEncoder` per token: the
 /// aggregate file of 10,000 clients is one buffer built in one pass.
@@ -53,12 +54,14 @@ public enum JSONRenderer {
     }
 
     /// Each member's name as written (quoted, renamed by `keys`, then `: `),
-    /// built once per file rather than once per member of every client.
+    /// built once per file rather than once per member of every client; nil
+    /// for a member `keys` drops.
     private struct MemberNames {
-        private let names: [[UInt8]]
+        private let names: [[UInt8]?]
 
         init(_ spec: OutputSpec) {
             names = OutputKey.allCases.map { key in
+                guard key.isWritten(in: spec) else { return nil }
                 var bytes: [UInt8] = []
                 JSONText.appendString(key.name(in: spec), to: &bytes)
                 bytes.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
@@ -66,7 +69,7 @@ public enum JSONRenderer {
             }
         }
 
-        subscript(key: OutputKey) -> [UInt8] {
+        subscript(key: OutputKey) -> [UInt8]? {
             switch key {
             case .accessToken: names[0]
             case .tokenType: names[1]
@@ -83,10 +86,11 @@ public enum JSONRenderer {
         out.append(UInt8(ascii: "{"))
         var first = true
         func member(_ key: OutputKey, _ write: (inout [UInt8]) -> Void) {
+            guard let name = names[key] else { return }
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             JSONText.appendIndent(level + 1, to: &out)
-            out.append(contentsOf: names[key])
+            out.append(contentsOf: name)
             write(&out)
         }
         member(.accessToken) { JSONText.appendString(token.accessToken, to: &$0) }
@@ -108,7 +112,7 @@ public enum JSONRenderer {
 
     private static func checkUniqueNames(_ context: OutputContext) throws(OutputError) {
         var seen: Set<String> = []
-        for key in OutputKey.allCases where !seen.insert(key.name(in: context.spec)).inserted {
+        for key in OutputKey.allCases where key.isWritten(in: context.spec) && !seen.insert(key.name(in: context.spec)).inserted {
             throw context.error(.duplicateKey, "two members would be named `\(key.name(in: context.spec))`",
                                 hint: "give every renamed key in `keys` a distinct name")
         }

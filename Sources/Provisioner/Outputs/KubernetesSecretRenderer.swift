@@ -9,8 +9,9 @@ import YAMLKit
 /// `tokensmith.dev/issuer`, `tokensmith.dev/client-id` plus the user's; never
 /// the token), and `data` with base64 values under `access_token`,
 /// `token_type`, `expires_at` and `scope` (the last two when known; all
-/// renamable through `keys`). User labels and annotations are sorted by key; a
-/// user entry with one of tokensmith's keys replaces tokensmith's value.
+/// renamable through `keys`, and left out when `keys` drops them). User
+/// labels and annotations are sorted by key; a user entry with one of
+/// tokensmith's keys replaces tokensmith's value.
 ///
 /// Per client one document named `name` (default: the client name); aggregate
 /// one document per client, sorted by client name, each named the client name
@@ -72,7 +73,7 @@ public enum KubernetesSecretRenderer {
         if let expiresAt = token.expiresAt { fields.append((.expiresAt, RFC3339.string(from: expiresAt))) }
         if let scope = token.scope { fields.append((.scope, scope)) }
         var seen: Set<String> = []
-        for (key, value) in fields {
+        for (key, value) in fields where key.isWritten(in: context.spec) {
             let dataKey = key.name(in: context.spec)
             if let problem = KubernetesNames.dataKeyProblem(dataKey) {
                 throw context.error(.invalidDataKey, "the data key `\(dataKey)` (for \(key.rawValue)) \(problem)",
@@ -106,7 +107,8 @@ public enum KubernetesSecretRenderer {
         return bytes
     }
 
-    private static func labels(_ user: [String: String], context: OutputContext) throws(OutputError) -> Node {
+    /// `metadata.labels`: tokensmith's label and the user's, each checked.
+    static func labels(_ user: [String: String], context: OutputContext) throws(OutputError) -> Node {
         var pairs: [(String, String)] = [(managedByLabel, "tokensmith")]
         merge(user, into: &pairs)
         for (key, value) in pairs {
@@ -126,6 +128,12 @@ public enum KubernetesSecretRenderer {
         pairs.append((issuerAnnotation, token.issuer))
         pairs.append((clientIDAnnotation, token.clientID))
         merge(user, into: &pairs)
+        return .mapping(Mapping(pairs: try checkedAnnotations(pairs, context: context).map { pair($0.0, $0.1) }))
+    }
+
+    /// The annotations, once every key is a qualified name and they fit
+    /// Kubernetes' size limit; with the user's alone, what the manifest decides.
+    static func checkedAnnotations(_ pairs: [(String, String)], context: OutputContext) throws(OutputError) -> [(String, String)] {
         var total = 0
         for (key, value) in pairs {
             if let problem = KubernetesNames.qualifiedNameProblem(key) {
@@ -137,7 +145,7 @@ public enum KubernetesSecretRenderer {
             throw context.error(.invalidAnnotation, "the annotations add up to \(total) bytes; Kubernetes allows 262144",
                                 hint: "shorten the values under `annotations:`")
         }
-        return .mapping(Mapping(pairs: pairs.map { pair($0.0, $0.1) }))
+        return pairs
     }
 
     /// Adds user entries sorted by key; one with an existing key replaces its value.

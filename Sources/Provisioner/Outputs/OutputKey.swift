@@ -3,6 +3,7 @@
 /// `keys: {access_token: TOKEN}` replaces the written name: the JSON member,
 /// the Secret `data` key, or, for env files, the part after the prefix
 /// (`<PREFIX>TOKEN`), so aggregate env files stay unique per client.
+/// `keys: {expires_at: ~}` leaves the key out of the output altogether.
 public enum OutputKey: String, Sendable, CaseIterable {
     /// The access token itself.
     case accessToken = "access_token"
@@ -18,6 +19,11 @@ public enum OutputKey: String, Sendable, CaseIterable {
     case issuer = "issuer"
     /// The OAuth client id (JSON only; an annotation in Secrets).
     case clientID = "client_id"
+
+    /// Whether `spec` writes this key at all (`keys: {expires_at: ~}` drops it).
+    func isWritten(in spec: OutputSpec) -> Bool {
+        spec.droppedKeys.isEmpty || !spec.droppedKeys.contains(self)
+    }
 
     /// The name to write for this key: the renamed one, or the canonical name.
     func name(in spec: OutputSpec) -> String {

@@ -23,15 +23,21 @@ public struct OutputSpec: Sendable, Hashable {
     /// Renamed output keys: a canonical key (`access_token`, `token_type`,
     /// `expires_at`, `expires_in`, `scope`, `issuer`, `client_id`) to the name to write.
     public var keys: [String: String]
+    /// Keys left out of this output (`keys: {expires_at: ~}`); never `access_token`.
+    public var droppedKeys: Set<OutputKey>
     /// Where in the manifest this output was declared (`file:line:column`), for messages.
     public var origin: String
 
     /// Creates an output description.
-    public init(format: Format, path: String, mode: UInt16 = 0o600, keys: [String: String] = [:], origin: String = "") {
+    public init(
+        format: Format, path: String, mode: UInt16 = 0o600, keys: [String: String] = [:], droppedKeys: Set<OutputKey> = [],
+        origin: String = ""
+    ) {
         self.format = format
         self.path = path
         self.mode = mode
         self.keys = keys
+        self.droppedKeys = droppedKeys
         self.origin = origin
     }
 

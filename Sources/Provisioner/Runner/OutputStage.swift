@@ -4,14 +4,17 @@ import Foundation
 /// are committed together (one `syncfs`, then the renames).
 ///
 /// Per-client outputs are written for clients granted now and for skipped
-/// clients (from the cache; unchanged files are not touched). Aggregate outputs
-/// cover every manifest client — under `--shard`, every client of this shard
-/// (each shard writes its own file, named with `${TOKENSMITH_SHARD}`) — and
-/// hold those that have a valid token: new, or the last good one from the
-/// cache while it is valid, so a failing client keeps its previous token there
-/// until it expires. With `--only`, a covered client outside the selection
-/// must have a valid cached token; if one has none, the aggregate outputs are
-/// left as they are and that is an error naming them and the clients missing.
+/// clients whose output definitions changed or whose files were touched
+/// since (from the cache; files holding the right bytes are not touched).
+/// One client's outputs are one unit (``OutputBatch``): all change or none.
+/// Aggregate outputs cover every manifest client — under `--shard`, every
+/// client of this shard (each shard writes its own file, named with
+/// `${TOKENSMITH_SHARD}`) — and hold those that have a valid token: new, or
+/// the last good one from the cache while it is valid, so a failing client
+/// keeps its previous token there until it expires. With `--only`, a covered
+/// client outside the selection must have a valid cached token; if one has
+/// none, the aggregate outputs are left as they are and that is an error
+/// naming them and the clients missing.
 enum OutputStage {
     struct Result {
         var written = 0
@@ -26,6 +29,9 @@ enum OutputStage {
         var heldBack = false
         /// Clients whose per-client outputs were written from the cache.
         var rerendered: [String] = []
+        /// ``OutputFileStamp`` of each client's own files after the commit,
+        /// for the clients whose outputs were staged and all committed.
+        var stamps: [String: String] = [:]
     }
 
     static func write(
@@ -38,9 +44,11 @@ enum OutputStage {
             if let token = newTokens[client.name] {
                 perClient.append(.init(token: token, outputs: client.outputs))
             } else if let cached = state.clients[client.name], cached.fingerprint == client.fingerprint, cached.isValid(at: now),
-                      cached.outputsDigest != outputsDigest(client.outputs) || client.outputs.contains(where: isMissing) {
+                      cached.outputsDigest != outputsDigest(client.outputs) || cached.outputsStamp != OutputFileStamp.of(client.outputs) {
                 // A skipped client: its files already hold this token unless
-                // its output definitions changed or a file went missing.
+                // its output definitions changed or a file was touched since
+                // (edited, replaced, removed): then they are compared with the
+                // cached token's rendering and restored where they differ.
                 perClient.append(.init(token: cached.issuedToken(clientName: client.name), outputs: client.outputs))
                 result.rerendered.append(client.name)
             }
@@ -67,51 +75,51 @@ enum OutputStage {
                 aggregateTokens = []
             }
         }
-        let aggregatePaths = Set(aggregate.map(\.path))
-
-        func record(_ error: OutputError) {
-            if let client = error.client, !aggregatePaths.contains(error.path) {
-                result.clientErrors.append((client, error.description))
-            } else {
-                result.errors.append(error.description)
-            }
-        }
-        // Each file is staged as soon as it is rendered, so its bytes are not
-        // all held at once; render failures are reported before staging ones.
-        let roots = manifest.files.map(\.outputRoot).sorted { $0.count > $1.count }
-        var transactions: [String: FileTransaction] = [:]
-        var stagingErrors: [OutputError] = []
-        let renderFailures = OutputPlan.render(clients: perClient, aggregate: aggregate, aggregateTokens: aggregateTokens) { write in
-            let root = outputRoot(for: write.path, roots: roots)
-            let transaction = transactions[root] ?? AtomicFileWriter(root: root).transaction()
-            transactions[root] = transaction
-            do throws(OutputError) {
-                try write.stage(in: transaction)
-            } catch {
-                stagingErrors.append(error)
-            }
-        }
+        removeStaleTemporaryFiles(manifest: manifest, selected: selected, aggregate: aggregate)
+        // One client's outputs are one unit: all staged, or none (OutputBatch).
+        var batch = OutputBatch(roots: manifest.files.map(\.outputRoot))
+        for client in perClient { batch.stage(client) }
         perClient = []
+        if !aggregate.isEmpty {
+            func cachedToken(_ name: String) -> IssuedToken? {
+                state.clients[name].flatMap { $0.isValid(at: now) ? $0.issuedToken(clientName: name) : nil }
+            }
+            // A client that failed above keeps its last good token in the aggregates.
+            let failed = batch.failedClients
+            if !failed.isEmpty {
+                aggregateTokens = aggregateTokens.compactMap { failed.contains($0.clientName) ? cachedToken($0.clientName) : $0 }
+            }
+            batch.stage(
+                aggregates: aggregate, tokens: aggregateTokens, isNew: { newTokens[$0] != nil },
+                ownOutputs: { manifest.client(named: $0)?.outputs ?? [] }, fallback: cachedToken)
+        }
         aggregateTokens = []
-        renderFailures.forEach(record)
-        stagingErrors.forEach(record)
+        for failure in batch.failures {
+            if let client = failure.client {
+                result.clientErrors.append((client, failure.error.description))
+            } else {
+                result.errors.append(failure.error.description)
+            }
+        }
         if allOrNothing && (!result.errors.isEmpty || !result.clientErrors.isEmpty) {
-            for transaction in transactions.values { transaction.abort() }
+            batch.abort()
             result.heldBack = true
             return result
         }
-        for root in transactions.keys.sorted() {
-            guard let transaction = transactions[root] else { continue }
-            do {
-                for outcome in try transaction.commit() {
-                    switch outcome {
-                    case .written, .modeChanged: result.written += 1
-                    case .unchanged: result.unchanged += 1
-                    case .standardOutput: break
-                    }
-                }
-            } catch {
-                result.errors.append(error.description)
+        let committed = batch.commit()
+        for outcome in committed.outcomes {
+            switch outcome {
+            case .written, .modeChanged: result.written += 1
+            case .unchanged: result.unchanged += 1
+            case .standardOutput: break
+            }
+        }
+        result.errors += committed.errors.map(\.description)
+        // After a failed commit no stamp is kept: the next run compares the files again.
+        if committed.errors.isEmpty {
+            for name in batch.stagedClients {
+                guard let client = manifest.client(named: name) else { continue }
+                result.stamps[name] = OutputFileStamp.of(client.outputs)
             }
         }
         return result
@@ -129,9 +137,9 @@ enum OutputStage {
 
     /// A stable digest of a client's output definitions (dictionaries sorted).
     ///
-    /// The text hashed is `format|options…|path|mode|keys` per output, one line
-    /// each; it is stored in the state file, so it must not change between
-    /// versions. Built as bytes: this runs for every client of an idle run.
+    /// The text hashed is `format|options…|path|mode|keys` per output (plus
+    /// `|drop=names` when `keys` drops some), one line each; it is stored in
+    /// the state file, so it must not change between versions. Built as bytes: this runs for every client of an idle run.
     static func outputsDigest(_ outputs: [OutputSpec]) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(128 * outputs.count)
@@ -157,13 +165,33 @@ enum OutputStage {
                 add(sorted: options.labels); bar(); add(sorted: options.annotations)
             }
             bar(); add(spec.path); bar(); add(String(spec.mode)); bar(); add(sorted: spec.keys)
+            // Only outputs that drop keys get this part: every other digest stays as it was.
+            if !spec.droppedKeys.isEmpty { add("|drop="); add(spec.droppedKeys.map(\.rawValue).sorted().joined(separator: ",")) }
             bytes.append(0x0A)
         }
         return SHA256Digest.hex(of: bytes)
     }
 
-    private static func isMissing(_ spec: OutputSpec) -> Bool {
-        !spec.isStandardOutput && !FileBytes.exists(spec.path)
+    /// Removes what killed runs left (``TemporaryName``) in every folder this
+    /// run's outputs are in, written or not: selected clients' and
+    /// aggregates'. Only files older than ``StaleTemporaryFiles/defaultMinutes``
+    /// go, so a concurrent run's files survive. One `readdir` per distinct
+    /// folder: a few for the usual layouts, however many clients.
+    static func removeStaleTemporaryFiles(manifest: Manifest, selected: [ClientDefinition], aggregate: [OutputSpec]) {
+        let roots = manifest.files.map(\.outputRoot).sorted { $0.count > $1.count }
+        var pathsByRoot: [String: [String]] = [:]
+        var folders: Set<Substring> = []
+        func add(_ spec: OutputSpec) {
+            guard !spec.isStandardOutput, let slash = spec.path.lastIndex(of: "/"),
+                folders.insert(spec.path[..<slash]).inserted
+            else { return }
+            pathsByRoot[outputRoot(for: spec.path, roots: roots), default: []].append(spec.path)
+        }
+        for client in selected { client.outputs.forEach(add) }
+        aggregate.forEach(add)
+        for (root, paths) in pathsByRoot {
+            StaleTemporaryFiles.remove(foldersOf: paths, root: root, olderThanMinutes: StaleTemporaryFiles.defaultMinutes)
+        }
     }
 
     /// The output root that contains `path`: the longest matching manifest

@@ -112,7 +112,7 @@ public final class Runner: Sendable {
             let failedRerenders = Set(written.clientErrors.map(\.0))
             let rerendered = written.rerendered.filter { !failedRerenders.contains($0) }
             if !heldBack {
-                if let error = saveState(state, newTokens: newTokens, rerendered: rerendered, now: now) {
+                if let error = saveState(state, newTokens: newTokens, rerendered: rerendered, stamps: written.stamps, now: now) {
                     summary.writeErrors.append(error)
                 }
                 newTokens = [:]  // written and saved: not held while the summary is built
@@ -426,7 +426,9 @@ public final class Runner: Sendable {
     /// Saves granted tokens. The file is read again first and merged, so runs
     /// of other manifests or shards sharing it keep their entries; entries of
     /// clients this manifest does not know are dropped only once they expired.
-    private func saveState(_ loaded: TokenState, newTokens: [String: IssuedToken], rerendered: [String], now: Date) -> String? {
+    private func saveState(
+        _ loaded: TokenState, newTokens: [String: IssuedToken], rerendered: [String], stamps: [String: String], now: Date
+    ) -> String? {
         guard let path = options.statePath else { return nil }
         guard !newTokens.isEmpty || !rerendered.isEmpty || !FileBytes.exists(path) else { return nil }
         // Read, merge and replace under the lock, so a concurrent run sharing
@@ -452,11 +454,13 @@ public final class Runner: Sendable {
             guard let client = manifest.client(named: name) else { continue }
             var entry = TokenState.Entry(token: token, fingerprint: client.fingerprint)
             entry.outputsDigest = OutputStage.outputsDigest(client.outputs)
+            entry.outputsStamp = stamps[name]
             next.clients[name] = entry
         }
         for name in rerendered {
             guard let client = manifest.client(named: name) else { continue }
             next.clients[name]?.outputsDigest = OutputStage.outputsDigest(client.outputs)
+            next.clients[name]?.outputsStamp = stamps[name]
         }
         // Dropped in place (a filtered copy of 10,000 entries would be the end's largest allocation).
         let dropped = next.clients.compactMap { name, entry in

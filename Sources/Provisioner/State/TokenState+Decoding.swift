@@ -62,7 +62,7 @@ extension TokenState.Entry {
     /// The members an entry may have, in one place for reading and for
     /// telling a repeated member.
     private static let members = [
-        "fingerprint", "issuer", "clientID", "accessToken", "tokenType", "scope", "outputsDigest",
+        "fingerprint", "issuer", "clientID", "accessToken", "tokenType", "scope", "outputsDigest", "outputsStamp",
         "issuedAt", "expiresIn", "expiresAt",
     ]
     /// Each member name's length and first byte, compared before the name.
@@ -78,7 +78,7 @@ extension TokenState.Entry {
 
     /// Reads one entry object; unknown members are skipped.
     fileprivate init(reading reader: inout JSONReader, client: String) throws {
-        var strings = [String?](repeating: nil, count: 7)
+        var strings = [String?](repeating: nil, count: 8)
         var numbers = [Double?](repeating: nil, count: 3)
         var seen = 0
         try reader.readObject { reader, key in
@@ -87,11 +87,11 @@ extension TokenState.Entry {
             seen |= 1 << slot
             let kind = try reader.peek()
             switch (slot, kind) {
-            case (0..<7, .string): strings[slot] = try reader.readString()
-            case (5..<7, .null), (7..<10, .null): try reader.skipValue()
+            case (0..<8, .string): strings[slot] = try reader.readString()
+            case (5..<8, .null), (8..<11, .null): try reader.skipValue()
             case (0..<5, _): throw StateFileError(message: "the entry of \(client) has no `\(key)` string")
-            case (5..<7, _): throw StateFileError(message: "`\(key)` of the entry of \(client) is a \(kind.name), not a string")
-            case (_, .number): numbers[slot - 7] = try reader.readNumber()
+            case (5..<8, _): throw StateFileError(message: "`\(key)` of the entry of \(client) is a \(kind.name), not a string")
+            case (_, .number): numbers[slot - 8] = try reader.readNumber()
             default: throw StateFileError(message: "`\(key)` of the entry of \(client) is a \(kind.name), not a number")
             }
         }
@@ -115,7 +115,7 @@ extension TokenState.Entry {
             fingerprint: try required(0), issuer: try required(1), clientID: try required(2),
             accessToken: try required(3), tokenType: try required(4), expiresIn: expiresIn,
             expiresAt: numbers[2].map { Date(timeIntervalSince1970: $0) }, scope: strings[5],
-            issuedAt: Date(timeIntervalSince1970: issuedAt), outputsDigest: strings[6]
+            issuedAt: Date(timeIntervalSince1970: issuedAt), outputsDigest: strings[6], outputsStamp: strings[7]
         )
     }
 }

@@ -49,6 +49,7 @@ extension TokenState.Entry {
         member("issuedAt"); seconds(issuedAt)
         member("issuer"); JSONText.appendString(issuer, to: &out)
         if let outputsDigest { member("outputsDigest"); JSONText.appendString(outputsDigest, to: &out) }
+        if let outputsStamp { member("outputsStamp"); JSONText.appendString(outputsStamp, to: &out) }
         if let scope { member("scope"); JSONText.appendString(scope, to: &out) }
         member("tokenType"); JSONText.appendString(tokenType, to: &out)
         out.append(UInt8(ascii: "}"))

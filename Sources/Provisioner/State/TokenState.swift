@@ -31,6 +31,12 @@ public struct TokenState: Sendable, Codable, Equatable {
         /// last written; a skipped client's outputs are re-rendered only when it
         /// changed or a file is missing.
         public var outputsDigest: String?
+        /// A digest of what the file system said about the client's output
+        /// files (see ``OutputFileStamp``) right after they were last written
+        /// or compared; nil in state files of earlier versions. A skipped
+        /// client whose files no longer match it has them compared with the
+        /// cached token's rendering and restored.
+        public var outputsStamp: String?
 
         /// A description without the token.
         public var description: String {

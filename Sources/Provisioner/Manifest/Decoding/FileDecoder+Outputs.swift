@@ -76,8 +76,9 @@ extension FileDecoder {
             }
         }
         var keys: [String: String] = [:]
+        var dropped: Set<OutputKey> = []
         if let pair = fields["keys"] {
-            keys = decodeKeyRenames(pair.value, format: format, path: path + ".keys")
+            (keys, dropped) = decodeKeyRenames(pair.value, format: format, path: path + ".keys")
         }
 
         let outputFormat: OutputSpec.Format
@@ -96,6 +97,9 @@ extension FileDecoder {
             }
             if let pair = fields["include_scope"] {
                 options.includeScope = bool(pair.value, key: "include_scope", path: path + ".include_scope") ?? false
+                if options.includeScope, dropped.contains(.scope) {
+                    error("`include_scope: true` asks for the scope, but `keys` drops it; keep one of the two", at: pair.key.mark, path: path + ".include_scope")
+                }
             }
             outputFormat = .env(options)
         case "json":
@@ -120,13 +124,16 @@ extension FileDecoder {
             if let pair = fields["annotations"] { options.annotations = stringMap(pair.value, key: "annotations", path: path + ".annotations") }
             outputFormat = .kubernetesSecret(options)
         }
-        let spec = OutputSpec(format: outputFormat, path: resolvedPath, mode: mode, keys: keys, origin: location(target.mark).description)
+        let spec = OutputSpec(
+            format: outputFormat, path: resolvedPath, mode: mode, keys: keys, droppedKeys: dropped, origin: location(target.mark).description)
         return OutputDraft(spec: spec, writtenPath: target.value, mark: target.mark, keyPath: "\(path).\(format)", location: location(target.mark))
     }
 
-    private func decodeKeyRenames(_ node: Node, format: String, path: String) -> [String: String] {
-        guard let block = mapping(node, key: "keys", path: path) else { return [:] }
+    /// `keys:`: canonical key → new name, or → `~` (null) to leave the key out.
+    private func decodeKeyRenames(_ node: Node, format: String, path: String) -> (renames: [String: String], dropped: Set<OutputKey>) {
+        guard let block = mapping(node, key: "keys", path: path) else { return ([:], []) }
         var keys: [String: String] = [:]
+        var dropped: Set<OutputKey> = []
         for pair in block.pairs {
             guard let key = pair.key.scalar?.value else { continue }
             guard Self.canonicalOutputKeys.contains(key) else {
@@ -134,6 +141,14 @@ extension FileDecoder {
                     "unknown output key `\(key)`\(Suggestions.hint(for: key, among: Self.canonicalOutputKeys)); use one of \(Self.canonicalOutputKeys.joined(separator: ", "))",
                     at: pair.key.mark, path: "\(path).\(key)"
                 )
+                continue
+            }
+            if pair.value.scalar?.resolved == .null, let outputKey = OutputKey(rawValue: key) {
+                if outputKey == .accessToken {
+                    error("`access_token` cannot be dropped: it is what an output is for; remove the output instead", at: pair.value.mark, path: "\(path).\(key)")
+                } else {
+                    dropped.insert(outputKey)
+                }
                 continue
             }
             guard let text = string(pair.value, key: key, path: "\(path).\(key)") else { continue }
@@ -145,7 +160,7 @@ extension FileDecoder {
                 keys[key] = text.value
             }
         }
-        return keys
+        return (keys, dropped)
     }
 
     private func stringMap(_ node: Node, key: String, path: String) -> [String: String] {

@@ -2,8 +2,8 @@ import OAuthClient
 import YAMLKit
 
 /// Merges file fragments into one ``Manifest``: global defaults, unique names
-/// across files, issuer references, effective settings, fingerprints and
-/// output path collisions. Linear in the number of clients.
+/// across files, issuer references, effective settings, fingerprints, output
+/// path collisions and what each output can write (``OutputPreflight``). Linear in the number of clients.
 struct ManifestAssembler {
     var diagnostics: [Diagnostic] = []
     /// False leaves fingerprints empty (validation only).
@@ -85,6 +85,7 @@ struct ManifestAssembler {
                 if computesFingerprints {
                     definition.fingerprint = Self.fingerprint(definition, issuer: issuer, identity: draft.identityParts)
                 }
+                checkOutputs(of: definition, draft.outputs)
                 outputs += draft.outputs
                 clients.append(definition)
             }
@@ -110,6 +111,7 @@ struct ManifestAssembler {
         }
 
         diagnostics += Self.sharedStandardOutput(outputs, inOrder: byLocation)
+        for fragment in fragments { checkAggregateOutputs(fragment.outputs, clients: clients) }
         let aggregate = fragments.flatMap(\.outputs).map(\.spec)
         if aggregate.isEmpty { writtenNowhere = withoutOutputs }
         return Manifest(files: fragments.map(\.file), defaults: defaults, issuers: issuers, clients: clients, outputs: aggregate)

@@ -237,10 +237,11 @@ public enum ManifestSchema {
             "anyOf": [object(["type": "string", "pattern": "^(0o)?[0-7]{3,4}$"]), object(["type": "integer"])],
         ])
         let keys = object([
-            "description": "Rename output keys, e.g. {access_token: TOKEN}.",
+            "description": "Rename output keys, e.g. {access_token: TOKEN}, or leave one out with ~, e.g. {expires_at: ~}.",
             "type": "object",
             "propertyNames": object(["enum": .array(FileDecoder.canonicalOutputKeys.map { .string($0) })]),
-            "additionalProperties": object(["type": "string"]),
+            "properties": object(["access_token": object(["type": "string"])]),
+            "additionalProperties": object(["type": ["string", "null"]]),
         ])
         let stringMap = object(["type": "object", "additionalProperties": object(["type": "string"])])
         let path = object(["description": "Target path under the output root, or - for standard output.", "type": "string", "minLength": 1])
