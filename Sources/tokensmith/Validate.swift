@@ -18,7 +18,9 @@ struct Validate: ParsableCommand {
     @Flag(help: "Treat warnings as errors.")
     var strict = false
 
-    @Argument(help: ArgumentHelp("Manifest files; several are merged (names stay unique across them).", valueName: "manifest"))
+    @Argument(
+        help: ArgumentHelp("Manifest files; several are merged (names stay unique across them); - reads one from standard input.", valueName: "manifest"),
+        completion: .file(extensions: ManifestCompletion.extensions))
     var manifests: [String] = []
 
     func validate() throws {
