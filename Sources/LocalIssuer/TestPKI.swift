@@ -63,6 +63,13 @@ public struct TestPKI: Sendable {
         try Self.issue(commonName: commonName, usage: .clientAuth, alternativeNames: [], issuerName: caName, issuerKey: caKey)
     }
 
+    /// Issues a server certificate (`serverAuth`) signed by the CA for the DNS names given, for host-name mismatch tests.
+    public func makeServerCertificate(dnsNames: [String]) throws -> Identity {
+        try Self.issue(
+            commonName: dnsNames.first ?? "server", usage: .serverAuth, alternativeNames: dnsNames.map { .dnsName($0) },
+            issuerName: caName, issuerKey: caKey)
+    }
+
     /// Creates a self-signed client certificate, for `self_signed_tls_client_auth`.
     public static func makeSelfSignedCertificate(commonName: String) throws -> Identity {
         let key = P256.Signing.PrivateKey()

@@ -170,8 +170,8 @@ enum HTTPTransport {
         if let channelError = error as? ChannelError, case .connectTimeout = channelError {
             return OAuthClientError(.timeout, "could not connect to the \(role) \(url) within \(seconds.formatted()) s", endpoint: url)
         }
-        if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
-            return OAuthClientError(.tlsFailure, "the TLS handshake with the \(role) \(url) failed (\(error)); check the server certificate, the trusted CA files and the client certificate", endpoint: url)
+        if let failure = TLSFailure(error) {
+            return OAuthClientError(.tlsFailure, failure.message(role: role, url: url, host: endpoint.parsed.host), endpoint: url)
         }
         let typeName = String(reflecting: type(of: error))
         if typeName.contains("NIOConnectionError") || error is IOError || typeName.contains("SocketAddressError") {

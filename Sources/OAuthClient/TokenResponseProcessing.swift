@@ -37,14 +37,17 @@ package enum TokenResponseProcessing {
     static func errorForNon200(_ answer: HTTPAnswer, endpoint: Endpoint, role: String) -> any Error {
         let retryAfter = answer.retryAfter
         let challengeValues = answer.headers["www-authenticate"]
-        if !challengeValues.isEmpty, let challenges = WWWAuthenticateChallenge.parse(headers: challengeValues) {
-            return WWWAuthenticateChallengeError(status: answer.status, challenges: challenges, endpoint: endpoint.url, retryAfter: retryAfter)
-        }
+        var bodyError: ResponseBodyError?
         if (400...499).contains(answer.status),
            let value = try? JSONValue(parsing: answer.body.readableBytesView),
            case .object(let members) = value, case .string(let error)? = members["error"] {
-            return ResponseBodyError(members, error: error, status: answer.status, endpoint: endpoint, retryAfter: retryAfter)
+            bodyError = ResponseBodyError(members, error: error, status: answer.status, endpoint: endpoint, retryAfter: retryAfter)
         }
+        if !challengeValues.isEmpty, let challenges = WWWAuthenticateChallenge.parse(headers: challengeValues) {
+            return WWWAuthenticateChallengeError(
+                status: answer.status, challenges: challenges, endpoint: endpoint.url, retryAfter: retryAfter, bodyError: bodyError)
+        }
+        if let bodyError { return bodyError }
         if (300...399).contains(answer.status) {
             let location = answer.headers.first(name: "location")
             let target = location.map { " to \(LogSafe.truncate($0, limit: 200))" } ?? ""

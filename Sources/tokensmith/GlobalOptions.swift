@@ -8,7 +8,9 @@ struct GlobalOptions: ParsableArguments {
         case json
     }
 
-    @Option(help: ArgumentHelp("Folder that output paths resolve against and must stay inside (default: each manifest's folder).", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp("Folder that output paths resolve against and must stay inside (default: each manifest's folder).", valueName: "dir"),
+        completion: .directory)
     var outputRoot: String?
 
     @Option(help: "Log and diagnostic format: text or json.")
@@ -16,4 +18,10 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(name: [.short, .long], help: "Print errors only.")
     var quiet = false
+}
+
+/// Shell completion of manifest arguments.
+enum ManifestCompletion {
+    /// The file name extensions offered for manifests.
+    static let extensions = ["yaml", "yml"]
 }

@@ -27,7 +27,9 @@ struct Run: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: ArgumentHelp("Manifest files; several are merged.", valueName: "manifest"))
+    @Argument(
+        help: ArgumentHelp("Manifest files; several are merged; - reads one from standard input.", valueName: "manifest"),
+        completion: .file(extensions: ManifestCompletion.extensions))
     var manifests: [String] = []
 
     @Option(help: ArgumentHelp("Only these clients: names and globs, comma-separated (e.g. billing,report*); each must match a client.", valueName: "names"))
@@ -50,17 +52,21 @@ struct Run: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Stop the run after this long (e.g. 90s, 5m); unfinished clients count as failed.", valueName: "duration"))
     var deadline: String?
 
-    @Option(help: ArgumentHelp("Write a JSON report of every client's outcome (no tokens) to this file.", valueName: "file"))
+    @Option(help: ArgumentHelp("Write a JSON report of every client's outcome (no tokens) to this file.", valueName: "file"), completion: .file())
     var report: String?
 
-    @Option(help: ArgumentHelp("Write Prometheus metrics (node_exporter textfile format) to this file.", valueName: "file"))
+    @Option(help: ArgumentHelp("Write Prometheus metrics (node_exporter textfile format) to this file.", valueName: "file"), completion: .file())
     var metricsFile: String?
 
-    @Option(help: ArgumentHelp("The token cache (default: .tokensmith-state.json in the first manifest's output root).", valueName: "file"))
+    @Option(help: ArgumentHelp("The token cache (default: .tokensmith-state.json in the first manifest's output root).", valueName: "file"), completion: .file())
     var stateFile: String?
 
     @Flag(help: "Keep no token cache: every run grants every selected client.")
     var noState = false
+
+    /// How often progress is shown while grants run (tests shorten it); hidden from help.
+    @Option(help: ArgumentHelp(visibility: .hidden))
+    var progressInterval: String?
 
     func validate() throws {
         if manifests.isEmpty { throw ValidationError("Give at least one manifest file.") }
@@ -72,6 +78,9 @@ struct Run: AsyncParsableCommand {
             throw ValidationError("--deadline takes a duration like 90s, 5m or 1h.")
         }
         if noState && stateFile != nil { throw ValidationError("Use either --state-file or --no-state, not both.") }
+        if let progressInterval, (DurationText.parse(progressInterval) ?? .zero) <= .zero {
+            throw ValidationError("--progress-interval takes a positive duration like 5s or 200ms.")
+        }
     }
 
     func run() async throws {
@@ -86,16 +95,22 @@ struct Run: AsyncParsableCommand {
         let loaded = loader.load(paths: manifests)
         let rendered = ValidationOutput.render(loaded, json: global.logFormat == .json, includeWarnings: !global.quiet)
         if !rendered.isEmpty { StandardErrorLock.write(rendered + "\n") }
+        var logger = Logger(label: "tokensmith") { _ in
+            LineLogHandler(json: global.logFormat == .json, level: global.quiet ? .error : .info)
+        }
+        logger.logLevel = global.quiet ? .error : .info
         guard let manifest = loaded.manifest, loaded.errorCount == 0 else {
-            StandardErrorLock.write("tokensmith: the manifest has errors; nothing was contacted and nothing written\n")
+            let message = "the manifest has errors; nothing was contacted and nothing written"
+            if global.logFormat == .json { logger.error("\(message)") } else { StandardErrorLock.write("tokensmith: \(message)\n") }
             throw ExitCode(2)
         }
 
         let options = runOptions(manifest: manifest, shard: loader.shard)
         let unmatched = options.filter.unmatchedPatternMessages(in: manifest.clients.map(\.name))
         if !unmatched.isEmpty {
-            for message in unmatched { StandardErrorLock.write("tokensmith: \(message)\n") }
-            StandardErrorLock.write("tokensmith: nothing was contacted and nothing written; correct --only\n")
+            for message in unmatched + ["nothing was contacted and nothing written; correct --only"] {
+                if global.logFormat == .json { logger.error("\(message)") } else { StandardErrorLock.write("tokensmith: \(message)\n") }
+            }
             throw ExitCode(2)
         }
 
@@ -103,11 +118,9 @@ struct Run: AsyncParsableCommand {
         // grants allocate, so the two phases' peaks do not add up.
         ReleaseFreeMemory.now()
 
-        var logger = Logger(label: "tokensmith") { _ in
-            LineLogHandler(json: global.logFormat == .json, level: global.quiet ? .error : .info)
-        }
-        logger.logLevel = global.quiet ? .error : .info
-        let console = RunConsole(logger: logger, json: global.logFormat == .json, quiet: global.quiet)
+        let console = RunConsole(
+            logger: logger, json: global.logFormat == .json, quiet: global.quiet,
+            interval: progressInterval.flatMap(DurationText.parse))
 
         // One shared client and connection pool for the run, always shut down.
         // As many connections per server as grants may be in flight: with
@@ -116,16 +129,16 @@ struct Run: AsyncParsableCommand {
         let summary = try await OAuthHTTP.withHTTPClient(connectionsPerHost: inFlight) { httpClient in
             let runner = Runner(manifest: manifest, options: options, observer: console, httpClient: httpClient)
             let task = Task { await runner.run() }
+            console.start()
             stop.attach(task) { signal in
                 console.warning("received signal \(signal); stopping (files are written whole or not at all)")
             }
             return await task.value
         }
-        console.clearProgress()
+        console.stop()
 
-        var status = summary.exitStatus
-        if !finish(summary, logger: logger), status == 0 { status = 1 }
-        exitSkippingTeardown(status, keepingAlive: manifest, loaded, summary)
+        let finished = finish(summary, logger: logger)
+        exitSkippingTeardown(finished.exitStatus, keepingAlive: manifest, loaded, finished)
     }
 
     private func runOptions(manifest: Manifest, shard: Shard?) -> RunOptions {
@@ -143,28 +156,33 @@ struct Run: AsyncParsableCommand {
             deadline: deadline.flatMap(DurationText.parse), statePath: statePath)
     }
 
-    /// Prints the summary, writes report and metrics; false when one of those files could not be written.
-    private func finish(_ summary: RunSummary, logger: Logger) -> Bool {
-        var allWritten = true
+    /// Writes metrics and report, then prints the summary; a side file that
+    /// could not be written joins the summary's write errors (so the summary
+    /// names every reason for exit status 1). Returns the summary as printed.
+    private func finish(_ summary: RunSummary, logger: Logger) -> RunSummary {
+        var summary = summary
         let finishedAt = Date()
+        if let metricsFile, !dryRun {
+            let text = PrometheusMetrics.render(results: summary.results, runDuration: summary.duration, finishedAt: finishedAt)
+            if let error = writeSideFile(Array(text.utf8), to: metricsFile, what: "metrics file", mode: 0o644) {
+                summary.writeErrors.append(error)
+            }
+        }
+        if let report, let error = writeSideFile(RunReport.render(summary, finishedAt: finishedAt), to: report, what: "report") {
+            summary.writeErrors.append(error)
+        }
         if global.logFormat == .json {
+            for error in summary.writeErrors { logger.error("write error: \(error)") }
             logger.info("run finished", metadata: [
                 "granted": .stringConvertible(summary.count(.granted)), "skipped": .stringConvertible(summary.count(.skipped)),
                 "failed": .stringConvertible(summary.count(.failed)), "cancelled": .stringConvertible(summary.count(.cancelled)),
-                "planned": .stringConvertible(summary.count(.planned)),
+                "planned": .stringConvertible(summary.count(.planned)), "write_errors": .stringConvertible(summary.writeErrors.count),
                 "duration_seconds": .stringConvertible(summary.duration), "exit_status": .stringConvertible(Int(summary.exitStatus)),
             ])
         } else if !global.quiet || summary.exitStatus != 0 {
             StandardErrorLock.write(global.quiet ? failuresOnly(summary) : SummaryTable.render(summary, now: finishedAt))
         }
-        if let report {
-            allWritten = writeSideFile(RunReport.render(summary, finishedAt: finishedAt), to: report, what: "report", logger: logger) && allWritten
-        }
-        if let metricsFile, !dryRun {
-            let text = PrometheusMetrics.render(results: summary.results, runDuration: summary.duration, finishedAt: finishedAt)
-            allWritten = writeSideFile(Array(text.utf8), to: metricsFile, what: "metrics file", logger: logger, mode: 0o644) && allWritten
-        }
-        return allWritten
+        return summary
     }
 
     private func failuresOnly(_ summary: RunSummary) -> String {
@@ -180,14 +198,14 @@ struct Run: AsyncParsableCommand {
     }
 
     /// Report and metrics files: atomic like every output; their folder is the root.
-    private func writeSideFile(_ bytes: [UInt8], to path: String, what: String, logger: Logger, mode: UInt16 = 0o600) -> Bool {
+    /// Returns what went wrong, naming the file, or nil when it was written.
+    private func writeSideFile(_ bytes: [UInt8], to path: String, what: String, mode: UInt16 = 0o600) -> String? {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         do {
             _ = try AtomicFileWriter(root: url.deletingLastPathComponent().path).write(bytes, to: url.path, mode: mode)
-            return true
+            return nil
         } catch {
-            logger.error("the \(what) was not written: \(error)")
-            return false
+            return "the \(what) was not written: \(error)"
         }
     }
 }

@@ -3,28 +3,74 @@ import Logging
 import Provisioner
 
 /// Shows a run to people and machines: a live progress line on a terminal,
-/// JSON events for log collectors, warnings always. Standard output stays free
-/// for outputs written to `-`.
+/// a progress line every few seconds in a CI log, JSON events for log
+/// collectors, warnings always. Standard output stays free for outputs
+/// written to `-`.
 final class RunConsole: RunObserver, @unchecked Sendable {
+    /// How progress reaches standard error.
+    private enum ProgressStyle {
+        /// No progress (JSON logs, `--quiet`).
+        case none
+        /// A terminal: one line redrawn in place.
+        case redrawn
+        /// A log file or pipe: a new line now and then.
+        case periodic
+    }
+
     private let logger: Logger
     private let json: Bool
     private let quiet: Bool
-    private let showProgress: Bool
+    private let style: ProgressStyle
+    /// How often the timer shows progress.
+    private let interval: Duration
+    private let started = ContinuousClock.now
     private let lock = NSLock()
     private var total = 0
+    private var planned = false
     private var counts: [ClientResult.Status: Int] = [:]
     private var lastDraw = ContinuousClock.now - .seconds(1)
     private var progressVisible = false
+    private var ticker: Task<Void, Never>?
 
-    init(logger: Logger, json: Bool, quiet: Bool) {
+    /// - Parameter interval: how often progress is shown while grants run;
+    ///   nil means every second on a terminal and every 5 seconds otherwise.
+    init(logger: Logger, json: Bool, quiet: Bool, interval: Duration? = nil) {
         self.logger = logger
         self.json = json
         self.quiet = quiet
-        self.showProgress = !json && !quiet && isatty(STDERR_FILENO) == 1
+        let terminal = isatty(STDERR_FILENO) == 1
+        self.style = json || quiet ? .none : terminal ? .redrawn : .periodic
+        self.interval = interval ?? (terminal ? .seconds(1) : .seconds(5))
+    }
+
+    /// Starts the timer that shows progress every `interval` until ``stop()``,
+    /// so a long run shows it is moving even while no client finishes.
+    func start() {
+        guard style != .none else { return }
+        let interval = interval
+        let task = Task { [weak self] in
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: interval) } catch { return }
+                self?.tick()
+            }
+        }
+        lock.withLock { ticker = task }
+    }
+
+    /// Stops the timer and removes the progress line before the summary is printed.
+    func stop() {
+        lock.withLock { () -> Task<Void, Never>? in
+            defer { ticker = nil }
+            return ticker
+        }?.cancel()
+        clearProgress()
     }
 
     func planned(toGrant: Int, toSkip: Int) {
-        lock.withLock { total = toGrant + toSkip }
+        lock.withLock {
+            total = toGrant + toSkip
+            planned = true
+        }
         if json {
             logger.info("plan", metadata: ["to_grant": .stringConvertible(toGrant), "to_skip": .stringConvertible(toSkip)])
         }
@@ -33,13 +79,10 @@ final class RunConsole: RunObserver, @unchecked Sendable {
     func finished(_ result: ClientResult) {
         let line: String? = lock.withLock {
             counts[result.status, default: 0] += 1
-            guard showProgress else { return nil }
+            guard style == .redrawn else { return nil }
             let now = ContinuousClock.now
-            let done = counts.values.reduce(0, +)
             guard now - lastDraw >= .milliseconds(100) || done == total else { return nil }
-            lastDraw = now
-            progressVisible = true
-            return "\r\u{1B}[K[\(done)/\(total)] \(counts[.granted, default: 0]) granted, \(counts[.skipped, default: 0]) skipped, \(counts[.failed, default: 0]) failed"
+            return redrawnLine(now: now)
         }
         if let line { StandardErrorLock.write(line) }
         guard json else { return }
@@ -62,12 +105,47 @@ final class RunConsole: RunObserver, @unchecked Sendable {
         logger.warning("\(message)")
     }
 
-    /// Removes the progress line before the summary is printed.
+    /// Removes the progress line from the terminal.
     func clearProgress() {
         let visible = lock.withLock { () -> Bool in
             defer { progressVisible = false }
             return progressVisible
         }
         if visible { StandardErrorLock.write("\r\u{1B}[K") }
+    }
+
+    /// The timer's turn: redraw the terminal line, or print a progress line
+    /// to a log while clients are still running.
+    private func tick() {
+        let line: String? = lock.withLock {
+            guard planned, ticker != nil else { return nil }
+            switch style {
+            case .none: return nil
+            case .redrawn: return redrawnLine(now: ContinuousClock.now)
+            case .periodic:
+                guard done < total else { return nil }
+                return "tokensmith: progress: \(done)/\(total) done, \(tally) after \(elapsed(ContinuousClock.now))\n"
+            }
+        }
+        if let line { StandardErrorLock.write(line) }
+    }
+
+    // The members below are read with `lock` held.
+
+    private var done: Int { counts.values.reduce(0, +) }
+
+    private var tally: String {
+        "\(counts[.granted, default: 0]) granted, \(counts[.skipped, default: 0]) skipped, \(counts[.failed, default: 0]) failed"
+    }
+
+    private func redrawnLine(now: ContinuousClock.Instant) -> String {
+        lastDraw = now
+        progressVisible = true
+        return "\r\u{1B}[K[\(done)/\(total)] \(tally) (\(elapsed(now)))"
+    }
+
+    private func elapsed(_ now: ContinuousClock.Instant) -> String {
+        let seconds = Int((now - started).components.seconds)
+        return seconds < 60 ? "\(seconds)s" : "\(seconds / 60)m\(String(format: "%02d", seconds % 60))s"
     }
 }

@@ -57,10 +57,10 @@ struct Token: AsyncParsableCommand {
         valueName: "name"))
     var clientSecretEnv: String?
 
-    @Option(help: ArgumentHelp("File holding the client secret (trailing newline ignored).", valueName: "file"))
+    @Option(help: ArgumentHelp("File holding the client secret (trailing newline ignored).", valueName: "file"), completion: .file())
     var clientSecretFile: String?
 
-    @Option(help: ArgumentHelp("Private key for private_key_jwt or the mTLS methods (PEM or JWK).", valueName: "file"))
+    @Option(help: ArgumentHelp("Private key for private_key_jwt or the mTLS methods (PEM or JWK).", valueName: "file"), completion: .file())
     var keyFile: String?
 
     @Option(help: ArgumentHelp("JWS algorithm of the assertion (derived from the key when absent).", valueName: "alg"))
@@ -69,7 +69,7 @@ struct Token: AsyncParsableCommand {
     @Option(help: ArgumentHelp("kid header of the assertion.", valueName: "kid"))
     var kid: String?
 
-    @Option(help: ArgumentHelp("Certificate (PEM): mTLS client certificate, or x5t#S256 source for private_key_jwt.", valueName: "file"))
+    @Option(help: ArgumentHelp("Certificate (PEM): mTLS client certificate, or x5t#S256 source for private_key_jwt.", valueName: "file"), completion: .file())
     var certificateFile: String?
 
     @Option(help: ArgumentHelp("Assertion aud: issuer, token_endpoint or a URL.", valueName: "aud"))
@@ -90,10 +90,10 @@ struct Token: AsyncParsableCommand {
     @Flag(help: "Use DPoP with a fresh ES256 key.")
     var dpop = false
 
-    @Option(help: ArgumentHelp("DPoP private key (PEM or JWK); implies --dpop.", valueName: "file"))
+    @Option(help: ArgumentHelp("DPoP private key (PEM or JWK); implies --dpop.", valueName: "file"), completion: .file())
     var dpopKeyFile: String?
 
-    @Option(help: ArgumentHelp("Extra trusted CA certificates (PEM); repeatable.", valueName: "file"))
+    @Option(help: ArgumentHelp("Extra trusted CA certificates (PEM); repeatable.", valueName: "file"), completion: .file())
     var caFile: [String] = []
 
     @Flag(help: "Allow plain http:// endpoints (local testing only).")

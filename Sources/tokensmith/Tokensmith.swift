@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import Provisioner
 
 /// The `tokensmith` command: subcommands only, each in its own file.
@@ -30,11 +31,28 @@ struct Tokensmith: AsyncParsableCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
-                var standardError = StandardError()
-                print(fullMessage(for: error), to: &standardError)
+                if asksForJSONLogs(Array(CommandLine.arguments.dropFirst())) {
+                    // One JSON line like every other under --log-format json.
+                    let logger = Logger(label: "tokensmith") { _ in LineLogHandler(json: true, level: .error) }
+                    logger.error("\(fullMessage(for: error))")
+                } else {
+                    var standardError = StandardError()
+                    print(fullMessage(for: error), to: &standardError)
+                }
                 exit(withError: ExitCode(2))
             }
             exit(withError: error)
         }
     }
+}
+
+/// Whether the command line (without the program name) has `--log-format json`
+/// before any `--`; read directly because a usage error stops parsing.
+func asksForJSONLogs(_ arguments: [String]) -> Bool {
+    for (index, argument) in arguments.enumerated() {
+        if argument == "--" { return false }
+        if argument == "--log-format=json" { return true }
+        if argument == "--log-format", index + 1 < arguments.count, arguments[index + 1] == "json" { return true }
+    }
+    return false
 }

@@ -22,7 +22,9 @@ struct Validate: ParsableCommand {
 
     @OptionGroup var sharding: ShardOptions
 
-    @Argument(help: ArgumentHelp("Manifest files; several are merged (names stay unique across them).", valueName: "manifest"))
+    @Argument(
+        help: ArgumentHelp("Manifest files; several are merged (names stay unique across them); - reads one from standard input.", valueName: "manifest"),
+        completion: .file(extensions: ManifestCompletion.extensions))
     var manifests: [String] = []
 
     func validate() throws {

@@ -164,10 +164,11 @@ struct RunEndToEndTests {
             let flipToken = try #require(tokensBefore?["flip"]?["access_token"] as? String)
             let goodToken = try #require(tokensBefore?["good"]?["access_token"] as? String)
 
-            let second = try await harness.run(["run", "m.yaml", "--force"], environment: ["FLIP_SECRET": "wrong"])
+            // A secret value the server's own error text ("wrong client secret") cannot contain.
+            let second = try await harness.run(["run", "m.yaml", "--force"], environment: ["FLIP_SECRET": "not-the-flip-secret-7"])
             #expect(second.status == 1)
             #expect(second.standardError.contains("flip: failed [invalid_client]"))
-            #expect(!second.standardError.contains("wrong"))
+            #expect(!second.standardError.contains("not-the-flip-secret-7"))
             #expect(harness.read("out/flip.env") == envBefore)
             #expect(harness.read("out/flip.yaml") == secretBefore)
             let tokensAfter = try jsonObject(harness.read("out/tokens.json"))["clients"] as? [String: [String: Any]]

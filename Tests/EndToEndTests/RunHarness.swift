@@ -70,12 +70,18 @@ struct RunHarness {
     /// (SIGTERM unless given) is sent the first time it returns true.
     /// With `unprivileged`, a root test runner drops to uid/gid 65534 through
     /// `setpriv`, so file permissions apply as they do for a real service user.
+    /// `standardInput` is piped to the process (else it reads an empty file).
+    /// `executable` runs another program instead (e.g. `script` wrapping the binary).
     func run(
         _ arguments: [String], environment: [String: String] = [:], unprivileged: Bool = false,
-        signalWhen: (@Sendable () -> Bool)? = nil, signal: Int32 = SIGTERM
+        standardInput: String? = nil, executable: URL? = nil, signalWhen: (@Sendable () -> Bool)? = nil,
+        signal: Int32 = SIGTERM
     ) async throws -> Result {
         let process = Process()
-        if unprivileged, geteuid() == 0 {
+        if let executable {
+            process.executableURL = executable
+            process.arguments = arguments
+        } else if unprivileged, geteuid() == 0 {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
             process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "--", Self.binary.path] + arguments
         } else {
@@ -88,7 +94,8 @@ struct RunHarness {
         let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
+        let input = standardInput.map { _ in Pipe() }
+        process.standardInput = input ?? FileHandle.nullDevice
         let outputData = PipeCollector(output.fileHandleForReading)
         let errorData = PipeCollector(errors.fileHandleForReading)
         let start = ContinuousClock.now
@@ -100,6 +107,13 @@ struct RunHarness {
                 process.terminationHandler = nil
                 continuation.resume(throwing: error)
                 return
+            }
+            if let input, let standardInput {
+                // Written on its own thread: a large input must not block the test on a full pipe.
+                Thread {
+                    input.fileHandleForWriting.write(Data(standardInput.utf8))
+                    try? input.fileHandleForWriting.close()
+                }.start()
             }
             if let signalWhen {
                 let pid = process.processIdentifier

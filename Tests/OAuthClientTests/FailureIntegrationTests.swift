@@ -117,6 +117,23 @@ struct FailureIntegrationTests {
         }
     }
 
+    @Test("a 401 with a Basic challenge and an OAuth JSON body shows the body's error, description and hint")
+    func challengeWithBody() async throws {
+        try await withLocalIssuer(.init(clients: [RegisteredClient(id: "c", authentication: .clientSecretBasic(secret: "right"))])) { issuer in
+            let error = await caught { try await clientCredentialsGrant(configuration(issuer, clientID: "c", authentication: .clientSecretBasic("wrong-secret-value"))) }
+            let challengeError = try #require(error as? WWWAuthenticateChallengeError)
+            #expect(challengeError.bodyError?.error == "invalid_client")
+            #expect(challengeError.oauthError == "invalid_client")
+            let text = challengeError.description
+            #expect(text.contains("(HTTP 401): invalid_client"))
+            #expect(text.contains("Client authentication failed: wrong client secret."))
+            #expect(text.contains("check the client ID, the client secret or key, and the authentication method"))
+            #expect(text.contains("(challenge basic"))
+            #expect(text.contains(#"realm="local-issuer""#))
+            #expect(!text.contains("wrong-secret-value"))
+        }
+    }
+
     @Test("invalid_client without a challenge is a ResponseBodyError")
     func invalidClientPost() async throws {
         try await withLocalIssuer(.init(clients: [RegisteredClient(id: "c", authentication: .clientSecretPost(secret: "right"))])) { issuer in

@@ -1,5 +1,6 @@
 import Foundation
 import LocalIssuer
+import NIOSSL
 import OAuthClient
 
 /// Starts a LocalIssuer for one test and always shuts it down.
@@ -22,10 +23,11 @@ func withLocalIssuer<Result>(
 
 /// Runs `body` against a scripted server and always shuts it down.
 func withScriptedServer<Result>(
+    tls: NIOSSLContext? = nil,
     _ handler: @escaping ScriptedServer.Handler,
     _ body: (ScriptedServer) async throws -> Result
 ) async throws -> Result {
-    let server = try await ScriptedServer.start(handler)
+    let server = try await ScriptedServer.start(tls: tls, handler)
     do {
         let result = try await body(server)
         try await server.shutdown()

@@ -1,10 +1,12 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// A tiny plain-HTTP server on 127.0.0.1 that answers every request with
 /// whatever the test's closure returns, for answers the LocalIssuer cannot give
 /// (exact bodies, missing discovery documents, headers of our choosing).
+/// With a TLS context it serves HTTPS, for TLS failures of our choosing.
 final class ScriptedServer: Sendable {
     struct Request: Sendable {
         let method: String
@@ -28,29 +30,35 @@ final class ScriptedServer: Sendable {
     typealias Handler = @Sendable (Request) -> Response
 
     let port: Int
+    let scheme: String
     private let group: MultiThreadedEventLoopGroup
     private let channel: any Channel
 
-    var origin: String { "http://127.0.0.1:\(port)" }
+    var origin: String { "\(scheme)://127.0.0.1:\(port)" }
 
-    private init(port: Int, group: MultiThreadedEventLoopGroup, channel: any Channel) {
+    private init(port: Int, scheme: String, group: MultiThreadedEventLoopGroup, channel: any Channel) {
         self.port = port
+        self.scheme = scheme
         self.group = group
         self.channel = channel
     }
 
-    static func start(_ handler: @escaping Handler) async throws -> ScriptedServer {
+    static func start(tls: NIOSSLContext? = nil, _ handler: @escaping Handler) async throws -> ScriptedServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                }.flatMap {
+                    channel.pipeline.configureHTTPServerPipeline()
+                }.flatMap {
                     channel.pipeline.addHandler(ScriptedHandler(handler: handler))
                 }
             }
             .bind(host: "127.0.0.1", port: 0)
             .get()
-        return ScriptedServer(port: channel.localAddress?.port ?? 0, group: group, channel: channel)
+        return ScriptedServer(port: channel.localAddress?.port ?? 0, scheme: tls == nil ? "http" : "https", group: group, channel: channel)
     }
 
     func shutdown() async throws {

@@ -93,7 +93,8 @@ struct ManifestDiagnosticsTests {
               timeout: ten
                        ^
             """)
-        #expect(diagnostic.jsonLine.hasPrefix(#"{"severity":"error","file":"manifest.yaml","line":3,"column":12,"key_path":"defaults.timeout""#))
+        let stamped = diagnostic.jsonLine(at: Date(timeIntervalSince1970: 1_800_000_000))
+        #expect(stamped.hasPrefix(#"{"time":"2027-01-15T08:00:00Z","level":"error","message":"expected a duration like 10s, 250ms or 5m for `timeout`, not `ten`","file":"manifest.yaml","line":3,"column":12,"key_path":"defaults.timeout""#))
     }
 
     @Test("missing keys per auth method, keys a method does not use, wrong types")

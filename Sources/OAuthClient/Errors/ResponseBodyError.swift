@@ -28,7 +28,13 @@ public struct ResponseBodyError: OAuthClientFailure, CustomDebugStringConvertibl
 
     /// For example: `the token endpoint https://as/token refused the request (HTTP 400): invalid_scope — "scope x is unknown" (see https://…)`.
     public var description: String {
-        var text = "the token endpoint \(endpoint) refused the request (HTTP \(status)): \(error)"
+        "the token endpoint \(endpoint) refused the request (HTTP \(status)): \(explanation)"
+    }
+
+    /// The error code, the server's description and page, and what to check:
+    /// `invalid_scope — "scope x is unknown" (see https://…); check …`.
+    var explanation: String {
+        var text = error
         if let errorDescription { text += " — \"\(LogSafe.truncate(errorDescription))\"" }
         if let errorURI { text += " (see \(LogSafe.truncate(errorURI)))" }
         return text + Self.hint(for: error)
@@ -37,7 +43,8 @@ public struct ResponseBodyError: OAuthClientFailure, CustomDebugStringConvertibl
     /// The type name and the description.
     public var debugDescription: String { "ResponseBodyError: \(description)" }
 
-    private static func hint(for error: String) -> String {
+    /// What to check for a well-known OAuth error code, as `; check …`; empty for others.
+    static func hint(for error: String) -> String {
         switch error {
         case "invalid_client": "; check the client ID, the client secret or key, and the authentication method"
         case "invalid_scope": "; check the requested scope against what the client is allowed"

@@ -9,19 +9,37 @@ public struct WWWAuthenticateChallengeError: OAuthClientFailure, CustomDebugStri
     public let endpoint: String
     /// The server's `Retry-After` as a delay, when it sent one.
     public let retryAfter: Duration?
+    /// The OAuth error the same answer carried in a JSON body (RFC 6749 §5.2),
+    /// e.g. `invalid_client` beside a `Basic` challenge; nil when the body had none.
+    public let bodyError: ResponseBodyError?
+
+    init(status: Int, challenges: [WWWAuthenticateChallenge], endpoint: String, retryAfter: Duration?, bodyError: ResponseBodyError? = nil) {
+        self.status = status
+        self.challenges = challenges
+        self.endpoint = endpoint
+        self.retryAfter = retryAfter
+        self.bodyError = bodyError
+    }
+
+    /// The OAuth `error` code: the challenge's `error` parameter, else the JSON body's.
+    public var oauthError: String? {
+        challenges.lazy.compactMap { $0.parameters["error"] }.first ?? bodyError?.error
+    }
 
     /// The HTTP status of the answer.
     public var statusCode: Int? { status }
     /// 429 and 5xx may succeed later.
     public var isRetryable: Bool { RetryPolicy.isRetryable(status: status) }
 
-    /// For example: `the token endpoint … refused the request (HTTP 401) with challenge Basic realm="as", error="invalid_client"`.
+    /// For example: `the token endpoint … refused the request (HTTP 401) with challenge Basic realm="as", error="invalid_client"`;
+    /// with an OAuth error in the body: `… refused the request (HTTP 401): invalid_client — "…"; check … (challenge Basic realm="as")`.
     public var description: String {
-        let rendered = challenges.map(\.description).joined(separator: "; ")
-        var text = "the token endpoint \(endpoint) refused the request (HTTP \(status)) with challenge \(LogSafe.truncate(rendered))"
-        if challenges.contains(where: { $0.parameters["error"] == "invalid_client" }) {
-            text += "; check the client ID and its credentials"
+        let rendered = LogSafe.truncate(challenges.map(\.description).joined(separator: "; "))
+        if let bodyError {
+            return "the token endpoint \(endpoint) refused the request (HTTP \(status)): \(bodyError.explanation) (challenge \(rendered))"
         }
+        var text = "the token endpoint \(endpoint) refused the request (HTTP \(status)) with challenge \(rendered)"
+        if let error = oauthError { text += ResponseBodyError.hint(for: error) }
         return text
     }
 

@@ -1,3 +1,5 @@
+public import struct Foundation.Date
+
 /// One problem found in a manifest, with where it is and how bad it is.
 ///
 /// Printed like a compiler diagnostic (`file:line:column: error: message`,
@@ -68,11 +70,16 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         return lines.joined(separator: "\n")
     }
 
-    /// One JSON object on one line, for `--log-format json`.
-    public var jsonLine: String {
+    /// One JSON object on one line, for `--log-format json`, stamped now.
+    public var jsonLine: String { jsonLine(at: Date()) }
+
+    /// One JSON object on one line with the log lines' schema: `time`, `level`
+    /// (`error` or `warning`) and `message` first, then `file`, `line`,
+    /// `column`, `key_path` and `notes`.
+    public func jsonLine(at time: Date) -> String {
         var fields = [
-            ("severity", severity.rawValue), ("file", file), ("line", String(line)), ("column", String(column)),
-            ("key_path", keyPath), ("message", message),
+            ("time", RFC3339.string(from: time)), ("level", severity.rawValue), ("message", message),
+            ("file", file), ("line", String(line)), ("column", String(column)), ("key_path", keyPath),
         ].map { key, value in
             key == "line" || key == "column" ? "\"\(key)\":\(value)" : "\"\(key)\":\(JSONText.quoted(value))"
         }

@@ -35,11 +35,27 @@ public struct ManifestLoader: Sendable {
         self.currentDirectory = currentDirectory ?? FileManager.default.currentDirectoryPath
     }
 
-    /// Reads manifest files from disk and validates them together.
+    /// Reads manifest files from disk and validates them together; `-` reads
+    /// one manifest from standard input (named `<stdin>`, its relative paths
+    /// resolving against ``currentDirectory``).
     public func load(paths: [String]) -> ManifestLoadResult {
         var sources: [ManifestSource] = []
         var readFailures: [Diagnostic] = []
+        var readStandardInput = false
         for path in paths {
+            if path == StandardInputManifest.argument {
+                let location = SourceLocation(file: StandardInputManifest.name, line: 1, column: 1)
+                if readStandardInput {
+                    readFailures.append(Diagnostic(.error, "standard input (-) can give only one manifest; name the others as files", at: location, keyPath: ""))
+                    continue
+                }
+                readStandardInput = true
+                switch StandardInputManifest.read() {
+                case .success(let source): sources.append(source)
+                case .failure(let failure): readFailures.append(Diagnostic(.error, failure.message, at: location, keyPath: ""))
+                }
+                continue
+            }
             let absolute = PathResolution.resolve(path, against: currentDirectory)
             let failure: String?
             var isDirectory: ObjCBool = false

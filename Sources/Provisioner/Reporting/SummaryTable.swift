@@ -49,13 +49,16 @@ public enum SummaryTable {
         return text
     }
 
-    /// `12 granted, 3 skipped, 1 failed in 0.84s` and the file counts.
+    /// `12 granted, 3 skipped, 1 failed, 1 write error in 0.84s` and the file counts.
     public static func totals(_ summary: RunSummary) -> String {
         var parts: [String] = []
         for status in [ClientResult.Status.granted, .skipped, .planned, .failed, .cancelled] {
             let count = summary.count(status)
             if count > 0 || status == .granted || status == .failed { parts.append("\(count) \(status.rawValue)") }
         }
+        // A file that was not written fails the run as a failed grant does; say so here too.
+        let writeErrors = summary.writeErrors.count
+        if writeErrors > 0 { parts.append("\(writeErrors) write error\(writeErrors == 1 ? "" : "s")") }
         var text = parts.joined(separator: ", ") + String(format: " in %.2fs", summary.duration)
         if summary.heldBack { text += "; --all-or-nothing: no output was changed" } else if summary.filesWritten + summary.filesUnchanged > 0 {
             text += "; \(summary.filesWritten) file(s) written, \(summary.filesUnchanged) unchanged"

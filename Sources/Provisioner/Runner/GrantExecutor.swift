@@ -98,8 +98,7 @@ enum GrantExecutor {
         case let error as OAuthClientError: error.code.description
         case let error as WWWAuthenticateChallengeError:
             // RFC 6749 §5.2: a 401 with a challenge is how servers say invalid_client.
-            error.challenges.lazy.compactMap { $0.parameters["error"] }.first
-                ?? (error.status == 401 ? "invalid_client" : "www_authenticate_challenge")
+            error.oauthError ?? (error.status == 401 ? "invalid_client" : "www_authenticate_challenge")
         default: "grant_failed"
         }
     }
