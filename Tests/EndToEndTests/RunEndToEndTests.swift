@@ -381,17 +381,17 @@ struct RunEndToEndTests {
             let fd = open(lockPath, O_RDWR | O_CREAT, 0o600)
             #expect(fd >= 0)
             #expect(flock(fd, LOCK_EX) == 0)
-            let waitMessage = "the state file lock \(lockPath) is held by another tokensmith run; waiting"
+            let waitMessage = ".tokensmith-state.json.lock is held by another tokensmith run; waiting"
             // Order of events, not times: the run says it waits for the lock;
             // only then does the other run save its entry and release the lock.
-            let result = try await harness.run(["run", "m.yaml"]) { standardError in
+            let result = try await harness.run(["run", "m.yaml"], during: { standardError in
                 let waited = await standardError.waitFor(waitMessage)
                 #expect(waited, "the run did not say it waits for the lock")
                 try harness.write(other + "\n", to: ".tokensmith-state.json")
                 close(fd)  // releases the lock
-            }
+            })
             #expect(result.status == 0, "stderr: \(result.standardError)")
-            #expect(result.standardError.contains(waitMessage), "stderr: \(result.standardError)")
+            #expect(result.standardError.contains("the state file lock /"), "the message names the lock: \(result.standardError)")
             let state = try jsonObject(harness.read(".tokensmith-state.json"))
             let entries = try #require(state["clients"] as? [String: Any])
             #expect(entries["locked"] != nil && entries["other-shard"] != nil, "an entry was lost: \(entries.keys.sorted())")

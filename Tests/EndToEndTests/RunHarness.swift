@@ -153,11 +153,8 @@ final class PipeCollector: @unchecked Sendable {
 
     /// Everything the pipe carried, once the writer closed it.
     func text() async -> String {
-        while true {
-            let (text, finished) = lock.withLock { (String(decoding: data, as: UTF8.self), done) }
-            if finished { return text }
-            await nextChunk()
-        }
+        while !lock.withLock({ done }) { await nextChunk() }
+        return lock.withLock { String(decoding: data, as: UTF8.self) }
     }
 
     /// Waits until what arrived so far contains `needle` (true) or the pipe
