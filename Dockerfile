@@ -15,7 +15,18 @@ RUN swift build -c release --static-swift-stdlib --product tokensmith \
  && strip /out/tokensmith
 
 # Run: slim Debian with only libyaml and CA certificates, as a non-root user.
+# scripts/check-docker checks that these packages and the base image provide
+# every shared library the binary needs.
 FROM debian:bookworm-slim
+# OCI labels: pass --build-arg VERSION=… SOURCE=… for a release; VERSION's
+# default is what `tokensmith --version` prints (scripts/check-docker checks).
+ARG VERSION=0.1.0
+ARG SOURCE=https://github.com/tokensmith/tokensmith
+LABEL org.opencontainers.image.title="tokensmith" \
+      org.opencontainers.image.description="Batch OAuth 2.0 client-credentials provisioner" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.licenses="Apache-2.0"
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libyaml-0-2 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \

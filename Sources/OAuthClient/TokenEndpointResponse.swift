@@ -37,7 +37,8 @@ public struct TokenEndpointResponse: Sendable, CustomStringConvertible, CustomDe
         return max(0, Int(expiresAt.timeIntervalSince(now).rounded(.down)))
     }
 
-    /// Checks a 200 answer's JSON object (PROTOCOL.md 9).
+    /// Checks a 200 answer's JSON object: RFC 6749 §5.1 members, `token_type`
+    /// Bearer (RFC 6750 §4) or DPoP (RFC 9449 §5).
     ///
     /// - Parameter endpoint: named in errors.
     public init(json members: [String: JSONValue], receivedAt: Date = Date(), endpoint: String = "the token endpoint", warnings: [String] = []) throws(OAuthClientError) {

@@ -2,7 +2,9 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// The response checks of PROTOCOL.md 8–10, shared by the grant and discovery.
+/// The response checks shared by the grant and discovery: the successful
+/// response (RFC 6749 §5.1), the error response (RFC 6749 §5.2) and
+/// `WWW-Authenticate` challenges (RFC 6750 §3, RFC 9449 §7.1).
 package enum TokenResponseProcessing {
     package static func process(_ answer: HTTPAnswer, endpoint: Endpoint, dpopUsed: Bool, strict: Bool) throws -> TokenEndpointResponse {
         guard answer.status == 200 else {
@@ -33,7 +35,9 @@ package enum TokenResponseProcessing {
         return response
     }
 
-    /// PROTOCOL.md 8: challenge, then OAuth JSON error for 4xx, then unexpected status.
+    /// A non-200 answer: a `WWW-Authenticate` challenge first (RFC 9110 §11.6.1,
+    /// RFC 6750 §3), then the OAuth JSON error of a 4xx (RFC 6749 §5.2), then the
+    /// unexpected status (a redirect is never followed).
     static func errorForNon200(_ answer: HTTPAnswer, endpoint: Endpoint, role: String) -> any Error {
         let retryAfter = answer.retryAfter
         let challengeValues = answer.headers["www-authenticate"]

@@ -10,9 +10,6 @@ struct RunHarness {
         var status: Int32
         var standardOutput: String
         var standardError: String
-        /// From start to exit, measured on the process's own termination
-        /// callback, so a busy test runner does not inflate it.
-        var elapsed: Duration
     }
 
     let folder: URL
@@ -67,7 +64,10 @@ struct RunHarness {
 
     /// Runs the binary and waits for it without blocking a concurrency thread.
     /// `signalWhen` is polled every 10 ms from a background thread; `signal`
-    /// (SIGTERM unless given) is sent the first time it returns true.
+    /// (SIGTERM unless given) is sent the first time it returns true. `during`
+    /// runs once the process has started, with its standard error as it
+    /// arrives, so a test can act on what the run says (and so assert the order
+    /// of events, not times); if it throws, the process is terminated.
     /// With `unprivileged`, a root test runner drops to uid/gid 65534 through
     /// `setpriv`, so file permissions apply as they do for a real service user.
     /// `standardInput` is piped to the process (else it reads an empty file).
@@ -75,7 +75,7 @@ struct RunHarness {
     func run(
         _ arguments: [String], environment: [String: String] = [:], unprivileged: Bool = false,
         standardInput: String? = nil, executable: URL? = nil, signalWhen: (@Sendable () -> Bool)? = nil,
-        signal: Int32 = SIGTERM
+        signal: Int32 = SIGTERM, during: ((PipeCollector) async throws -> Void)? = nil
     ) async throws -> Result {
         let process = Process()
         if let executable {
@@ -98,42 +98,50 @@ struct RunHarness {
         process.standardInput = input ?? FileHandle.nullDevice
         let outputData = PipeCollector(output.fileHandleForReading)
         let errorData = PipeCollector(errors.fileHandleForReading)
-        let start = ContinuousClock.now
-        let (status, elapsed): (Int32, Duration) = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: ($0.terminationStatus, ContinuousClock.now - start)) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-                return
-            }
-            if let input, let standardInput {
-                // Written on its own thread: a large input must not block the test on a full pipe.
-                Thread {
-                    input.fileHandleForWriting.write(Data(standardInput.utf8))
-                    try? input.fileHandleForWriting.close()
-                }.start()
-            }
-            if let signalWhen {
-                let pid = process.processIdentifier
-                Thread {
-                    let giveUp = ContinuousClock.now + .seconds(60)
-                    while kill(pid, 0) == 0, ContinuousClock.now < giveUp {
-                        if signalWhen() {
-                            kill(pid, signal)
-                            return
-                        }
-                        usleep(10_000)
+        let exit = ExitWaiter()
+        process.terminationHandler = { exit.finish($0.terminationStatus) }
+        do {
+            try process.run()
+        } catch {
+            process.terminationHandler = nil
+            throw error
+        }
+        if let input, let standardInput {
+            // Written on its own thread: a large input must not block the test on a full pipe.
+            Thread {
+                input.fileHandleForWriting.write(Data(standardInput.utf8))
+                try? input.fileHandleForWriting.close()
+            }.start()
+        }
+        if let signalWhen {
+            let pid = process.processIdentifier
+            Thread {
+                let giveUp = ContinuousClock.now + .seconds(60)
+                while kill(pid, 0) == 0, ContinuousClock.now < giveUp {
+                    if signalWhen() {
+                        kill(pid, signal)
+                        return
                     }
-                }.start()
+                    usleep(10_000)
+                }
+            }.start()
+        }
+        if let during {
+            do {
+                try await during(errorData)
+            } catch {
+                process.terminate()
+                _ = await exit.status()
+                throw error
             }
         }
-        return Result(status: status, standardOutput: await outputData.text(), standardError: await errorData.text(), elapsed: elapsed)
+        let status = await exit.status()
+        return Result(status: status, standardOutput: await outputData.text(), standardError: await errorData.text())
     }
 }
 
-/// Reads a pipe to its end on a background thread.
+/// Reads a pipe to its end on a background thread, keeping what arrived so
+/// far visible to ``waitFor(_:)``.
 final class PipeCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
@@ -142,27 +150,75 @@ final class PipeCollector: @unchecked Sendable {
 
     init(_ handle: FileHandle) {
         Thread {
-            let bytes = handle.readDataToEndOfFile()
-            let waiters = self.lock.withLock { () -> [CheckedContinuation<Void, Never>] in
-                self.data = bytes
-                self.done = true
-                defer { self.waiters = [] }
-                return self.waiters
+            while true {
+                let chunk = handle.availableData
+                let waiters = self.lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+                    self.data.append(chunk)
+                    if chunk.isEmpty { self.done = true }
+                    defer { self.waiters = [] }
+                    return self.waiters
+                }
+                for waiter in waiters { waiter.resume() }
+                if chunk.isEmpty { return }
             }
-            for waiter in waiters { waiter.resume() }
         }.start()
     }
 
+    /// Everything the pipe carried, once the writer closed it.
     func text() async -> String {
+        while !lock.withLock({ done }) { await nextChunk() }
+        return lock.withLock { String(decoding: data, as: UTF8.self) }
+    }
+
+    /// Waits until what arrived so far contains `needle` (true) or the pipe
+    /// ended without it (false).
+    func waitFor(_ needle: String) async -> Bool {
+        while true {
+            let (text, finished) = lock.withLock { (String(decoding: data, as: UTF8.self), done) }
+            if text.contains(needle) { return true }
+            if finished { return false }
+            await nextChunk()
+        }
+    }
+
+    /// Returns after the next chunk (or the end) arrived.
+    private func nextChunk() async {
+        let seen = lock.withLock { data.count }
         await withCheckedContinuation { continuation in
             let ready = lock.withLock { () -> Bool in
-                if done { return true }
+                if done || data.count != seen { return true }
                 waiters.append(continuation)
                 return false
             }
             if ready { continuation.resume() }
         }
-        return lock.withLock { String(decoding: data, as: UTF8.self) }
+    }
+}
+
+/// The exit status of a process, awaited without blocking a thread.
+final class ExitWaiter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var code: Int32?
+    private var waiters: [CheckedContinuation<Int32, Never>] = []
+
+    func finish(_ status: Int32) {
+        let waiters = lock.withLock { () -> [CheckedContinuation<Int32, Never>] in
+            code = status
+            defer { self.waiters = [] }
+            return self.waiters
+        }
+        for waiter in waiters { waiter.resume(returning: status) }
+    }
+
+    func status() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            let known = lock.withLock { () -> Int32? in
+                if let code { return code }
+                waiters.append(continuation)
+                return nil
+            }
+            if let known { continuation.resume(returning: known) }
+        }
     }
 }
 

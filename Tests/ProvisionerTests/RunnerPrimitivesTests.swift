@@ -59,12 +59,24 @@ struct RunnerPrimitivesTests {
         limiter.release()
     }
 
-    @Test("RateLimiter spaces starts: 6 turns at 100/s take at least 50 ms")
+    @Test("RateLimiter spaces starts: 6 callers arriving together at 100/s get turns 10 ms apart, and a turn never starts before its slot")
     func rateLimiter() async throws {
         let limiter = RateLimiter(count: 100, per: .seconds(1))
-        let start = ContinuousClock.now
-        for _ in 0..<6 { try await limiter.waitForTurn() }
-        #expect(ContinuousClock.now - start >= .milliseconds(50))
+        let arrival = ContinuousClock.now + .seconds(1)
+        let slots = (0..<6).map { _ in limiter.reserve(at: arrival) }
+        #expect(slots == (0..<6).map { arrival + .milliseconds(10) * $0 })
+        // A caller arriving after the reserved turns passed starts at once.
+        let later = arrival + .seconds(5)
+        #expect(limiter.reserve(at: later) == later)
+        // waitForTurn returns only after the slot it reserved: each return
+        // comes after the instant the next reservation would have started.
+        let live = RateLimiter(count: 100, per: .seconds(1))
+        for _ in 0..<3 {
+            try await live.waitForTurn()
+            let returned = ContinuousClock.now
+            let next = live.reserve(at: returned)
+            #expect(next - .milliseconds(10) <= returned, "a turn started before its slot")
+        }
     }
 
     @Test("Backoff stays within full-jitter bounds and caps Retry-After")

@@ -44,6 +44,9 @@ public final class FileTransaction {
     /// 10,000 folders do not exhaust descriptors (evicted ones are reopened).
     private var folders: [String: (fd: Int32, device: dev_t)] = [:]
     private var finished = false
+    /// Calls that made staged files durable (`syncfs`, or `fsync` where it is
+    /// missing): one per file system, not one per file.
+    private(set) var fileSyncCalls = 0
     private static let maximumOpenFolders = 64
 
     /// `root` split once for every ``stage(_:to:mode:)``.
@@ -168,6 +171,7 @@ public final class FileTransaction {
             guard case .rename(let temporary) = entry.action else { continue }
             let folder = try folderDescriptor(for: entry.target, create: false)
             guard !synced.contains(UInt64(folder.device)) else { continue }
+            fileSyncCalls += 1
             if try SystemCalls.syncFileSystem(folder.fd, path: entry.target.display) {
                 synced.insert(UInt64(folder.device))
             } else {

@@ -17,13 +17,20 @@ public final class RateLimiter: Sendable {
     /// Waits until this caller may start its request.
     public func waitForTurn() async throws {
         let now = ContinuousClock.now
-        let slot = next.withLock { next -> ContinuousClock.Instant in
+        let slot = reserve(at: now)
+        if slot > now {
+            try await Task.sleep(until: slot, clock: .continuous)
+        }
+    }
+
+    /// Reserves the next start time for a caller arriving at `now`: `now`
+    /// itself when the limiter is idle, else one interval after the previous
+    /// reservation.
+    func reserve(at now: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        next.withLock { next -> ContinuousClock.Instant in
             let slot = max(next, now)
             next = slot + interval
             return slot
-        }
-        if slot > now {
-            try await Task.sleep(until: slot, clock: .continuous)
         }
     }
 }

@@ -435,7 +435,7 @@ public final class Runner: Sendable {
         // the file cannot save in between and lose its entries.
         let lock: StateFileLock
         do {
-            lock = try StateFileLock(statePath: path, timeout: options.stateLockTimeout)
+            lock = try StateFileLock(statePath: path, timeout: options.stateLockTimeout) { observer?.warning($0) }
         } catch {
             return error.message
         }

@@ -21,16 +21,23 @@ final class StateFileLock {
         let message: String
     }
 
-    /// Takes the lock for `statePath`, waiting up to `timeout`.
-    init(statePath: String, timeout: Duration = .seconds(30)) throws(Failure) {
+    /// Takes the lock for `statePath`, waiting up to `timeout`. When another
+    /// process holds it, `waiting` is told once, before the wait, with a
+    /// message naming the lock, so an operator sees why the run pauses.
+    init(statePath: String, timeout: Duration = .seconds(30), waiting: (String) -> Void = { _ in }) throws(Failure) {
         let lockPath = statePath + ".lock"
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else {
             throw Failure(message: "the state file lock \(lockPath) cannot be opened (\(String(cString: strerror(errno)))); check the folder's permissions")
         }
         let deadline = ContinuousClock.now + timeout
+        var announced = false
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
+            if code == EWOULDBLOCK, !announced {
+                announced = true
+                waiting("the state file lock \(lockPath) is held by another tokensmith run; waiting up to \(DurationText.format(timeout)) for it")
+            }
             guard code == EWOULDBLOCK || code == EINTR, ContinuousClock.now < deadline else {
                 close(fd)
                 let reason = code == EWOULDBLOCK
