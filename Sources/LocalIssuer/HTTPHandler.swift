@@ -81,15 +81,22 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let keepAlive = head.isKeepAlive
         if reply.barrier > 0 {
             waitForBarrier(reply, context: context, keepAlive: keepAlive, checksLeft: 6_000)
-        } else if reply.delay > .zero {
-            let components = reply.delay.components
-            let nanoseconds = components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
-            context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(nanoseconds)) {
-                guard self.isActive else { return }
-                self.perform(reply.action, context: context, keepAlive: keepAlive)
-            }
         } else {
-            perform(reply.action, context: context, keepAlive: keepAlive)
+            perform(reply.action, after: reply.delay, context: context, keepAlive: keepAlive)
+        }
+    }
+
+    /// Performs `action` now, or after `delay` if the connection is still open then.
+    private func perform(_ action: ResponseAction, after delay: Duration, context: ChannelHandlerContext, keepAlive: Bool) {
+        guard delay > .zero else {
+            perform(action, context: context, keepAlive: keepAlive)
+            return
+        }
+        let components = delay.components
+        let nanoseconds = components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+        context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(nanoseconds)) {
+            guard self.isActive else { return }
+            self.perform(action, context: context, keepAlive: keepAlive)
         }
     }
 
@@ -98,18 +105,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func waitForBarrier(_ reply: Reply, context: ChannelHandlerContext, keepAlive: Bool, checksLeft: Int) {
         guard isActive else { return }
         if checksLeft == 0 || core.statistics.snapshot().maxConcurrentTokenRequests >= reply.barrier {
-            var rest = reply
-            rest.barrier = 0
-            if rest.delay > .zero {
-                let components = rest.delay.components
-                let nanoseconds = components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
-                context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(nanoseconds)) {
-                    guard self.isActive else { return }
-                    self.perform(rest.action, context: context, keepAlive: keepAlive)
-                }
-            } else {
-                perform(rest.action, context: context, keepAlive: keepAlive)
-            }
+            perform(reply.action, after: reply.delay, context: context, keepAlive: keepAlive)
             return
         }
         context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(5)) {
