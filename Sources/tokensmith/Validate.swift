@@ -22,6 +22,10 @@ struct Validate: ParsableCommand {
 
     @OptionGroup var sharding: ShardOptions
 
+    @Flag(help: ArgumentHelp(
+        "Check secrets for shape only: ${VAR} references in secrets need not be set, secret and key files need not exist (CI before its secrets are there)."))
+    var noSecrets = false
+
     @Argument(
         help: ArgumentHelp("Manifest files; several are merged (names stay unique across them); - reads one from standard input.", valueName: "manifest"),
         completion: .file(extensions: ManifestCompletion.extensions))
@@ -36,6 +40,7 @@ struct Validate: ParsableCommand {
         var loader = ManifestLoader(environment: environment, outputRoot: global.outputRoot)
         loader.computesFingerprints = false
         loader.shard = sharding.resolved(environment: environment)
+        loader.resolvesSecrets = !noSecrets
         let result = loader.load(paths: manifests)
         let rendered = ValidationOutput.render(result, json: global.logFormat == .json, includeWarnings: !global.quiet)
         if !rendered.isEmpty {

@@ -17,7 +17,10 @@ enum EnvExpansion {
         var problems: [Problem]
     }
 
-    static func expand(_ text: String, environment: [String: String]) -> Result {
+    /// - Parameter unsetPlaceholder: when given, a variable that is unset and
+    ///   has no default expands to it instead of being a problem (`validate
+    ///   --no-secrets`, for secrets not yet in the environment).
+    static func expand(_ text: String, environment: [String: String], unsetPlaceholder: String? = nil) -> Result {
         guard text.utf8.contains(UInt8(ascii: "$")) else {
             return Result(value: text, referencesEnvironment: false, problems: [])
         }
@@ -70,6 +73,8 @@ enum EnvExpansion {
                 output.append(contentsOf: value.unicodeScalars)
             } else if let fallback {
                 output.append(contentsOf: fallback.unicodeScalars)
+            } else if let unsetPlaceholder {
+                output.append(contentsOf: unsetPlaceholder.unicodeScalars)
             } else if name == Shard.environmentVariable {
                 problems.append(Problem(
                     message: "`${\(name)}` is the shard index, defined only under --shard or --shard-count; give one of them (`validate` takes them too) or write `${\(name):-all}`",

@@ -22,6 +22,12 @@ public struct ManifestLoader: Sendable {
     /// every file-backed aggregate output path must depend on it, since each
     /// shard writes its own clients there.
     public var shard: Shard?
+    /// False for `validate --no-secrets` (CI before the secrets are there):
+    /// `${VAR}` references in `secret` values need not be set, and
+    /// `secret_file` and `key_file` paths are checked as paths, not read.
+    /// A manifest loaded so cannot be run; ``load(paths:)`` still reports
+    /// every other problem.
+    public var resolvesSecrets = true
 
     /// Creates a loader.
     ///
@@ -124,6 +130,7 @@ public struct ManifestLoader: Sendable {
                 file: source.path, directory: directory, outputRoot: record.outputRoot, manifestMode: source.mode,
                 environment: environment, inspector: inspector
             )
+            decoder.resolvesSecrets = resolvesSecrets
             fragments.append(decoder.decode(document, file: record))
             diagnostics += decoder.diagnostics
             secretSpans += decoder.secretSpans

@@ -184,6 +184,8 @@ extension FileDecoder {
                     file: self.file, line: scalar.mark.line, column: scalar.mark.column, lineCount: max(sourceLines, extraLines + 2)))
             }
             guard let text = string(literal.value, key: "secret", path: path + ".secret") else { return }
+            // Unresolved (validate --no-secrets): the value is a placeholder, nothing to check it by.
+            if !resolvesSecrets, text.referencesEnvironment { return }
             definition.secret = Secret(text.value)
             definition.secretSource = text.referencesEnvironment ? .environment : .literal
             if !text.referencesEnvironment, let manifestMode, manifestMode & 0o044 != 0 {

@@ -11,9 +11,12 @@ extension FileDecoder {
     }
 
     /// The absolute path a `*_file` value names, after checking it is a readable
-    /// regular file; nil (after an error) otherwise.
+    /// regular file; nil (after an error) otherwise. A secret or key file is
+    /// only checked to be a path when secrets are not resolved (``resolvesSecrets``):
+    /// nil then, without an error, and nothing is read.
     func filePath(_ node: Node, key: String, path: String, kind: FileKind) -> (path: String, text: ScalarText)? {
         guard let text = string(node, key: key, path: path) else { return nil }
+        if kind == .sensitive, !resolvesSecrets { return nil }
         let resolved = PathResolution.resolve(text.value, against: directory)
         let shown = "`\(Self.clip(text.value))`"
         let lookedFor = text.value.hasPrefix("/") ? "" : " (looked for \(resolved))"

@@ -14,6 +14,9 @@ final class FileDecoder {
     var diagnostics: [Diagnostic] = []
     /// Source lines holding a `secret` value, from its column on: masked in caret displays.
     var secretSpans: [SecretSpan] = []
+    /// False for `validate --no-secrets`: `${VAR}` references in secrets need
+    /// not be set, and secret and key files need not exist (shape only).
+    var resolvesSecrets = true
 
     init(file: String, directory: String, outputRoot: String, manifestMode: UInt16?, environment: [String: String], inspector: FileInspector) {
         self.file = file
@@ -96,13 +99,15 @@ final class FileDecoder {
     // MARK: Scalars
 
     /// The scalar in `node` with `${…}` expanded; nil (after an error) for
-    /// collections and for scalars whose expansion failed.
+    /// collections and for scalars whose expansion failed. A `secret` whose
+    /// variables are unset passes when secrets are not resolved (``resolvesSecrets``).
     func scalar(_ node: Node, key: String, path: String, expected: String = "a string") -> ScalarText? {
         guard let scalar = node.scalar else {
             error("`\(key)` must be \(expected), not \(node.kindDescription)", at: node.mark, path: path)
             return nil
         }
-        let expansion = EnvExpansion.expand(scalar.value, environment: environment)
+        let placeholder = !resolvesSecrets && key == "secret" ? "unresolved-secret" : nil
+        let expansion = EnvExpansion.expand(scalar.value, environment: environment, unsetPlaceholder: placeholder)
         guard expansion.problems.isEmpty else {
             for problem in expansion.problems {
                 error(problem.message, at: mark(of: problem.offset, in: scalar), path: path)
