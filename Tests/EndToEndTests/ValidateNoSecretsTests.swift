@@ -17,7 +17,7 @@ struct ValidateNoSecretsTests {
           - name: reports
             issuer: corp
             client_id: reports
-            auth: {method: client_secret_post, secret_file: secrets/reports.txt}
+            auth: {method: client_secret_post, secret_file: "${CREDS_DIR}/reports.txt"}
             outputs: [{json: out/reports.json}]
           - name: ledger
             issuer: corp
@@ -39,7 +39,7 @@ struct ValidateNoSecretsTests {
         try harness.write(Self.manifest, to: "m.yaml")
         let strict = try await harness.run(["validate", "m.yaml"])
         #expect(strict.status == 2)
-        for needle in ["BILLING_SECRET", "secrets/reports.txt", "keys/ledger.pem", "keys/dpop.pem", "SIGNER_SECRET"] {
+        for needle in ["BILLING_SECRET", "CREDS_DIR", "keys/ledger.pem", "keys/dpop.pem", "SIGNER_SECRET"] {
             #expect(strict.standardError.contains(needle), "validate names \(needle)")
         }
         let shapeOnly = try await harness.run(["validate", "m.yaml", "--no-secrets", "--strict"])

@@ -88,6 +88,25 @@ struct ManifestSecretMaskingTests {
         #expect(first.sourceLine == "    auth: {method: client_secret_bsic, secret: <redacted>")
     }
 
+    @Test("a secret file's path stays visible, ${VAR} in it included, and a long one keeps its file name")
+    func secretFilePathStaysVisible() throws {
+        let folder = try ManifestTestSupport.temporaryFolder()
+        let line = "    auth: {method: client_secret_post, secret_file: \"${CREDENTIALS_DIRECTORY}/billing-secret\"}"
+        let long = "/var/lib/tokensmith-credentials/a-rather-long-folder-name/another-level/billing-secret"
+        let result = ManifestTestSupport.load(
+            Self.manifest(auth: line), in: folder, environment: ["CREDENTIALS_DIRECTORY": "/nonexistent"], mode: 0o600)
+        let first = try #require(result.diagnostics.first)
+        #expect(first.sourceLine == line)
+        let block = "    auth:\n      method: client_secret_post\n      secret_file: ${CREDENTIALS_DIRECTORY}/billing-secret"
+        let blockResult = ManifestTestSupport.load(
+            Self.manifest(auth: block), in: folder, environment: ["CREDENTIALS_DIRECTORY": "/nonexistent"], mode: 0o600)
+        #expect(blockResult.diagnostics.first?.sourceLine == "      secret_file: ${CREDENTIALS_DIRECTORY}/billing-secret")
+        let longResult = ManifestTestSupport.load(
+            Self.manifest(auth: "    auth: {method: client_secret_post, secret_file: \(long)}"), in: folder, mode: 0o600)
+        let message = try #require(longResult.diagnostics.first?.message)
+        #expect(message.contains("billing-secret") && message.contains("does not exist"), "\(message)")
+    }
+
     @Test("keys that look like credentials, and keys that do not")
     func credentialShapes() {
         for key in ["secret", "client_secret", "clientSecret", "PASSWORD", "passwd", "pwd", "api_key", "apiKey", "API-KEY",

@@ -18,7 +18,7 @@ extension FileDecoder {
         guard let text = string(node, key: key, path: path) else { return nil }
         if kind == .sensitive, !resolvesSecrets { return nil }
         let resolved = PathResolution.resolve(text.value, against: directory)
-        let shown = "`\(Self.clip(text.value))`"
+        let shown = "`\(Self.clipPath(text.value))`"
         let lookedFor = text.value.hasPrefix("/") ? "" : " (looked for \(resolved))"
         switch inspector.status(resolved) {
         case .missing:

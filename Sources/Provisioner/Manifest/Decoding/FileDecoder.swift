@@ -99,14 +99,16 @@ final class FileDecoder {
     // MARK: Scalars
 
     /// The scalar in `node` with `${…}` expanded; nil (after an error) for
-    /// collections and for scalars whose expansion failed. A `secret` whose
-    /// variables are unset passes when secrets are not resolved (``resolvesSecrets``).
+    /// collections and for scalars whose expansion failed. A `secret`,
+    /// `secret_file` or `key_file` whose variables are unset passes when
+    /// secrets are not resolved (``resolvesSecrets``).
     func scalar(_ node: Node, key: String, path: String, expected: String = "a string") -> ScalarText? {
         guard let scalar = node.scalar else {
             error("`\(key)` must be \(expected), not \(node.kindDescription)", at: node.mark, path: path)
             return nil
         }
-        let placeholder = !resolvesSecrets && key == "secret" ? "unresolved-secret" : nil
+        // Secret and key file paths are not read then either (FileDecoder+Files).
+        let placeholder = !resolvesSecrets && ["secret", "secret_file", "key_file"].contains(key) ? "unresolved-secret" : nil
         let expansion = EnvExpansion.expand(scalar.value, environment: environment, unsetPlaceholder: placeholder)
         guard expansion.problems.isEmpty else {
             for problem in expansion.problems {
@@ -211,6 +213,12 @@ final class FileDecoder {
     /// A value short enough to quote in a message.
     static func clip(_ text: String) -> String {
         text.count > 60 ? String(text.prefix(57)) + "…" : text
+    }
+
+    /// A path short enough to quote in a message, cut in the middle so the
+    /// file name stays (`/var/lib/…/credentials/billing-secret`).
+    static func clipPath(_ text: String) -> String {
+        text.count > 60 ? String(text.prefix(20)) + "…" + String(text.suffix(39)) : text
     }
 
     // MARK: Names and URLs

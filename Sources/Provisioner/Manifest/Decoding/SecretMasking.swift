@@ -74,9 +74,22 @@ enum SecretMasking {
         var insideAuth = inherited == .auth
         var itemStart = index
         var itemHasKey = false
+        var flowDepth = 0
+        /// Whether a `{` or `[` at `position` opens a flow collection: it starts
+        /// a value or an item, rather than sitting inside text (`${VAR}`).
+        func opensFlow(_ position: Int) -> Bool {
+            var before = position - 1
+            while before >= 0, scalars[before] == " " || scalars[before] == "\t" { before -= 1 }
+            return before < itemStart || ":,{[".unicodeScalars.contains(scalars[before])
+        }
         while index < scalars.count {
             let scalar = scalars[index]
             if scalar == "#", index == 0 || scalars[index - 1] == " " { return line }
+            if scalar == "\"" || scalar == "'", opensFlow(index) {
+                // A quoted key or value: its braces and commas are text.
+                index = closingQuote(scalars, from: index) + 1
+                continue
+            }
             if scalar == ":", index + 1 == scalars.count || " \t{[".unicodeScalars.contains(scalars[index + 1]) {
                 let key = keyText(scalars[itemStart..<index])
                 switch CredentialKeys.role(of: key, parentKey: nil, insideAuth: insideAuth) {
@@ -89,11 +102,12 @@ enum SecretMasking {
                 }
                 itemStart = index + 1
                 itemHasKey = true
-            } else if "{},[]".unicodeScalars.contains(scalar) {
+            } else if ("{[".unicodeScalars.contains(scalar) && opensFlow(index)) || ("},]".unicodeScalars.contains(scalar) && flowDepth > 0) {
                 // A bare item of a flow `auth` mapping (`{method: x, s3cr3t}`) may be the secret.
                 if insideAuth, !itemHasKey, !keyText(scalars[itemStart..<index]).isEmpty {
                     return redacted(scalars, from: itemStart)
                 }
+                if scalar == "{" || scalar == "[" { flowDepth += 1 } else if scalar != "," { flowDepth -= 1 }
                 itemStart = index + 1
                 itemHasKey = false
             }
@@ -136,6 +150,28 @@ enum SecretMasking {
             parent = key
         }
         return insideAuth ? .auth : .plain
+    }
+
+    /// The position of the quote closing the one at `start` (`\"` escaped in
+    /// double quotes, `''` in single ones), or the line's end.
+    private static func closingQuote(_ scalars: [Unicode.Scalar], from start: Int) -> Int {
+        let quote = scalars[start]
+        var index = start + 1
+        while index < scalars.count {
+            if quote == "\"", scalars[index] == "\\" {
+                index += 2
+                continue
+            }
+            if scalars[index] == quote {
+                if quote == "'", index + 1 < scalars.count, scalars[index + 1] == "'" {
+                    index += 2
+                    continue
+                }
+                return index
+            }
+            index += 1
+        }
+        return scalars.count
     }
 
     private static func indentation(_ scalars: [Unicode.Scalar]) -> Int {
