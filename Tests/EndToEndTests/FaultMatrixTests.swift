@@ -13,7 +13,7 @@ struct FaultMatrixTests {
         ("healthy-2", [], "granted", nil),
         ("flaky-5xx", [.serverError(status: 502, times: 2)], "granted", nil),
         ("rate-limited", [.rateLimited(retryAfterSeconds: 1, times: 1)], "granted", nil),
-        ("slow", [.delay(.seconds(5))], "failed", "timeout"),
+        ("slow", [.delay(.seconds(20))], "failed", "timeout"),
         ("dropped", [.closeConnection(times: 100)], "failed", nil),
         ("malformed", [.malformedJSON], "failed", "notJSON"),
         ("array", [.jsonArray], "failed", "invalidResponse"),
@@ -38,7 +38,7 @@ struct FaultMatrixTests {
             var manifest = """
                 version: 1
                 defaults:
-                  timeout: 1s
+                  timeout: 3s
                   retry: {attempts: 3, initial_backoff: 20ms, max_backoff: 2s}
                 issuers:
                   main: {issuer: "\(issuers[0].issuer)", allow_insecure_http: true}

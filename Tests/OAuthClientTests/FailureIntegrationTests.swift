@@ -47,7 +47,8 @@ struct FailureIntegrationTests {
             // still holding its answer (an answer would have been a token), and
             // the timeout that ended it is the configured 300 ms one.
             #expect("\(error.map { "\($0)" } ?? "")".contains("did not answer within 0.3 s"), "\(String(describing: error))")
-            #expect(issuer.statistics().tokenRequestsByClient["c"] == 1)
+            // At most one request: no retry here (on a loaded machine the client may give up before the server has read it).
+            #expect((issuer.statistics().tokenRequestsByClient["c"] ?? 0) <= 1)
         }
     }
 

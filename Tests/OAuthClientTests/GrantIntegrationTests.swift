@@ -20,7 +20,8 @@ struct GrantIntegrationTests {
             #expect(!basic.accessToken.isEmpty)
             #expect(basic.expiresIn == 3600)
             #expect(basic.scope == "read write")
-            #expect((basic.expiresIn(now: Date()) ?? 0) > 3590)
+            // About an hour left; how many seconds the grant itself took depends on the machine's load.
+            #expect((basic.expiresIn(now: Date()) ?? 0) > 3000)
             _ = try await clientCredentialsGrant(configuration(issuer, clientID: "post", authentication: .clientSecretPost("p&s=")))
             _ = try await clientCredentialsGrant(configuration(issuer, clientID: "public", authentication: .none))
             let statistics = issuer.statistics()
