@@ -4,7 +4,7 @@ import NIOCore
 import NIOHTTP1
 
 /// Which well-known document discovery reads.
-public enum DiscoveryMode: Sendable, Hashable {
+public enum DiscoveryMode: String, Sendable, Hashable, CaseIterable {
     /// OpenID Connect first, then RFC 8414 when the first answers 404 (the reference's default).
     case auto
     /// `<issuer>/.well-known/openid-configuration` only.

@@ -173,16 +173,9 @@ enum HTTPTransport {
         if let failure = TLSFailure(error) {
             return OAuthClientError(.tlsFailure, failure.message(role: role, url: url, host: endpoint.parsed.host), endpoint: url)
         }
-        let typeName = String(reflecting: type(of: error))
-        if typeName.contains("NIOConnectionError") || error is IOError || typeName.contains("SocketAddressError") {
-            return OAuthClientError(.connectionFailed, "could not connect to the \(role) \(url) (\(connectionReason(error))); check the URL and that the server is running", endpoint: url)
+        if let failure = ConnectionFailure(error) {
+            return OAuthClientError(.connectionFailed, "could not connect to the \(role) \(url) (\(failure.reason)); check the URL and that the server is running", endpoint: url)
         }
         return OAuthClientError(.transportFailure, "the request to the \(role) \(url) failed: \(error)", endpoint: url)
-    }
-
-    private static func connectionReason(_ error: any Error) -> String {
-        let text = "\(error)"
-        if text.contains("refused") || text.contains("ECONNREFUSED") || text.contains("errno: 111") { return "connection refused" }
-        return LogSafe.truncate(text, limit: 200)
     }
 }

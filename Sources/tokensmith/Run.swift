@@ -199,13 +199,13 @@ struct Run: AsyncParsableCommand {
 
     /// Report and metrics files: atomic like every output; their folder is the root.
     /// Returns what went wrong, naming the file, or nil when it was written.
-    private func writeSideFile(_ bytes: [UInt8], to path: String, what: String, mode: UInt16 = 0o600) -> String? {
+    private func writeSideFile(_ bytes: [UInt8], to path: String, what: String, mode: UInt16 = 0o600) -> WriteFailure? {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         do {
             _ = try AtomicFileWriter(root: url.deletingLastPathComponent().path).write(bytes, to: url.path, mode: mode)
             return nil
         } catch {
-            return "the \(what) was not written: \(error)"
+            return WriteFailure(.sideFile, "the \(what) was not written: \(error)")
         }
     }
 }

@@ -90,7 +90,7 @@ final class RunConsole: RunObserver, @unchecked Sendable {
             "client": .string(result.name), "issuer": .string(result.issuer), "status": .string(result.status.rawValue),
             "attempts": .stringConvertible(result.attempts), "duration_seconds": .stringConvertible(result.duration),
         ]
-        if let code = result.errorCode { metadata["error_code"] = .string(code) }
+        if let code = result.errorCode { metadata["error_code"] = .string(code.description) }
         if let detail = result.detail { metadata["detail"] = .string(detail) }
         if let expiresAt = result.expiresAt { metadata["expires_at"] = .string(RFC3339.string(from: expiresAt)) }
         if result.status == .failed {

@@ -31,7 +31,7 @@ struct ManifestExamplesTests {
         #expect(catalog.settings.renewBefore == .seconds(900))
         #expect(manifest.client(named: "recommendations")?.settings.renewBefore == .seconds(1800))
         let partner = try #require(manifest.client(named: "partner-feed"))
-        #expect(partner.settings.retry == RetrySettings(attempts: 2, initialBackoff: .milliseconds(250), maxBackoff: .seconds(30)))
+        #expect(partner.settings.retry == RetryPolicy(attempts: 2, initialBackoff: .milliseconds(250), maxBackoff: .seconds(30)))
     }
 
     @Test("the quickstart follows ISSUER_PORT")
@@ -39,7 +39,7 @@ struct ManifestExamplesTests {
         let examples = try ManifestTestSupport.examplesCopy()
         let manifest = try ManifestLoader(environment: ["ISSUER_PORT": "9443"], currentDirectory: examples.path)
             .loadManifest(paths: ["quickstart.yaml"])
-        #expect(manifest.issuers.first?.issuer == "http://127.0.0.1:9443")
+        #expect(manifest.issuers.first?.endpoint.issuer?.absoluteString == "http://127.0.0.1:9443")
         #expect(manifest.outputs.map { URL(fileURLWithPath: $0.path).lastPathComponent } == ["tokens.json", "all.env", "secrets.yaml"])
     }
 

@@ -66,16 +66,21 @@ struct ManifestModelTests {
         #expect(manifest.defaults.concurrency == 16)
         let billing = try #require(manifest.client(named: "billing"))
         #expect(billing.settings.timeout == .seconds(20))
-        #expect(billing.settings.retry == RetrySettings(attempts: 2, initialBackoff: .milliseconds(250), maxBackoff: .seconds(1)))
+        #expect(billing.settings.retry == RetryPolicy(attempts: 2, initialBackoff: .milliseconds(250), maxBackoff: .seconds(1)))
         #expect(billing.settings.renewBefore == .seconds(90))
         let orders = try #require(manifest.client(named: "orders"))
         #expect(orders.settings == manifest.defaults.settings)
         let corp = try #require(manifest.issuer(named: "corp"))
         #expect(corp.maxConcurrency == 4)
         #expect(corp.rateLimit == RateLimit(requests: 100, interval: .seconds(60)))
-        #expect(corp.discovery == .auto)
-        #expect(manifest.issuer(of: orders)?.discovery == DiscoveryMode.none)
-        #expect(manifest.issuer(of: orders)?.identifier == "https://tenant.eu.auth0.com/oauth/token")
+        #expect(corp.endpoint.discoveryName == "auto")
+        let ordersIssuer = try #require(manifest.issuer(named: orders.issuerName))
+        #expect(ordersIssuer.endpoint.discoveryName == "none")
+        guard case .tokenEndpoint(let endpoint, _) = ordersIssuer.endpoint else {
+            Issue.record("issuer of `orders` should have a fixed token endpoint")
+            return
+        }
+        #expect(endpoint.absoluteString == "https://tenant.eu.auth0.com/oauth/token")
     }
 
     @Test("request parameters, secrets and outputs are resolved")
@@ -209,7 +214,7 @@ struct ManifestModelTests {
         ])
         let fixed = ManifestTestSupport.load(text, in: folder, environment: ["ID": "42", "EMPTY": "", "LIMIT": "3"])
         let manifest = try #require(fixed.manifest)
-        #expect(manifest.issuers[0].issuer == "http://127.0.0.1:8080")
+        #expect(manifest.issuers[0].endpoint.issuer?.absoluteString == "http://127.0.0.1:8080")
         #expect(manifest.issuers[0].allowInsecureHTTP)
         #expect(manifest.issuers[0].maxConcurrency == 3)
         #expect(manifest.clients[0].clientID == "x-42-${literal}-d")

@@ -33,11 +33,11 @@ struct RunnerPrimitivesTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<40 {
                 group.addTask {
-                    try await limiter.withSlot {
-                        counters.withLock { $0.current += 1; $0.peak = max($0.peak, $0.current) }
-                        try await Task.sleep(for: .milliseconds(2))
-                        counters.withLock { $0.current -= 1 }
-                    }
+                    try await limiter.acquire()
+                    defer { limiter.release() }
+                    counters.withLock { $0.current += 1; $0.peak = max($0.peak, $0.current) }
+                    try await Task.sleep(for: .milliseconds(2))
+                    counters.withLock { $0.current -= 1 }
                 }
             }
             try await group.waitForAll()
@@ -79,9 +79,9 @@ struct RunnerPrimitivesTests {
         }
     }
 
-    @Test("Backoff stays within full-jitter bounds and caps Retry-After")
+    @Test("The retry policy's backoff stays within full-jitter bounds and caps Retry-After")
     func backoff() {
-        let backoff = Backoff(attempts: 4, initialDelay: .milliseconds(250), maxDelay: .seconds(8))
+        let backoff = RetryPolicy(attempts: 4, initialBackoff: .milliseconds(250), maxBackoff: .seconds(8))
         var generator = SystemRandomNumberGenerator()
         for attempt in 1...10 {
             let ceiling = min(Duration.seconds(8), .milliseconds(250) * (1 << (attempt - 1)))
@@ -130,33 +130,13 @@ struct RunnerPrimitivesTests {
         #expect(!NameFilter.glob("*a*b*c", matches: "xxaxxbxxd"))
     }
 
-    @Test("SingleFlight runs the work once for hundreds of concurrent callers")
-    func singleFlight() async throws {
-        let flight = SingleFlight<String, Int>()
-        let calls = Box(0)
-        let values = try await withThrowingTaskGroup(of: Int.self) { group in
-            for _ in 0..<300 {
-                group.addTask {
-                    try await flight.value(for: "corp") {
-                        calls.withLock { $0 += 1 }
-                        try await Task.sleep(for: .milliseconds(20))
-                        return 42
-                    }
-                }
-            }
-            return try await group.reduce(into: [Int]()) { $0.append($1) }
-        }
-        #expect(values.count == 300 && values.allSatisfy { $0 == 42 })
-        #expect(calls.withLock { $0 } == 1)
-    }
-
     @Test("Prometheus metrics: one sample per client and family, escaped labels")
     func metrics() {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let results = [
             ClientResult(name: "billing", issuer: "corp", clientID: "billing-svc", status: .granted, attempts: 2, duration: 0.25,
                          expiresAt: now.addingTimeInterval(3600), lastSuccess: now),
-            ClientResult(name: "we\"ird", issuer: "corp", clientID: "x", status: .failed, errorCode: "invalid_client", attempts: 1, duration: 0.1),
+            ClientResult(name: "we\"ird", issuer: "corp", clientID: "x", status: .failed, errorCode: .oauth("invalid_client"), attempts: 1, duration: 0.1),
         ]
         let text = PrometheusMetrics.render(results: results, runDuration: 1.5, finishedAt: now)
         #expect(text.contains("tokensmith_client_last_success_timestamp_seconds{client=\"billing\",issuer=\"corp\"} 1800000000\n"))

@@ -98,7 +98,7 @@ public struct OAuthClientError: OAuthClientFailure, CustomDebugStringConvertible
     public var isRetryable: Bool {
         switch code {
         case .timeout, .connectionFailed, .transportFailure: return true
-        case .unexpectedStatus: return statusCode.map(RetryPolicy.isRetryable(status:)) ?? false
+        case .unexpectedStatus: return statusCode.map(RetryableStatus.isRetryable(status:)) ?? false
         default: return false
         }
     }

@@ -12,7 +12,7 @@ public protocol OAuthClientFailure: Error, Sendable, CustomStringConvertible {
 }
 
 /// Shared rules for deciding whether an HTTP status is worth retrying.
-enum RetryPolicy {
+enum RetryableStatus {
     static func isRetryable(status: Int) -> Bool {
         status == 429 || status == 408 || (500...599).contains(status)
     }

@@ -23,7 +23,7 @@ public struct ResponseBodyError: OAuthClientFailure, CustomDebugStringConvertibl
 
     /// 429, 5xx and `temporarily_unavailable` may succeed later.
     public var isRetryable: Bool {
-        RetryPolicy.isRetryable(status: status) || error == "temporarily_unavailable"
+        RetryableStatus.isRetryable(status: status) || error == "temporarily_unavailable"
     }
 
     /// For example: `the token endpoint https://as/token refused the request (HTTP 400): invalid_scope — "scope x is unknown" (see https://…)`.

@@ -29,7 +29,7 @@ public struct WWWAuthenticateChallengeError: OAuthClientFailure, CustomDebugStri
     /// The HTTP status of the answer.
     public var statusCode: Int? { status }
     /// 429 and 5xx may succeed later.
-    public var isRetryable: Bool { RetryPolicy.isRetryable(status: status) }
+    public var isRetryable: Bool { RetryableStatus.isRetryable(status: status) }
 
     /// For example: `the token endpoint … refused the request (HTTP 401) with challenge Basic realm="as", error="invalid_client"`;
     /// with an OAuth error in the body: `… refused the request (HTTP 401): invalid_client — "…"; check … (challenge Basic realm="as")`.

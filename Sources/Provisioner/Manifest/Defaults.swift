@@ -3,7 +3,7 @@ public struct Defaults: Sendable, Hashable {
     /// Timeout of one HTTP request (`timeout`).
     public var timeout: Duration
     /// Retries of retryable failures (`retry`).
-    public var retry: RetrySettings
+    public var retry: RetryPolicy
     /// A client whose last token stays valid longer than this is skipped (`renew_before`).
     public var renewBefore: Duration
     /// Global number of grants in flight (`concurrency`); the CLI's `--concurrency` wins.
@@ -11,7 +11,7 @@ public struct Defaults: Sendable, Hashable {
 
     /// Creates defaults; the parameter defaults are the built-in values.
     public init(
-        timeout: Duration = .seconds(10), retry: RetrySettings = RetrySettings(),
+        timeout: Duration = .seconds(10), retry: RetryPolicy = RetryPolicy(),
         renewBefore: Duration = .seconds(600), concurrency: Int = 32
     ) {
         self.timeout = timeout
@@ -29,35 +29,18 @@ public struct Defaults: Sendable, Hashable {
     }
 }
 
-/// How retryable failures (network errors, 5xx, 429) are retried.
-public struct RetrySettings: Sendable, Hashable {
-    /// Total tries, the first included (`attempts`, ≥ 1).
-    public var attempts: Int
-    /// First backoff before full jitter (`initial_backoff`); doubles per try.
-    public var initialBackoff: Duration
-    /// Cap of the backoff and of a server's `Retry-After` (`max_backoff`).
-    public var maxBackoff: Duration
-
-    /// Creates retry settings; the parameter defaults are the built-in values.
-    public init(attempts: Int = 4, initialBackoff: Duration = .milliseconds(250), maxBackoff: Duration = .seconds(8)) {
-        self.attempts = attempts
-        self.initialBackoff = initialBackoff
-        self.maxBackoff = maxBackoff
-    }
-}
-
 /// The settings one grant runs with after `defaults` ← issuer ← client overrides,
 /// so the runner never re-derives them.
 public struct EffectiveSettings: Sendable, Hashable {
     /// Timeout of one HTTP request.
     public var timeout: Duration
     /// Retry policy.
-    public var retry: RetrySettings
+    public var retry: RetryPolicy
     /// Renewal window: skip while the cached token stays valid longer than this.
     public var renewBefore: Duration
 
     /// Creates effective settings.
-    public init(timeout: Duration, retry: RetrySettings, renewBefore: Duration) {
+    public init(timeout: Duration, retry: RetryPolicy, renewBefore: Duration) {
         self.timeout = timeout
         self.retry = retry
         self.renewBefore = renewBefore

@@ -1,25 +1,40 @@
-/// How an issuer's endpoints are found.
-public enum DiscoveryMode: String, Sendable, Hashable, CaseIterable {
-    /// OpenID Connect discovery first, then RFC 8414 on 404.
-    case auto
-    /// Only `/.well-known/openid-configuration`.
-    case oidc
-    /// Only RFC 8414 `/.well-known/oauth-authorization-server`.
-    case oauth2
-    /// No discovery: the issuer gives `token_endpoint` itself.
-    case none
+public import Foundation
+public import OAuthClient
+
+/// Where an issuer's token endpoint comes from.
+public enum IssuerEndpoint: Sendable, Hashable {
+    /// The server metadata is discovered from the issuer identifier.
+    case discovery(issuer: URL, mode: DiscoveryMode)
+    /// A fixed token endpoint (`token_endpoint`, discovery off); `issuer`, when
+    /// given, is the identifier assertions name as their audience.
+    case tokenEndpoint(URL, issuer: URL?)
+
+    /// The issuer identifier, when the manifest gives one.
+    public var issuer: URL? {
+        switch self {
+        case .discovery(let issuer, _): issuer
+        case .tokenEndpoint(_, let issuer): issuer
+        }
+    }
+
+    /// The manifest's `discovery` value: `auto`, `oidc`, `oauth2`, or `none` for a fixed endpoint.
+    public var discoveryName: String {
+        switch self {
+        case .discovery(_, let mode): mode.rawValue
+        case .tokenEndpoint: "none"
+        }
+    }
+
+    /// Every value the manifest's `discovery` key takes.
+    public static let discoveryNames = DiscoveryMode.allCases.map(\.rawValue) + ["none"]
 }
 
 /// One authorization server from the manifest's `issuers` mapping.
 public struct IssuerDefinition: Sendable {
     /// The key under `issuers`, referenced by clients' `issuer:`.
     public var name: String
-    /// The issuer identifier for discovery (and the default assertion audience), if given.
-    public var issuer: String?
-    /// The token endpoint when discovery is `none`.
-    public var tokenEndpoint: String?
-    /// How endpoints are found; `none` whenever `token_endpoint` is given.
-    public var discovery: DiscoveryMode
+    /// How the token endpoint is found.
+    public var endpoint: IssuerEndpoint
     /// Absolute path of extra PEM trust anchors (`ca_file`).
     public var caFile: String?
     /// Grants in flight against this issuer at most (`max_concurrency`); nil means only the global limit.
@@ -33,20 +48,13 @@ public struct IssuerDefinition: Sendable {
     /// Where the issuer is defined.
     public var location: SourceLocation
 
-    /// The identifier the runner reports and uses as assertion audience: the
-    /// issuer URL, or the token endpoint when there is none.
-    public var identifier: String { issuer ?? tokenEndpoint ?? "" }
-
     /// Creates an issuer definition.
     public init(
-        name: String, issuer: String?, tokenEndpoint: String?, discovery: DiscoveryMode, caFile: String? = nil,
-        maxConcurrency: Int? = nil, rateLimit: RateLimit? = nil, allowInsecureHTTP: Bool = false,
-        settings: EffectiveSettings = Defaults.builtIn.settings, location: SourceLocation
+        name: String, endpoint: IssuerEndpoint, caFile: String? = nil, maxConcurrency: Int? = nil, rateLimit: RateLimit? = nil,
+        allowInsecureHTTP: Bool = false, settings: EffectiveSettings = Defaults.builtIn.settings, location: SourceLocation
     ) {
         self.name = name
-        self.issuer = issuer
-        self.tokenEndpoint = tokenEndpoint
-        self.discovery = discovery
+        self.endpoint = endpoint
         self.caFile = caFile
         self.maxConcurrency = maxConcurrency
         self.rateLimit = rateLimit

@@ -54,9 +54,4 @@ public struct Manifest: Sendable {
     public func client(named name: String) -> ClientDefinition? {
         clientIndex[name].map { clients[$0] }
     }
-
-    /// The issuer a client refers to.
-    public func issuer(of client: ClientDefinition) -> IssuerDefinition? {
-        issuer(named: client.issuerName)
-    }
 }

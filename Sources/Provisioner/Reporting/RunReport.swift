@@ -37,7 +37,7 @@ public enum RunReport {
         member("write_errors"); text("[")
         for (index, error) in summary.writeErrors.enumerated() {
             if index > 0 { text(", ") }
-            JSONText.appendString(error, to: &out)
+            JSONText.appendString(error.message, to: &out)
         }
         text("]")
         member("clients"); text("[")
@@ -52,7 +52,7 @@ public enum RunReport {
             text(", \"expires_at\": ")
             if let expiresAt = result.expiresAt { JSONText.appendString(RFC3339.string(from: expiresAt), to: &out) } else { text("null") }
             text(", \"error_code\": ")
-            if let code = result.errorCode { JSONText.appendString(code, to: &out) } else { text("null") }
+            if let code = result.errorCode { JSONText.appendString(code.description, to: &out) } else { text("null") }
             text(", \"detail\": ")
             if let detail = result.detail { JSONText.appendString(detail, to: &out) } else { text("null") }
             text("}")

@@ -79,11 +79,4 @@ public final class AsyncLimiter: Sendable {
         }
         waiter?.continuation.resume()
     }
-
-    /// Runs `body` while holding a slot.
-    public func withSlot<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        try await acquire()
-        defer { release() }
-        return try await body()
-    }
 }

@@ -30,7 +30,7 @@ public struct ClientResult: Sendable, Hashable {
     /// Why (skip reason, failure message, plan reason); never a secret.
     public var detail: String?
     /// A stable machine-readable failure code (`invalid_client`, `timeout`, …).
-    public var errorCode: String?
+    public var errorCode: ClientFailure.Code?
     /// Token requests sent for this client (retries included).
     public var attempts: Int
     /// Wall time spent on this client, in seconds.
@@ -42,7 +42,7 @@ public struct ClientResult: Sendable, Hashable {
 
     /// Creates a result.
     public init(
-        name: String, issuer: String, clientID: String, status: Status, detail: String? = nil, errorCode: String? = nil,
+        name: String, issuer: String, clientID: String, status: Status, detail: String? = nil, errorCode: ClientFailure.Code? = nil,
         attempts: Int = 0, duration: Double = 0, expiresAt: Date? = nil, lastSuccess: Date? = nil
     ) {
         self.name = name

@@ -4,78 +4,57 @@ import OAuthClient
 /// The result of one client's grant, retries included.
 enum GrantOutcome: Sendable {
     case success(IssuedToken, attempts: Int, warnings: [String])
-    case failure(code: String, message: String, attempts: Int)
+    case failure(ClientFailure, attempts: Int)
     /// A retry is due after `after`: the caller waits without holding a
     /// concurrency slot, then calls again with `firstAttempt: attempts + 1`.
     case retryLater(after: Duration, attempts: Int)
 }
 
-/// Runs one client's grant: waits for the issuer's limits, retries network
-/// errors, 5xx and 429 with backoff (honouring `Retry-After`), and turns every
-/// failure into a message that names the client and issuer and holds no secret.
+/// Runs one client's grant: waits for the issuer's limits, sends the request,
+/// and turns every failure into a ``ClientFailure`` that names the client's
+/// issuer and holds no secret. A retryable failure (network errors, 5xx, 429)
+/// with attempts left comes back as ``GrantOutcome/retryLater(after:attempts:)``
+/// with the wait the client's ``RetryPolicy`` gives, so the runner can free the
+/// client's slot while it waits.
 enum GrantExecutor {
-    /// Called before each request, so tests and progress can count attempts.
-    typealias AttemptHook = @Sendable (_ attempt: Int) -> Void
-
-    /// `firstAttempt` continues a grant that returned ``GrantOutcome/retryLater(after:attempts:)``;
-    /// with `waitsInPlace` false, a due retry is returned that way instead of
-    /// being slept here.
-    static func grant(
-        _ client: ClientDefinition, issuer: IssuerContext, dpop: DPoPHandle?, firstAttempt: Int = 1, waitsInPlace: Bool = true,
-        onAttempt: AttemptHook? = nil
-    ) async -> GrantOutcome {
-        let backoff = Backoff(
-            attempts: client.settings.retry.attempts,
-            initialDelay: client.settings.retry.initialBackoff,
-            maxDelay: client.settings.retry.maxBackoff
-        )
+    /// `firstAttempt` continues a grant that returned ``GrantOutcome/retryLater(after:attempts:)``.
+    static func grant(_ client: ClientDefinition, issuer: IssuerContext, dpop: DPoPHandle?, firstAttempt: Int = 1) async -> GrantOutcome {
         let metadata: ServerMetadata
         let configuration: Configuration
         do {
             metadata = try await issuer.serverMetadata(settings: client.settings)
             configuration = try issuer.configuration(for: client, metadata: metadata)
         } catch is CancellationError {
-            return .failure(code: "cancelled", message: "the run was stopped before this grant started", attempts: 0)
-        } catch let error as GrantSetupError {
-            return .failure(code: "setup", message: error.message, attempts: 0)
+            return .failure(ClientFailure(.cancelled, "the run was stopped before this grant started"), attempts: 0)
+        } catch let error as ClientFailure {
+            return .failure(error, attempts: 0)
         } catch {
             return .failure(
-                code: "discovery", message: "discovery of issuer `\(issuer.definition.name)` failed: \(error)", attempts: 0)
+                ClientFailure(.discovery, "discovery of issuer `\(issuer.definition.name)` failed: \(error)"), attempts: 0)
         }
-        var attempt = firstAttempt - 1
-        while true {
-            attempt += 1
-            do {
-                try Task.checkCancellation()
-                let response = try await withIssuerSlot(issuer) {
-                    onAttempt?(attempt)
-                    return try await clientCredentialsGrant(configuration, parameters: client.tokenRequestParameters, dpop: dpop)
-                }
-                let token = IssuedToken(
-                    clientName: client.name, issuer: metadata.issuer, clientID: client.clientID,
-                    accessToken: response.accessToken, tokenType: displayTokenType(response.tokenType),
-                    expiresIn: response.expiresIn, expiresAt: response.expiresAt, scope: response.scope,
-                    issuedAt: response.receivedAt
-                )
-                return .success(token, attempts: attempt, warnings: response.warnings)
-            } catch let failure as any OAuthClientFailure {
-                if failure.isRetryable, attempt < backoff.attempts, !Task.isCancelled {
-                    let delay = backoff.delay(afterAttempt: attempt, retryAfter: failure.retryAfter)
-                    if !waitsInPlace { return .retryLater(after: delay, attempts: attempt) }
-                    do {
-                        try await Task.sleep(for: delay)
-                        continue
-                    } catch {
-                        return .failure(code: "cancelled", message: "the run was stopped while waiting to retry", attempts: attempt)
-                    }
-                }
-                let suffix = failure.isRetryable && attempt > 1 ? " (gave up after \(attempt) attempts)" : ""
-                return .failure(code: code(of: failure), message: failure.description + suffix, attempts: attempt)
-            } catch is CancellationError {
-                return .failure(code: "cancelled", message: "the run was stopped before this grant finished", attempts: attempt - 1)
-            } catch {
-                return .failure(code: "grant_failed", message: String(describing: error), attempts: attempt)
+        let attempt = firstAttempt
+        do {
+            try Task.checkCancellation()
+            let response = try await withIssuerSlot(issuer) {
+                try await clientCredentialsGrant(configuration, parameters: client.tokenRequestParameters, dpop: dpop)
             }
+            let token = IssuedToken(
+                clientName: client.name, issuer: metadata.issuer, clientID: client.clientID,
+                accessToken: response.accessToken, tokenType: displayTokenType(response.tokenType),
+                expiresIn: response.expiresIn, expiresAt: response.expiresAt, scope: response.scope,
+                issuedAt: response.receivedAt
+            )
+            return .success(token, attempts: attempt, warnings: response.warnings)
+        } catch let failure as any OAuthClientFailure {
+            if !Task.isCancelled, let delay = client.settings.retry.retryDelay(after: failure, attempt: attempt) {
+                return .retryLater(after: delay, attempts: attempt)
+            }
+            let suffix = failure.isRetryable && attempt > 1 ? " (gave up after \(attempt) attempts)" : ""
+            return .failure(ClientFailure(.of(failure), failure.description + suffix), attempts: attempt)
+        } catch is CancellationError {
+            return .failure(ClientFailure(.cancelled, "the run was stopped before this grant finished"), attempts: attempt - 1)
+        } catch {
+            return .failure(ClientFailure(.grantFailed, String(describing: error)), attempts: attempt)
         }
     }
 
@@ -89,18 +68,6 @@ enum GrantExecutor {
         }
         try await issuer.rateLimiter?.waitForTurn()
         return try await body()
-    }
-
-    /// A stable code for reports and metrics: the OAuth `error`, or the client's error code.
-    static func code(of failure: any OAuthClientFailure) -> String {
-        switch failure {
-        case let error as ResponseBodyError: error.error
-        case let error as OAuthClientError: error.code.description
-        case let error as WWWAuthenticateChallengeError:
-            // RFC 6749 §5.2: a 401 with a challenge is how servers say invalid_client.
-            error.oauthError ?? (error.status == 401 ? "invalid_client" : "www_authenticate_challenge")
-        default: "grant_failed"
-        }
     }
 
     /// `Bearer` / `DPoP` as RFC 6750 and RFC 9449 spell them for `Authorization` headers.

@@ -55,47 +55,32 @@ final class IssuerContext: Sendable {
     }
 
     private func resolveMetadata(settings: EffectiveSettings) async throws -> ServerMetadata {
-        let mode: OAuthClient.DiscoveryMode
-        switch definition.discovery {
-        case .none:
-            guard let endpoint = definition.tokenEndpoint.flatMap(URL.init(string:)) else {
-                throw GrantSetupError(message: "issuer `\(definition.name)` has no usable token_endpoint; run `tokensmith validate` for details")
-            }
-            return ServerMetadata(issuer: definition.issuer ?? endpoint.absoluteString, tokenEndpoint: endpoint)
-        case .auto: mode = .auto
-        case .oidc: mode = .oidc
-        case .oauth2: mode = .oauth2
-        }
-        guard let issuer = definition.issuer.flatMap(URL.init(string:)) else {
-            throw GrantSetupError(message: "issuer `\(definition.name)` has no usable issuer URL for discovery; run `tokensmith validate` for details")
-        }
-        let backoff = Backoff(
-            attempts: settings.retry.attempts, initialDelay: settings.retry.initialBackoff, maxDelay: settings.retry.maxBackoff)
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                return try await fetchServerMetadata(issuer: issuer, options: options(for: settings), httpClient: httpClient, mode: mode)
-            } catch let failure as any OAuthClientFailure where failure.isRetryable && attempt < backoff.attempts {
-                try await Task.sleep(for: backoff.delay(afterAttempt: attempt, retryAfter: failure.retryAfter))
+        switch definition.endpoint {
+        case .tokenEndpoint(let endpoint, let issuer):
+            return ServerMetadata(issuer: (issuer ?? endpoint).absoluteString, tokenEndpoint: endpoint)
+        case .discovery(let issuer, let mode):
+            var attempt = 0
+            while true {
+                attempt += 1
+                do {
+                    return try await fetchServerMetadata(issuer: issuer, options: options(for: settings), httpClient: httpClient, mode: mode)
+                } catch let failure as any OAuthClientFailure {
+                    guard let delay = settings.retry.retryDelay(after: failure, attempt: attempt) else { throw failure }
+                    try await Task.sleep(for: delay)
+                }
             }
         }
     }
 
     /// A configuration for one client of this issuer.
-    func configuration(for client: ClientDefinition, metadata: ServerMetadata) throws -> Configuration {
+    func configuration(for client: ClientDefinition, metadata: ServerMetadata) throws(ClientFailure) -> Configuration {
         guard let authentication = client.auth.clientAuthentication() else {
-            throw GrantSetupError(message: "client `\(client.name)` has no usable credentials for \(client.auth.method.rawValue); run `tokensmith validate` for details")
+            // Only a definition built in code, not by the manifest loader, lacks them.
+            throw ClientFailure(.setup, "client `\(client.name)` has no credentials for \(client.auth.method.rawValue)")
         }
         return Configuration(
             serverMetadata: metadata, clientID: client.clientID, clientAuthentication: authentication,
             options: options(for: client.settings), httpClient: httpClient
         )
     }
-}
-
-/// A client that cannot be set up for a grant (should have been caught by validation).
-struct GrantSetupError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
 }

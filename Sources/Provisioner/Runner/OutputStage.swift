@@ -16,13 +16,19 @@ import Foundation
 /// none, the aggregate outputs are left as they are and that is an error
 /// naming them and the clients missing.
 enum OutputStage {
+    /// One client's outputs could not be rendered or written: that client fails with ``ClientFailure/Code/output``.
+    struct ClientOutputFailure {
+        var client: String
+        var message: String
+    }
+
     struct Result {
         var written = 0
         var unchanged = 0
         /// File-level problems (naming the file), not tied to one client.
-        var errors: [String] = []
+        var errors: [WriteFailure] = []
         /// Per-client render or write problems: that client counts as failed.
-        var clientErrors: [(String, String)] = []
+        var clientErrors: [ClientOutputFailure] = []
         /// Things the operator should know that do not fail the run.
         var warnings: [String] = []
         /// `--all-or-nothing` found a problem while staging and committed nothing.
@@ -70,7 +76,7 @@ enum OutputStage {
                 }
             }
             if !uncovered.isEmpty {
-                result.errors += aggregate.map { Self.notWritten($0, missing: uncovered) }
+                result.errors += aggregate.map { WriteFailure(.aggregateIncomplete, Self.notWritten($0, missing: uncovered)) }
                 aggregate = []
                 aggregateTokens = []
             }
@@ -96,9 +102,9 @@ enum OutputStage {
         aggregateTokens = []
         for failure in batch.failures {
             if let client = failure.client {
-                result.clientErrors.append((client, failure.error.description))
+                result.clientErrors.append(ClientOutputFailure(client: client, message: failure.error.description))
             } else {
-                result.errors.append(failure.error.description)
+                result.errors.append(WriteFailure(.output, failure.error.description))
             }
         }
         if allOrNothing && (!result.errors.isEmpty || !result.clientErrors.isEmpty) {
@@ -114,7 +120,7 @@ enum OutputStage {
             case .standardOutput: break
             }
         }
-        result.errors += committed.errors.map(\.description)
+        result.errors += committed.errors.map { WriteFailure(.output, $0.description) }
         // After a failed commit no stamp is kept: the next run compares the files again.
         if committed.errors.isEmpty {
             for name in batch.stagedClients {

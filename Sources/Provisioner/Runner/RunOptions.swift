@@ -56,7 +56,7 @@ public struct RunSummary: Sendable {
     /// The run's `--deadline` passed before every grant finished.
     public var deadlineExceeded: Bool
     /// Problems writing outputs or state; each names the file and what to do.
-    public var writeErrors: [String]
+    public var writeErrors: [WriteFailure]
     /// Files written with new content.
     public var filesWritten: Int
     /// Files left alone because their content was unchanged.

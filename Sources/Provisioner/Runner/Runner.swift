@@ -98,18 +98,19 @@ public final class Runner: Sendable {
             summary.filesUnchanged = written.unchanged
             summary.writeErrors = written.errors
             written.warnings.forEach { observer?.warning($0) }
-            for (name, message) in written.clientErrors {
-                guard var result = results[name] else { continue }
+            for failure in written.clientErrors {
+                guard var result = results[failure.client] else { continue }
+                let name = failure.client
                 result.status = .failed
-                result.errorCode = "output"
-                result.detail = message
+                result.errorCode = .output
+                result.detail = failure.message
                 result.expiresAt = state.clients[name].flatMap { $0.isValid(at: now) ? $0.expiresAt : nil }
                 result.lastSuccess = state.clients[name]?.issuedAt
                 results[name] = result
                 newTokens[name] = nil
             }
             heldBack = written.heldBack
-            let failedRerenders = Set(written.clientErrors.map(\.0))
+            let failedRerenders = Set(written.clientErrors.map(\.client))
             let rerendered = written.rerendered.filter { !failedRerenders.contains($0) }
             if !heldBack {
                 if let error = saveState(state, newTokens: newTokens, rerendered: rerendered, stamps: written.stamps, now: now) {
@@ -147,23 +148,41 @@ public final class Runner: Sendable {
         _ clients: [ClientDefinition], order: [Int], contexts: [String: IssuerContext], state: TokenState,
         start: ContinuousClock.Instant
     ) async -> GrantRun {
-        let deadlineHit = Flag()
-        let grants = Task { await self.grantAll(clients, order: order, contexts: contexts, state: state) }
-        let watchdog: Task<Void, Never>? = options.deadline.map { deadline in
-            Task {
+        guard let deadline = options.deadline else {
+            return GrantRun(outcomes: await grantAll(clients, order: order, contexts: contexts, state: state), deadlineExceeded: false)
+        }
+        // The grants race a clock sleep; whichever ends first cancels the
+        // other (cancelled grants still return what they gathered). A
+        // caller's cancellation reaches both through the group.
+        enum Finished: Sendable {
+            case grants([(ClientResult, IssuedToken?)])
+            case deadline
+            case sleepCancelled
+        }
+        return await withTaskGroup(of: Finished.self) { group in
+            group.addTask { .grants(await self.grantAll(clients, order: order, contexts: contexts, state: state)) }
+            group.addTask {
                 // The deadline counts from the start of the run, planning included.
-                guard (try? await Task.sleep(until: start + deadline, clock: .continuous)) != nil else { return }
-                deadlineHit.set()
-                grants.cancel()
+                guard (try? await Task.sleep(until: start + deadline, clock: .continuous)) != nil else { return .sleepCancelled }
+                return .deadline
             }
+            var run = GrantRun(outcomes: [], deadlineExceeded: false)
+            var grantsDone = false
+            while let finished = await group.next() {
+                switch finished {
+                case .grants(let outcomes):
+                    run.outcomes = outcomes
+                    grantsDone = true
+                    group.cancelAll()
+                case .deadline:
+                    run.deadlineExceeded = !grantsDone
+                    group.cancelAll()
+                case .sleepCancelled:
+                    break
+                }
+            }
+            return run
         }
-        let outcomes = await withTaskCancellationHandler {
-            await grants.value
-        } onCancel: {
-            grants.cancel()
-        }
-        watchdog?.cancel()
-        return GrantRun(outcomes: outcomes, deadlineExceeded: deadlineHit.isSet)
     }
 
     /// What one child task of ``grantAll`` reports.
@@ -195,7 +214,7 @@ public final class Runner: Sendable {
             let client = clients[order[position]]
             var result = ClientResult(
                 name: client.name, issuer: client.issuerName, clientID: client.clientID, status: .cancelled,
-                detail: "the run was stopped while waiting to retry", errorCode: "cancelled",
+                detail: "the run was stopped while waiting to retry", errorCode: .cancelled,
                 expiresAt: state.clients[client.name].flatMap { $0.isValid(at: Date()) ? $0.expiresAt : nil },
                 lastSuccess: state.clients[client.name]?.issuedAt)
             result.attempts = attempts
@@ -211,7 +230,7 @@ public final class Runner: Sendable {
                 guard let context = contexts[client.issuerName] else {
                     let result = ClientResult(
                         name: client.name, issuer: client.issuerName, clientID: client.clientID, status: .failed,
-                        detail: "issuer `\(client.issuerName)` is not defined", errorCode: "setup")
+                        detail: "issuer `\(client.issuerName)` is not defined", errorCode: .setup)
                     group.addTask { .finished(result, nil) }
                     return
                 }
@@ -269,7 +288,7 @@ public final class Runner: Sendable {
         for client in order[started...].lazy.map({ clients[$0] }) {
             let result = ClientResult(
                 name: client.name, issuer: client.issuerName, clientID: client.clientID, status: .cancelled,
-                detail: "not started: the run was stopped", errorCode: "cancelled",
+                detail: "not started: the run was stopped", errorCode: .cancelled,
                 expiresAt: state.clients[client.name]?.expiresAt, lastSuccess: state.clients[client.name]?.issuedAt)
             outcomes.append((result, nil))
             observer?.finished(result)
@@ -312,13 +331,12 @@ public final class Runner: Sendable {
         switch dpop {
         case .success(let value): handle = value
         case .failure(let error):
-            result.errorCode = "dpop_key"
+            result.errorCode = .dpopKey
             result.detail = "cannot use the DPoP key: \(error)"
             return .finished(result, nil)
         case nil: break
         }
-        let outcome = await GrantExecutor.grant(
-            client, issuer: context, dpop: handle, firstAttempt: firstAttempt, waitsInPlace: false)
+        let outcome = await GrantExecutor.grant(client, issuer: context, dpop: handle, firstAttempt: firstAttempt)
         result.duration = (ContinuousClock.now - start).secondsDouble
         switch outcome {
         case .success(let token, let attempts, let warnings):
@@ -328,10 +346,10 @@ public final class Runner: Sendable {
             result.lastSuccess = token.issuedAt
             result.detail = warnings.isEmpty ? nil : warnings.joined(separator: "; ")
             return .finished(result, token)
-        case .failure(let code, let message, let attempts):
-            result.status = code == "cancelled" ? .cancelled : .failed
-            result.errorCode = code
-            result.detail = message
+        case .failure(let failure, let attempts):
+            result.status = failure.code == .cancelled ? .cancelled : .failed
+            result.errorCode = failure.code
+            result.detail = failure.message
             result.attempts = attempts
             return .finished(result, nil)
         case .retryLater(let delay, let attempts):
@@ -381,7 +399,7 @@ public final class Runner: Sendable {
             if let problem = discoveryProblems[client.issuerName] {
                 return ClientResult(
                     name: client.name, issuer: client.issuerName, clientID: client.clientID, status: .failed,
-                    detail: "discovery failed: \(problem)", errorCode: "discovery")
+                    detail: "discovery failed: \(problem)", errorCode: .discovery)
             }
             return ClientResult(
                 name: client.name, issuer: client.issuerName, clientID: client.clientID, status: .planned,
@@ -428,7 +446,7 @@ public final class Runner: Sendable {
     /// clients this manifest does not know are dropped only once they expired.
     private func saveState(
         _ loaded: TokenState, newTokens: [String: IssuedToken], rerendered: [String], stamps: [String: String], now: Date
-    ) -> String? {
+    ) -> WriteFailure? {
         guard let path = options.statePath else { return nil }
         guard !newTokens.isEmpty || !rerendered.isEmpty || !FileBytes.exists(path) else { return nil }
         // Read, merge and replace under the lock, so a concurrent run sharing
@@ -437,14 +455,14 @@ public final class Runner: Sendable {
         do {
             lock = try StateFileLock(statePath: path, timeout: options.stateLockTimeout) { observer?.warning($0) }
         } catch {
-            return error.message
+            return WriteFailure(.state, error.message)
         }
         defer { withExtendedLifetime(lock) {} }
         var next: TokenState
         switch Self.readState(path) {
         case .success(let current): next = current
         // Unreadable (permissions, I/O): never overwrite what could not be read.
-        case .failure(let problem) where problem.unreadable: return problem.message
+        case .failure(let problem) where problem.unreadable: return WriteFailure(.state, problem.message)
         case .failure: next = TokenState()
         }
         for (name, entry) in loaded.clients where next.clients[name] == nil {
@@ -473,7 +491,7 @@ public final class Runner: Sendable {
             _ = try writer.write(try next.encoded(), to: path, mode: 0o600)
             return nil
         } catch {
-            return "the token state file \(path) was not saved: \(error)"
+            return WriteFailure(.state, "the token state file \(path) was not saved: \(error)")
         }
     }
 }
@@ -483,15 +501,4 @@ struct StateProblem: Error {
     let message: String
     /// The file exists but could not be read (as opposed to being corrupt).
     let unreadable: Bool
-}
-
-/// A one-way flag that tasks can share.
-final class Flag: Sendable {
-    private let storage = LockedBox(false)
-
-    /// Sets the flag.
-    func set() { storage.withLock { $0 = true } }
-
-    /// Whether the flag was set.
-    var isSet: Bool { storage.withLock { $0 } }
 }

@@ -1,3 +1,5 @@
+import Foundation
+import OAuthClient
 import YAMLKit
 
 /// The `issuers` mapping.
@@ -35,30 +37,44 @@ extension FileDecoder {
         if let pair = fields["allow_insecure_http"] {
             allowInsecure = bool(pair.value, key: "allow_insecure_http", path: path + ".allow_insecure_http") ?? false
         }
-        var issuerURL: String?
+        var issuerURL: URL?
         if let pair = fields["issuer"], let text = string(pair.value, key: "issuer", path: path + ".issuer") {
-            checkEndpointURL(text, key: "issuer", issuer: name, allowInsecureHTTP: allowInsecure, path: path + ".issuer")
-            issuerURL = text.value
+            issuerURL = checkEndpointURL(text, key: "issuer", issuer: name, allowInsecureHTTP: allowInsecure, path: path + ".issuer")
         }
-        var tokenEndpoint: String?
+        var tokenEndpoint: URL?
         if let pair = fields["token_endpoint"], let text = string(pair.value, key: "token_endpoint", path: path + ".token_endpoint") {
-            checkEndpointURL(text, key: "token_endpoint", issuer: name, allowInsecureHTTP: allowInsecure, path: path + ".token_endpoint")
-            tokenEndpoint = text.value
+            tokenEndpoint = checkEndpointURL(
+                text, key: "token_endpoint", issuer: name, allowInsecureHTTP: allowInsecure, path: path + ".token_endpoint")
         }
-        var discovery: DiscoveryMode = fields["token_endpoint"] == nil ? .auto : .none
-        if let pair = fields["discovery"], let mode = choice(pair.value, key: "discovery", path: path + ".discovery", as: DiscoveryMode.self) {
-            discovery = mode
-            if mode != .none, fields["token_endpoint"] != nil {
-                error(
-                    "`token_endpoint` turns discovery off; remove `discovery: \(mode.rawValue)` or the `token_endpoint`",
-                    at: pair.value.mark, path: path + ".discovery"
-                )
+        // `discovery: none`, or a mode; `token_endpoint` turns discovery off.
+        var mode: DiscoveryMode? = fields["token_endpoint"] == nil ? .auto : nil
+        if let pair = fields["discovery"], let text = string(pair.value, key: "discovery", path: path + ".discovery") {
+            if text.value == "none" {
+                mode = nil
+            } else if let chosen = DiscoveryMode(rawValue: text.value) {
+                mode = chosen
+                if fields["token_endpoint"] != nil {
+                    error(
+                        "`token_endpoint` turns discovery off; remove `discovery: \(chosen.rawValue)` or the `token_endpoint`",
+                        at: pair.value.mark, path: path + ".discovery"
+                    )
+                }
+            } else {
+                error(Self.unknownChoice("unknown discovery", text.value, among: IssuerEndpoint.discoveryNames), at: text.mark, path: path + ".discovery")
             }
         }
         if fields["issuer"] == nil, fields["token_endpoint"] == nil {
             error("issuer `\(name)` needs `issuer` (for discovery) or `token_endpoint`", at: block.mark, path: path)
-        } else if discovery == .none, fields["token_endpoint"] == nil {
+        } else if mode == nil, fields["token_endpoint"] == nil {
             error("`discovery: none` needs `token_endpoint` in issuer `\(name)`", at: fields["discovery"]?.value.mark ?? block.mark, path: path + ".discovery")
+        }
+        let endpoint: IssuerEndpoint?
+        if let tokenEndpoint {
+            endpoint = .tokenEndpoint(tokenEndpoint, issuer: issuerURL)
+        } else if let issuerURL, let mode {
+            endpoint = .discovery(issuer: issuerURL, mode: mode)
+        } else {
+            endpoint = nil  // reported above
         }
 
         var caFile: String?
@@ -80,10 +96,12 @@ extension FileDecoder {
             }
         }
         let override = settingsOverride(fields, path: path)
-        let definition = IssuerDefinition(
-            name: name, issuer: issuerURL, tokenEndpoint: tokenEndpoint, discovery: discovery, caFile: caFile,
-            maxConcurrency: maxConcurrency, rateLimit: rateLimit, allowInsecureHTTP: allowInsecure, location: location(nameMark)
-        )
-        return IssuerDraft(definition: definition, override: override, nameMark: nameMark)
+        let definition = endpoint.map { endpoint in
+            IssuerDefinition(
+                name: name, endpoint: endpoint, caFile: caFile, maxConcurrency: maxConcurrency, rateLimit: rateLimit,
+                allowInsecureHTTP: allowInsecure, location: location(nameMark)
+            )
+        }
+        return IssuerDraft(name: name, definition: definition, location: location(nameMark), override: override, nameMark: nameMark)
     }
 }

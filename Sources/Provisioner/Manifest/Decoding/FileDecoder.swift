@@ -1,3 +1,4 @@
+import Foundation
 import OAuthClient
 import YAMLKit
 
@@ -248,39 +249,34 @@ final class FileDecoder {
         return false
     }
 
-    /// The scheme (lower-cased) and whether a host is present, for an absolute URI; nil when not absolute.
+    /// The scheme (lower-cased), whether a host is present and whether there is a
+    /// fragment, for an absolute URI; nil when `text` is not one. Foundation's
+    /// parser, the same that reads the URL for requests.
     static func uriParts(_ text: String) -> (scheme: String, hasHost: Bool, hasFragment: Bool)? {
-        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else { return nil }
-        let scheme = text[..<colon]
-        func isLetter(_ byte: UInt8) -> Bool { (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) }
-        guard let first = scheme.utf8.first, isLetter(first),
-              scheme.utf8.allSatisfy({ isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E })
-        else { return nil }
-        guard !text.contains(where: { $0 == " " || $0 == "\t" || $0 == "\n" }) else { return nil }
-        let rest = text[text.index(after: colon)...]
-        var hasHost = false
-        if rest.hasPrefix("//") {
-            let authority = rest.dropFirst(2).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-            let host = authority.split(separator: "@").last.map { String($0) } ?? ""
-            hasHost = !host.isEmpty && !host.hasPrefix(":")
-        }
-        return (scheme.lowercased(), hasHost, text.contains("#"))
+        guard let components = URLComponents(string: text), let scheme = components.scheme, !scheme.isEmpty else { return nil }
+        return (scheme.lowercased(), !(components.host ?? "").isEmpty, components.fragment != nil)
     }
 
     /// Checks an issuer or endpoint URL: `https:` (or `http:` when allowed), with a host, no fragment.
-    func checkEndpointURL(_ text: ScalarText, key: String, issuer: String, allowInsecureHTTP: Bool, path: String) {
-        guard let parts = Self.uriParts(text.value), parts.hasHost, parts.scheme == "https" || parts.scheme == "http" else {
+    /// Returns the URL when it passes.
+    func checkEndpointURL(_ text: ScalarText, key: String, issuer: String, allowInsecureHTTP: Bool, path: String) -> URL? {
+        guard let parts = Self.uriParts(text.value), parts.hasHost, parts.scheme == "https" || parts.scheme == "http",
+              let url = URL(string: text.value)
+        else {
             error("`\(key)` of issuer `\(issuer)` must be an absolute https URL", at: text.mark, path: path)
-            return
+            return nil
         }
         if parts.hasFragment {
             error("`\(key)` of issuer `\(issuer)` must not have a fragment (`#…`)", at: text.mark, path: path)
+            return nil
         }
         if parts.scheme == "http" && !allowInsecureHTTP {
             error(
                 "`\(key)` of issuer `\(issuer)` uses plain HTTP; use https, or set `allow_insecure_http: true` for a local test server",
                 at: text.mark, path: path
             )
+            return nil
         }
+        return url
     }
 }

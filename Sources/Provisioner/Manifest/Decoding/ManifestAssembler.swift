@@ -1,3 +1,4 @@
+import Foundation
 import OAuthClient
 import YAMLKit
 
@@ -37,20 +38,24 @@ struct ManifestAssembler {
         // Issuers: unique across files.
         var issuers: [IssuerDefinition] = []
         var issuerIndex: [String: Int] = [:]
+        // Every defined name, with or without a usable endpoint, and where.
+        var issuerLocations: [String: SourceLocation] = [:]
+        var issuerNames: [String] = []
         for fragment in fragments {
             for draft in fragment.issuers {
-                let name = draft.definition.name
-                if let existing = issuerIndex[name] {
-                    error("issuer `\(name)` is already defined at \(issuers[existing].location)", at: draft.definition.location, path: "issuers.\(name)")
+                let name = draft.name
+                if let existing = issuerLocations[name] {
+                    error("issuer `\(name)` is already defined at \(existing)", at: draft.location, path: "issuers.\(name)")
                     continue
                 }
-                var definition = draft.definition
+                issuerLocations[name] = draft.location
+                issuerNames.append(name)
+                guard var definition = draft.definition else { continue }
                 definition.settings = draft.override.applied(to: defaults.settings)
                 issuerIndex[name] = issuers.count
                 issuers.append(definition)
             }
         }
-        let issuerNames = issuers.map(\.name)
 
         // Clients: unique names, known issuers, effective settings, fingerprints.
         var clients: [ClientDefinition] = []
@@ -76,7 +81,7 @@ struct ManifestAssembler {
                 if let reference = draft.issuerReference {
                     if let index = issuerIndex[reference.value] {
                         issuer = issuers[index]
-                    } else {
+                    } else if issuerLocations[reference.value] == nil {
                         let here = SourceLocation(file: fragment.file.path, line: reference.mark.line, column: reference.mark.column)
                         error(Self.unknownIssuerMessage(reference.value, known: issuerNames), at: here, path: draft.path + ".issuer")
                     }
@@ -153,9 +158,9 @@ struct ManifestAssembler {
         }
         part("fingerprint-v1")
         part("issuer=", client.issuerName)
-        part("issuer_url=", issuer?.issuer ?? "")
-        part("token_endpoint=", issuer?.tokenEndpoint ?? "")
-        part("discovery=", issuer?.discovery.rawValue ?? "")
+        part("issuer_url=", issuer?.endpoint.issuer?.absoluteString ?? "")
+        if case .tokenEndpoint(let url, _)? = issuer?.endpoint { part("token_endpoint=", url.absoluteString) } else { part("token_endpoint=") }
+        part("discovery=", issuer?.endpoint.discoveryName ?? "")
         part("client_id=", client.clientID)
         part("scope=", client.scope.joined(separator: " "))
         for value in identity { part("", value) }

@@ -12,7 +12,11 @@ struct ManifestFragment {
 
 /// An issuer before defaults are applied.
 struct IssuerDraft {
-    var definition: IssuerDefinition
+    var name: String
+    /// Nil when its endpoint is not usable (already reported): clients may
+    /// still name it without an "unknown issuer" error.
+    var definition: IssuerDefinition?
+    var location: SourceLocation
     var override: SettingsOverride
     var nameMark: Mark
 }

@@ -138,7 +138,7 @@ public enum ManifestSchema {
                 ("token_endpoint", object(["description": "Token endpoint URL; turns discovery off.", "type": "string"])),
                 ("discovery", object([
                     "description": "auto: OpenID Connect, then RFC 8414; oidc; oauth2; none.",
-                    "enum": .array(DiscoveryMode.allCases.map { .string($0.rawValue) }),
+                    "enum": .array(IssuerEndpoint.discoveryNames.map { .string($0) }),
                 ])),
                 ("ca_file", reference("path", "Extra PEM trust anchors.")),
                 ("max_concurrency", reference("positiveInteger", "Grants in flight against this issuer.")),

@@ -1,0 +1,85 @@
+public import OAuthClient
+
+/// Why one client has no new token: a stable code for reports and metrics,
+/// and a sentence naming the client's issuer and what to do.
+///
+/// Like ``OAuthClientError`` it wraps its code in a struct with static
+/// members, so codes can be added without breaking callers; compare with
+/// `failure.code == .cancelled`. Never holds a secret or a token.
+public struct ClientFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A stable, machine-readable code; its `description` is what reports and metrics show.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Base: Hashable, Sendable {
+            case cancelled, discovery, dpopKey, output, setup, grantFailed
+            /// The server's RFC 6749 `error` value (`invalid_client`, …).
+            case oauth(String)
+            /// A failure of OAuthClient that is not an OAuth error answer.
+            case client(OAuthClientError.Code)
+        }
+
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+
+        /// The run was stopped (signal or deadline) before this client finished.
+        public static let cancelled = Code(.cancelled)
+        /// The issuer's metadata could not be discovered.
+        public static let discovery = Code(.discovery)
+        /// The client's DPoP key cannot be used.
+        public static let dpopKey = Code(.dpopKey)
+        /// The token was granted but the client's outputs could not be written.
+        public static let output = Code(.output)
+        /// The client cannot be set up for a grant (a definition built in code without its credentials).
+        public static let setup = Code(.setup)
+        /// A grant failure of no known kind.
+        public static let grantFailed = Code(.grantFailed)
+
+        /// The server answered with the OAuth error `error` (RFC 6749 §5.2).
+        public static func oauth(_ error: String) -> Code { Code(.oauth(error)) }
+
+        /// The code of an OAuthClient failure (transport, TLS, response checks).
+        public static func client(_ code: OAuthClientError.Code) -> Code { Code(.client(code)) }
+
+        /// `cancelled`, `discovery`, `dpop_key`, `output`, `grant_failed`, the
+        /// server's `error`, or OAuthClient's code name (`timeout`, …).
+        public var description: String {
+            switch base {
+            case .cancelled: "cancelled"
+            case .discovery: "discovery"
+            case .dpopKey: "dpop_key"
+            case .output: "output"
+            case .setup: "setup"
+            case .grantFailed: "grant_failed"
+            case .oauth(let error): error
+            case .client(let code): code.description
+            }
+        }
+    }
+
+    /// The stable code.
+    public let code: Code
+    /// A sentence a person can act on; never a secret or a token.
+    public let message: String
+
+    /// Creates a failure.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// The message.
+    public var description: String { message }
+}
+
+extension ClientFailure.Code {
+    /// The code of a grant's failure: the server's OAuth `error`, or OAuthClient's own code.
+    static func of(_ failure: any OAuthClientFailure) -> Self {
+        switch failure {
+        case let error as ResponseBodyError: .oauth(error.error)
+        case let error as OAuthClientError: error.code == .cancelled ? .cancelled : .client(error.code)
+        case let error as WWWAuthenticateChallengeError:
+            // RFC 6749 §5.2: a 401 with a challenge is how servers say invalid_client.
+            .oauth(error.oauthError ?? (error.status == 401 ? "invalid_client" : "www_authenticate_challenge"))
+        default: .grantFailed
+        }
+    }
+}
