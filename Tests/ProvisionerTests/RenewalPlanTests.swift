@@ -16,8 +16,11 @@ struct RenewalPlanTests {
 
     func cached(expiresIn seconds: Double?, fingerprint: String = "f1") -> TokenState.Entry {
         TokenState.Entry(
-            fingerprint: fingerprint, issuer: "https://sso", clientID: "billing-svc", accessToken: "tok-xyz-never-shown", tokenType: "Bearer",
-            expiresIn: seconds.map { Int($0) }, expiresAt: seconds.map { now.addingTimeInterval($0) }, scope: nil, issuedAt: now)
+            token: IssuedToken(
+                clientName: "billing", issuer: "https://sso", clientID: "billing-svc", accessToken: "tok-xyz-never-shown",
+                tokenType: "Bearer", expiresIn: seconds.map { Int($0) }, expiresAt: seconds.map { now.addingTimeInterval($0) },
+                scope: nil, issuedAt: now),
+            fingerprint: fingerprint)
     }
 
     @Test("a valid token beyond renew_before is skipped; inside it, expired or changed is granted")
@@ -51,9 +54,10 @@ struct RenewalPlanTests {
     @Test("the hand-written state file is JSON any reader takes, with awkward strings and absent optionals")
     func stateFileIsPlainJSON() throws {
         var odd = cached(expiresIn: 60)
-        odd.scope = "a \"b\" \\ c\n\u{1}\u{2028} é 🔑"
-        odd.expiresAt = nil
-        odd.expiresIn = nil
+        odd.token.clientName = "wëird \"name\""
+        odd.token.scope = "a \"b\" \\ c\n\u{1}\u{2028} é 🔑"
+        odd.token.expiresAt = nil
+        odd.token.expiresIn = nil
         odd.outputsDigest = nil
         let state = TokenState(clients: ["billing": cached(expiresIn: 3600), "wëird \"name\"": odd])
         let bytes = try state.encoded()
@@ -61,7 +65,7 @@ struct RenewalPlanTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
         #expect(object["version"] as? Int == 1)
         let clients = try #require(object["clients"] as? [String: [String: Any]])
-        #expect(clients["wëird \"name\""]?["scope"] as? String == odd.scope)
+        #expect(clients["wëird \"name\""]?["scope"] as? String == odd.token.scope)
         #expect(clients["wëird \"name\""]?["expiresAt"] == nil)
         #expect(clients["billing"]?["expiresIn"] as? Int == 3600)
     }
@@ -114,6 +118,6 @@ struct RenewalPlanTests {
             + #""fingerprint":"f","issuer":"i","clientID":"c","accessToken":"t","tokenType":"Bearer","issuedAt":1}}}"#
         let state = try TokenState.decode(Array(tolerant.utf8))
         let read = try #require(state.clients["a"])
-        #expect(read.scope == nil && read.expiresIn == 60 && read.expiresAt == nil && read.issuedAt == Date(timeIntervalSince1970: 1))
+        #expect(read.token.scope == nil && read.token.expiresIn == 60 && read.expiresAt == nil && read.issuedAt == Date(timeIntervalSince1970: 1))
     }
 }

@@ -55,7 +55,7 @@ enum OutputStage {
                 // its output definitions changed or a file was touched since
                 // (edited, replaced, removed): then they are compared with the
                 // cached token's rendering and restored where they differ.
-                perClient.append(.init(token: cached.issuedToken(clientName: client.name), outputs: client.outputs))
+                perClient.append(.init(token: cached.token, outputs: client.outputs))
                 result.rerendered.append(client.name)
             }
         }
@@ -70,7 +70,7 @@ enum OutputStage {
                 } else if let cached = state.clients[client.name], cached.isValid(at: now) {
                     // The last good token stays until it expires, even when the
                     // client's definition changed and its new grant failed.
-                    aggregateTokens.append(cached.issuedToken(clientName: client.name))
+                    aggregateTokens.append(cached.token)
                 } else if !selectedNames.contains(client.name) {
                     uncovered.append(client.name)
                 }
@@ -88,7 +88,7 @@ enum OutputStage {
         perClient = []
         if !aggregate.isEmpty {
             func cachedToken(_ name: String) -> IssuedToken? {
-                state.clients[name].flatMap { $0.isValid(at: now) ? $0.issuedToken(clientName: name) : nil }
+                state.clients[name].flatMap { $0.isValid(at: now) ? $0.token : nil }
             }
             // A client that failed above keeps its last good token in the aggregates.
             let failed = batch.failedClients

@@ -470,10 +470,9 @@ public final class Runner: Sendable {
         }
         for (name, token) in newTokens {
             guard let client = manifest.client(named: name) else { continue }
-            var entry = TokenState.Entry(token: token, fingerprint: client.fingerprint)
-            entry.outputsDigest = OutputStage.outputsDigest(client.outputs)
-            entry.outputsStamp = stamps[name]
-            next.clients[name] = entry
+            next.clients[name] = TokenState.Entry(
+                token: token, fingerprint: client.fingerprint, outputsDigest: OutputStage.outputsDigest(client.outputs),
+                outputsStamp: stamps[name])
         }
         for name in rerendered {
             guard let client = manifest.client(named: name) else { continue }

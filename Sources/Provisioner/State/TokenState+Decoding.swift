@@ -111,11 +111,12 @@ extension TokenState.Entry {
             }
             expiresIn = whole
         }
-        self.init(
-            fingerprint: try required(0), issuer: try required(1), clientID: try required(2),
-            accessToken: try required(3), tokenType: try required(4), expiresIn: expiresIn,
-            expiresAt: numbers[2].map { Date(timeIntervalSince1970: $0) }, scope: strings[5],
-            issuedAt: Date(timeIntervalSince1970: issuedAt), outputsDigest: strings[6], outputsStamp: strings[7]
+        let fingerprint = try required(0)
+        let token = IssuedToken(
+            clientName: client, issuer: try required(1), clientID: try required(2), accessToken: try required(3),
+            tokenType: try required(4), expiresIn: expiresIn, expiresAt: numbers[2].map { Date(timeIntervalSince1970: $0) },
+            scope: strings[5], issuedAt: Date(timeIntervalSince1970: issuedAt)
         )
+        self.init(token: token, fingerprint: fingerprint, outputsDigest: strings[6], outputsStamp: strings[7])
     }
 }

@@ -41,17 +41,17 @@ extension TokenState.Entry {
             let value = date.timeIntervalSince1970
             out.append(contentsOf: (value.isFinite ? "\(value)" : "0").utf8)
         }
-        member("accessToken"); JSONText.appendString(accessToken, to: &out)
-        member("clientID"); JSONText.appendString(clientID, to: &out)
-        if let expiresAt { member("expiresAt"); seconds(expiresAt) }
-        if let expiresIn { member("expiresIn"); JSONText.appendInteger(expiresIn, to: &out) }
+        member("accessToken"); JSONText.appendString(token.accessToken, to: &out)
+        member("clientID"); JSONText.appendString(token.clientID, to: &out)
+        if let expiresAt = token.expiresAt { member("expiresAt"); seconds(expiresAt) }
+        if let expiresIn = token.expiresIn { member("expiresIn"); JSONText.appendInteger(expiresIn, to: &out) }
         member("fingerprint"); JSONText.appendString(fingerprint, to: &out)
-        member("issuedAt"); seconds(issuedAt)
-        member("issuer"); JSONText.appendString(issuer, to: &out)
+        member("issuedAt"); seconds(token.issuedAt)
+        member("issuer"); JSONText.appendString(token.issuer, to: &out)
         if let outputsDigest { member("outputsDigest"); JSONText.appendString(outputsDigest, to: &out) }
         if let outputsStamp { member("outputsStamp"); JSONText.appendString(outputsStamp, to: &out) }
-        if let scope { member("scope"); JSONText.appendString(scope, to: &out) }
-        member("tokenType"); JSONText.appendString(tokenType, to: &out)
+        if let scope = token.scope { member("scope"); JSONText.appendString(scope, to: &out) }
+        member("tokenType"); JSONText.appendString(token.tokenType, to: &out)
         out.append(UInt8(ascii: "}"))
     }
 }

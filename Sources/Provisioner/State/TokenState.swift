@@ -6,27 +6,14 @@ public import Foundation
 /// It lets a cron-driven run skip clients whose token is still valid, and keep
 /// serving a client's last good token when a later grant fails. The file holds
 /// tokens, so it is written atomically with mode 0600 like every output.
-public struct TokenState: Sendable, Codable, Equatable {
-    /// One client's cached token.
-    public struct Entry: Sendable, Codable, Equatable, CustomStringConvertible {
+public struct TokenState: Sendable, Equatable {
+    /// One client's cached token: the issued token itself, and what the cache
+    /// needs to know about it.
+    public struct Entry: Sendable, Equatable, CustomStringConvertible {
+        /// The token as it was issued (its `clientName` is the entry's key).
+        public var token: IssuedToken
         /// The client definition's fingerprint when the token was obtained.
         public var fingerprint: String
-        /// The issuer identifier the token came from.
-        public var issuer: String
-        /// The OAuth client id.
-        public var clientID: String
-        /// The access token. Never log it.
-        public var accessToken: String
-        /// The token type as the server said it.
-        public var tokenType: String
-        /// Seconds of validity at issue time, if the server said.
-        public var expiresIn: Int?
-        /// When the token expires, if known.
-        public var expiresAt: Date?
-        /// The granted scope, if the server said.
-        public var scope: String?
-        /// When the token was obtained.
-        public var issuedAt: Date
         /// A digest of the client's output definitions when its outputs were
         /// last written; a skipped client's outputs are re-rendered only when it
         /// changed or a file is missing.
@@ -38,9 +25,22 @@ public struct TokenState: Sendable, Codable, Equatable {
         /// cached token's rendering and restored.
         public var outputsStamp: String?
 
+        /// An entry for `token`.
+        public init(token: IssuedToken, fingerprint: String, outputsDigest: String? = nil, outputsStamp: String? = nil) {
+            self.token = token
+            self.fingerprint = fingerprint
+            self.outputsDigest = outputsDigest
+            self.outputsStamp = outputsStamp
+        }
+
+        /// When the token expires, if known.
+        public var expiresAt: Date? { token.expiresAt }
+        /// When the token was obtained.
+        public var issuedAt: Date { token.issuedAt }
+
         /// A description without the token.
         public var description: String {
-            "TokenState.Entry(issuer: \(issuer), expiresAt: \(expiresAt.map { "\($0)" } ?? "unknown"))"
+            "TokenState.Entry(issuer: \(token.issuer), expiresAt: \(expiresAt.map { "\($0)" } ?? "unknown"))"
         }
 
         /// Whether the token is still valid at `now`; a token without an expiry
@@ -59,26 +59,6 @@ public struct TokenState: Sendable, Codable, Equatable {
     public init(clients: [String: Entry] = [:]) {
         self.version = 1
         self.clients = clients
-    }
-
-}
-
-extension TokenState.Entry {
-    /// The cached token as an ``IssuedToken`` for the outputs.
-    public func issuedToken(clientName: String) -> IssuedToken {
-        IssuedToken(
-            clientName: clientName, issuer: issuer, clientID: clientID, accessToken: accessToken, tokenType: tokenType,
-            expiresIn: expiresIn, expiresAt: expiresAt, scope: scope, issuedAt: issuedAt
-        )
-    }
-
-    /// An entry for a freshly issued token.
-    public init(token: IssuedToken, fingerprint: String) {
-        self.init(
-            fingerprint: fingerprint, issuer: token.issuer, clientID: token.clientID, accessToken: token.accessToken,
-            tokenType: token.tokenType, expiresIn: token.expiresIn, expiresAt: token.expiresAt, scope: token.scope,
-            issuedAt: token.issuedAt, outputsDigest: nil
-        )
     }
 }
 
