@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import NIOSSL
 import OAuthClient
@@ -20,20 +20,6 @@ struct Token: AsyncParsableCommand {
             """
     )
 
-    enum Method: String, ExpressibleByArgument, CaseIterable {
-        case clientSecretBasic = "client_secret_basic"
-        case clientSecretPost = "client_secret_post"
-        case clientSecretJWT = "client_secret_jwt"
-        case privateKeyJWT = "private_key_jwt"
-        case tlsClientAuth = "tls_client_auth"
-        case selfSignedTLSClientAuth = "self_signed_tls_client_auth"
-        case none
-    }
-
-    enum Discovery: String, ExpressibleByArgument, CaseIterable {
-        case auto, oidc, oauth2
-    }
-
     @Option(help: ArgumentHelp("Issuer identifier; its metadata is discovered.", valueName: "url"))
     var issuer: String?
 
@@ -41,13 +27,13 @@ struct Token: AsyncParsableCommand {
     var tokenEndpoint: String?
 
     @Option(help: "Discovery document to read: auto (OIDC, then RFC 8414), oidc or oauth2.")
-    var discovery: Discovery = .auto
+    var discovery: DiscoveryMode = .auto
 
     @Option(help: ArgumentHelp("The OAuth client_id.", valueName: "id"))
     var clientId: String
 
     @Option(help: "Client authentication method (default: client_secret_basic with a secret, private_key_jwt with --key-file, else none).")
-    var authMethod: Method?
+    var authMethod: AuthMethod?
 
     /// Where the secret is read from when neither option names a source.
     static let defaultSecretVariable = "TOKENSMITH_CLIENT_SECRET"
@@ -109,6 +95,9 @@ struct Token: AsyncParsableCommand {
         if (issuer == nil) == (tokenEndpoint == nil) { throw ValidationError("Give exactly one of --issuer or --token-endpoint.") }
         if DurationText.parse(timeout) == nil { throw ValidationError("--timeout takes a duration like 10s or 500ms.") }
         if let alg, JWSAlgorithm(name: alg) == nil { throw ValidationError("--alg \(alg) is not a supported JWS algorithm.") }
+        if AssertionAudience(parsing: assertionAudience) == nil {
+            throw ValidationError("--assertion-audience takes issuer, token_endpoint or an absolute URL, not `\(assertionAudience)`.")
+        }
         for item in param where !item.contains("=") { throw ValidationError("--param takes name=value, got `\(item)`.") }
         if clientSecretEnv != nil && clientSecretFile != nil {
             throw ValidationError("Use either --client-secret-env or --client-secret-file, not both.")
@@ -122,10 +111,7 @@ struct Token: AsyncParsableCommand {
         do {
             let response = try await grant()
             if json {
-                let token = IssuedToken(
-                    clientName: clientId, issuer: issuer ?? tokenEndpoint ?? "", clientID: clientId,
-                    accessToken: response.accessToken, tokenType: response.tokenType == "dpop" ? "DPoP" : "Bearer",
-                    expiresIn: response.expiresIn, expiresAt: response.expiresAt, scope: response.scope, issuedAt: response.receivedAt)
+                let token = IssuedToken(response: response, clientName: clientId, issuer: issuer ?? tokenEndpoint ?? "", clientID: clientId)
                 let bytes = try OutputRenderer.render(OutputSpec(format: .json, path: "-"), token: token)
                 FileHandle.standardOutput.write(Data(bytes))
             } else {
@@ -164,14 +150,9 @@ struct Token: AsyncParsableCommand {
             let configuration: Configuration
             if let issuer {
                 guard let url = URL(string: issuer) else { throw ValidationError("--issuer is not a URL.") }
-                let mode: OAuthClient.DiscoveryMode = switch discovery {
-                case .auto: .auto
-                case .oidc: .oidc
-                case .oauth2: .oauth2
-                }
                 configuration = try await OAuthClient.discovery(
                     issuer: url, clientID: clientId, clientAuthentication: authentication, options: options,
-                    httpClient: httpClient, mode: mode)
+                    httpClient: httpClient, mode: discovery)
             } else {
                 guard let endpoint = tokenEndpoint.flatMap(URL.init(string:)) else { throw ValidationError("--token-endpoint is not a URL.") }
                 configuration = Configuration(
@@ -182,39 +163,33 @@ struct Token: AsyncParsableCommand {
         }
     }
 
+    /// The manifest's auth model, filled from the options, turned into
+    /// OAuthClient's value exactly as a manifest client's is.
     private func clientAuthentication() throws -> ClientAuthentication {
         let secret = try clientSecret()
-        let method = authMethod ?? (keyFile != nil ? .privateKeyJWT : secret != nil ? .clientSecretBasic : Method.none)
-        func requireSecret() throws -> String {
-            guard let secret else {
+        let method = authMethod ?? (keyFile != nil ? .privateKeyJWT : secret != nil ? .clientSecretBasic : AuthMethod.none)
+        var auth = ClientAuthDefinition(method: method, secret: secret.map(Secret.init), keyID: kid)
+        auth.assertionAudience = AssertionAudience(parsing: assertionAudience) ?? .issuer
+        let algorithm = alg.flatMap(JWSAlgorithm.init(name:))
+        switch method {
+        case .clientSecretBasic, .clientSecretPost, .clientSecretJWT:
+            guard secret != nil else {
                 throw ValidationError(
                     "\(method.rawValue) needs a client secret: set \(Self.defaultSecretVariable), or use --client-secret-env or --client-secret-file.")
             }
-            return secret
-        }
-        let audienceChoice: ClientAssertionOptions.Audience = switch assertionAudience {
-        case "issuer": .issuer
-        case "token_endpoint": .tokenEndpoint
-        default: .custom(assertionAudience)
-        }
-        switch method {
-        case .clientSecretBasic: return .clientSecretBasic(try requireSecret())
-        case .clientSecretPost: return .clientSecretPost(try requireSecret())
-        case .clientSecretJWT:
-            let hmac = ClientAuthentication.HMACAlgorithm(rawValue: alg ?? "HS256") ?? .hs256
-            return .clientSecretJWT(try requireSecret(), algorithm: hmac, options: ClientAssertionOptions(keyID: kid, audience: audienceChoice))
+            auth.algorithm = method == .clientSecretJWT ? algorithm ?? .hs256 : nil
         case .privateKeyJWT:
             guard let keyFile else { throw ValidationError("private_key_jwt needs --key-file.") }
-            let key = try SigningKey(text: try readText(keyFile), algorithm: alg.flatMap(JWSAlgorithm.init(name:)), keyID: kid)
-            let thumbprint = try certificateFile.map { try CertificateThumbprint(certificatePEM: try readText($0)) }
-            return .privateKeyJWT(key, options: ClientAssertionOptions(keyID: kid, audience: audienceChoice, certificateThumbprint: thumbprint))
+            auth.signingKey = try SigningKey(text: try readText(keyFile), algorithm: algorithm, keyID: kid)
+            auth.certificateThumbprint = try certificateFile.map { try CertificateThumbprint(certificatePEM: try readText($0)) }
         case .tlsClientAuth, .selfSignedTLSClientAuth:
             guard let certificateFile, let keyFile else { throw ValidationError("\(method.rawValue) needs --certificate-file and --key-file.") }
-            let identity = try TLSClientIdentity(certificateChainPEM: try readText(certificateFile), privateKeyPEM: try readText(keyFile))
-            return method == .tlsClientAuth ? .tlsClientAuth(identity) : .selfSignedTLSClientAuth(identity)
+            auth.tlsIdentity = try TLSClientIdentity(certificateChainPEM: try readText(certificateFile), privateKeyPEM: try readText(keyFile))
         case .none:
-            return .none
+            break
         }
+        // Every branch above filled what its method needs.
+        return auth.clientAuthentication() ?? .none
     }
 
     /// The client secret: from `--client-secret-file`, the variable named by
@@ -254,3 +229,6 @@ struct Token: AsyncParsableCommand {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+extension AuthMethod: ExpressibleByArgument {}
+extension DiscoveryMode: ExpressibleByArgument {}

@@ -35,4 +35,15 @@ public enum AssertionAudience: Sendable, Hashable {
     case tokenEndpoint
     /// Any URL the server asks for.
     case url(String)
+
+    /// `issuer`, `token_endpoint`, or an absolute URL; nil for anything else.
+    public init?(parsing text: String) {
+        switch text {
+        case "issuer": self = .issuer
+        case "token_endpoint": self = .tokenEndpoint
+        default:
+            guard FileDecoder.uriParts(text) != nil else { return nil }
+            self = .url(text)
+        }
+    }
 }

@@ -1,4 +1,5 @@
 public import struct Foundation.Date
+public import OAuthClient
 
 /// A token obtained for one client, as the outputs and the cache need it.
 ///
@@ -42,5 +43,20 @@ public struct IssuedToken: Sendable, Hashable, CustomStringConvertible {
     /// A description without the access token.
     public var description: String {
         "IssuedToken(client: \(clientName), issuer: \(issuer), type: \(tokenType), expiresAt: \(expiresAt.map { "\($0)" } ?? "unknown"))"
+    }
+}
+
+extension IssuedToken {
+    /// The token of a token endpoint `response`, with `Bearer` / `DPoP` spelt
+    /// as RFC 6750 and RFC 9449 write them in `Authorization` headers.
+    public init(response: TokenEndpointResponse, clientName: String, issuer: String, clientID: String) {
+        let tokenType: String = switch response.tokenType {
+        case "bearer": "Bearer"
+        case "dpop": "DPoP"
+        default: response.tokenType
+        }
+        self.init(
+            clientName: clientName, issuer: issuer, clientID: clientID, accessToken: response.accessToken, tokenType: tokenType,
+            expiresIn: response.expiresIn, expiresAt: response.expiresAt, scope: response.scope, issuedAt: response.receivedAt)
     }
 }

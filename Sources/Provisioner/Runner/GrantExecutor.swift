@@ -38,12 +38,7 @@ enum GrantExecutor {
             let response = try await withIssuerSlot(issuer) {
                 try await clientCredentialsGrant(configuration, parameters: client.tokenRequestParameters, dpop: dpop)
             }
-            let token = IssuedToken(
-                clientName: client.name, issuer: metadata.issuer, clientID: client.clientID,
-                accessToken: response.accessToken, tokenType: displayTokenType(response.tokenType),
-                expiresIn: response.expiresIn, expiresAt: response.expiresAt, scope: response.scope,
-                issuedAt: response.receivedAt
-            )
+            let token = IssuedToken(response: response, clientName: client.name, issuer: metadata.issuer, clientID: client.clientID)
             return .success(token, attempts: attempt, warnings: response.warnings)
         } catch let failure as any OAuthClientFailure {
             if !Task.isCancelled, let delay = client.settings.retry.retryDelay(after: failure, attempt: attempt) {
@@ -68,14 +63,5 @@ enum GrantExecutor {
         }
         try await issuer.rateLimiter?.waitForTurn()
         return try await body()
-    }
-
-    /// `Bearer` / `DPoP` as RFC 6750 and RFC 9449 spell them for `Authorization` headers.
-    static func displayTokenType(_ lowercased: String) -> String {
-        switch lowercased {
-        case "bearer": "Bearer"
-        case "dpop": "DPoP"
-        default: lowercased
-        }
     }
 }

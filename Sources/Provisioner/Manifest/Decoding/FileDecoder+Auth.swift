@@ -60,15 +60,10 @@ extension FileDecoder {
             definition.keyID = string(pair.value, key: "kid", path: path + ".kid")?.value
         }
         if usable.contains("audience"), let pair = fields["audience"], let text = string(pair.value, key: "audience", path: path + ".audience") {
-            switch text.value {
-            case "issuer": definition.assertionAudience = .issuer
-            case "token_endpoint": definition.assertionAudience = .tokenEndpoint
-            default:
-                if Self.uriParts(text.value) != nil {
-                    definition.assertionAudience = .url(text.value)
-                } else {
-                    error("`audience` must be `issuer`, `token_endpoint` or an absolute URL, not `\(Self.clip(text.value))`", at: text.mark, path: path + ".audience")
-                }
+            if let audience = AssertionAudience(parsing: text.value) {
+                definition.assertionAudience = audience
+            } else {
+                error("`audience` must be `issuer`, `token_endpoint` or an absolute URL, not `\(Self.clip(text.value))`", at: text.mark, path: path + ".audience")
             }
         }
         if usable.contains("x5t_sha1"), let pair = fields["x5t_sha1"] {
