@@ -69,16 +69,18 @@ public struct Configuration: Sendable, CustomStringConvertible, CustomReflectabl
         }
     }
 
+    /// What this configuration shares with every other client of its server.
+    public let server: ServerConfiguration
     /// The server's metadata.
-    public let serverMetadata: ServerMetadata
+    public var serverMetadata: ServerMetadata { server.serverMetadata }
     /// The client identifier.
     public let clientID: String
     /// How the client authenticates.
     public let clientAuthentication: ClientAuthentication
-    /// The options.
+    /// The options: the server's, with this client's timeout.
     public let options: Options
     /// The HTTP client requests go through.
-    public let httpClient: HTTPClient
+    public var httpClient: HTTPClient { server.httpClient }
     let prepared: Prepared
 
     /// A configuration for known metadata.
@@ -91,12 +93,24 @@ public struct Configuration: Sendable, CustomStringConvertible, CustomReflectabl
         options: Options = .init(),
         httpClient: HTTPClient = OAuthHTTP.shared
     ) {
-        self.serverMetadata = serverMetadata
+        self.init(
+            server: ServerConfiguration(serverMetadata: serverMetadata, options: options, httpClient: httpClient),
+            clientID: clientID, clientAuthentication: clientAuthentication)
+    }
+
+    /// A configuration for one client of a server whose shared part is already
+    /// prepared: a batch of many clients of one server checks its endpoints
+    /// and builds its TLS configuration once.
+    ///
+    /// - Parameter timeout: this client's whole-request timeout; the server options' by default.
+    public init(server: ServerConfiguration, clientID: String, clientAuthentication: ClientAuthentication, timeout: Duration? = nil) {
+        var options = server.options
+        if let timeout { options.timeout = timeout }
+        self.server = server
         self.clientID = clientID
         self.clientAuthentication = clientAuthentication
         self.options = options
-        self.httpClient = httpClient
-        self.prepared = Prepared(serverMetadata: serverMetadata, clientID: clientID, clientAuthentication: clientAuthentication, options: options)
+        self.prepared = Prepared(server: server, clientID: clientID, clientAuthentication: clientAuthentication, options: options)
     }
 
     /// The token endpoint requests go to (the mTLS alias for the mTLS methods, when the metadata has one).
@@ -121,6 +135,54 @@ public struct Configuration: Sendable, CustomStringConvertible, CustomReflectabl
     }
 }
 
+/// What every client of one authorization server shares: its metadata, the
+/// options, the HTTP client, and what is computed from them once — the checked
+/// token endpoint and mTLS alias, the common request headers, the TLS
+/// configuration of clients without a certificate.
+public final class ServerConfiguration: Sendable, CustomStringConvertible {
+    /// The server's metadata.
+    public let serverMetadata: ServerMetadata
+    /// The options every client of this server starts from.
+    public let options: Configuration.Options
+    /// The HTTP client requests go through; must not follow redirects.
+    public let httpClient: HTTPClient
+    let tokenEndpoint: Result<Endpoint, OAuthClientError>
+    /// The RFC 8705 `mtls_endpoint_aliases.token_endpoint`, checked; nil when the metadata has none.
+    let mtlsTokenEndpoint: Result<Endpoint, OAuthClientError>?
+    /// Content type, accept and user agent.
+    let baseHeaders: HTTPHeaders
+    /// System roots plus the extra ones, pinned even when they add nothing,
+    /// so that a caller's HTTP client with verification off cannot weaken it.
+    let tlsConfiguration: TLSConfiguration
+
+    /// Prepares the shared part of every client configuration of this server.
+    public init(serverMetadata: ServerMetadata, options: Configuration.Options = .init(), httpClient: HTTPClient = OAuthHTTP.shared) {
+        self.serverMetadata = serverMetadata
+        self.options = options
+        self.httpClient = httpClient
+        func checked(_ url: URL) -> Result<Endpoint, OAuthClientError> {
+            Result { () throws(OAuthClientError) in try Endpoint(url, allowInsecureHTTP: options.allowInsecureHTTP, role: "token endpoint") }
+        }
+        if let url = serverMetadata.tokenEndpoint {
+            self.tokenEndpoint = checked(url)
+        } else {
+            self.tokenEndpoint = .failure(OAuthClientError(
+                .missingTokenEndpoint, "the metadata of issuer \(serverMetadata.issuer) has no token_endpoint; configure it explicitly",
+                endpoint: serverMetadata.issuer))
+        }
+        self.mtlsTokenEndpoint = serverMetadata.mtlsEndpointAliases["token_endpoint"].map(checked)
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded;charset=UTF-8")
+        headers.add(name: "Accept", value: "application/json")
+        headers.add(name: "User-Agent", value: options.userAgent)
+        self.baseHeaders = headers
+        self.tlsConfiguration = options.tlsConfiguration(identity: nil)
+    }
+
+    /// `ServerConfiguration(issuer: …)`.
+    public var description: String { "ServerConfiguration(issuer: \(serverMetadata.issuer))" }
+}
+
 /// Per-configuration values computed once.
 final class Prepared: Sendable {
     let tokenEndpoint: Result<Endpoint, OAuthClientError>
@@ -131,42 +193,19 @@ final class Prepared: Sendable {
     let assertionClaimsPrefix: String?
     let assertionHeaderSegment: String?
 
-    init(serverMetadata: ServerMetadata, clientID: String, clientAuthentication: ClientAuthentication, options: Configuration.Options) {
+    init(server: ServerConfiguration, clientID: String, clientAuthentication: ClientAuthentication, options: Configuration.Options) {
         let identity = clientAuthentication.tlsIdentity
-        let endpointURL: URL?
-        if identity != nil, let alias = serverMetadata.mtlsEndpointAliases["token_endpoint"] {
-            endpointURL = alias
-        } else {
-            endpointURL = serverMetadata.tokenEndpoint
-        }
-        let endpoint: Result<Endpoint, OAuthClientError>
-        if let endpointURL {
-            do {
-                endpoint = .success(try Endpoint.checked(endpointURL, allowInsecureHTTP: options.allowInsecureHTTP, role: "token endpoint"))
-            } catch {
-                endpoint = .failure(error)
-            }
-        } else {
-            endpoint = .failure(OAuthClientError(.missingTokenEndpoint, "the metadata of issuer \(serverMetadata.issuer) has no token_endpoint; configure it explicitly", endpoint: serverMetadata.issuer))
-        }
+        let endpoint = identity != nil ? server.mtlsTokenEndpoint ?? server.tokenEndpoint : server.tokenEndpoint
         self.tokenEndpoint = endpoint
-
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded;charset=UTF-8")
-        headers.add(name: "Accept", value: "application/json")
-        headers.add(name: "User-Agent", value: options.userAgent)
+        var headers = server.baseHeaders
         if case .clientSecretBasic(let secret) = clientAuthentication.method {
             let credentials = FormEncoding.encode(clientID) + ":" + FormEncoding.encode(secret.value)
             headers.add(name: "Authorization", value: "Basic " + Base64URL.encodeStandard(Array(credentials.utf8)))
         }
         self.baseHeaders = headers
         self.timeout = options.timeAmount
-        if identity != nil || !options.additionalTrustRoots.isEmpty {
-            self.tlsConfiguration = options.tlsConfiguration(identity: identity)
-        } else {
-            // Pinned anyway, so that a caller's client with verification off cannot weaken it.
-            self.tlsConfiguration = TLSConfiguration.makeClientConfiguration()
-        }
+        self.tlsConfiguration = identity == nil ? server.tlsConfiguration : options.tlsConfiguration(identity: identity)
+        let serverMetadata = server.serverMetadata
 
         switch clientAuthentication.method {
         case .clientSecretJWT(let key, let assertionOptions), .privateKeyJWT(let key, let assertionOptions):

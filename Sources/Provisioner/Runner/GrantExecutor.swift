@@ -19,11 +19,10 @@ enum GrantOutcome: Sendable {
 enum GrantExecutor {
     /// `firstAttempt` continues a grant that returned ``GrantOutcome/retryLater(after:attempts:)``.
     static func grant(_ client: ClientDefinition, issuer: IssuerContext, dpop: DPoPHandle?, firstAttempt: Int = 1) async -> GrantOutcome {
-        let metadata: ServerMetadata
         let configuration: Configuration
         do {
-            metadata = try await issuer.serverMetadata(settings: client.settings)
-            configuration = try issuer.configuration(for: client, metadata: metadata)
+            let server = try await issuer.server(settings: client.settings)
+            configuration = try issuer.configuration(for: client, server: server)
         } catch is CancellationError {
             return .failure(ClientFailure(.cancelled, "the run was stopped before this grant started"), attempts: 0)
         } catch let error as ClientFailure {
@@ -38,7 +37,7 @@ enum GrantExecutor {
             let response = try await withIssuerSlot(issuer) {
                 try await clientCredentialsGrant(configuration, parameters: client.tokenRequestParameters, dpop: dpop)
             }
-            let token = IssuedToken(response: response, clientName: client.name, issuer: metadata.issuer, clientID: client.clientID)
+            let token = IssuedToken(response: response, clientName: client.name, issuer: configuration.serverMetadata.issuer, clientID: client.clientID)
             return .success(token, attempts: attempt, warnings: response.warnings)
         } catch let failure as any OAuthClientFailure {
             if !Task.isCancelled, let delay = client.settings.retry.retryDelay(after: failure, attempt: attempt) {

@@ -14,7 +14,7 @@ final class IssuerContext: Sendable {
     let rateLimiter: RateLimiter?
     private let trustRoots: [NIOSSLAdditionalTrustRoots]
     private let httpClient: HTTPClient
-    private let metadataTask = LockedBox<Task<ServerMetadata, any Error>?>(nil)
+    private let serverTask = LockedBox<Task<ServerConfiguration, any Error>?>(nil)
 
     /// Creates the shared state of one issuer for one run.
     init(definition: IssuerDefinition, httpClient: HTTPClient) {
@@ -34,15 +34,20 @@ final class IssuerContext: Sendable {
         )
     }
 
-    /// The server metadata, resolved once per run and shared by every client:
-    /// discovered (one request, retried with the issuer's backoff on network
-    /// errors, 5xx and 429) or built from `token_endpoint`. A failure is kept
-    /// too, so a broken issuer fails its clients at once instead of being
-    /// asked again for each of them.
-    func serverMetadata(settings: EffectiveSettings) async throws -> ServerMetadata {
-        let task = metadataTask.withLock { task -> Task<ServerMetadata, any Error> in
+    /// The server's shared configuration, resolved once per run and shared by
+    /// every client: its metadata discovered (one request, retried with the
+    /// issuer's retry policy on network errors, 5xx and 429) or built from
+    /// `token_endpoint`, its endpoints checked and its TLS configuration built
+    /// once. A failure is kept too, so a broken issuer fails its clients at
+    /// once instead of being asked again for each of them.
+    func server(settings: EffectiveSettings) async throws -> ServerConfiguration {
+        let task = serverTask.withLock { task -> Task<ServerConfiguration, any Error> in
             if let task { return task }
-            let created = Task { try await self.resolveMetadata(settings: settings) }
+            let created = Task {
+                let options = self.options(for: settings)
+                let metadata = try await self.resolveMetadata(options: options, retry: settings.retry)
+                return ServerConfiguration(serverMetadata: metadata, options: options, httpClient: self.httpClient)
+            }
             task = created
             return created
         }
@@ -54,7 +59,7 @@ final class IssuerContext: Sendable {
         }
     }
 
-    private func resolveMetadata(settings: EffectiveSettings) async throws -> ServerMetadata {
+    private func resolveMetadata(options: Configuration.Options, retry: RetryPolicy) async throws -> ServerMetadata {
         switch definition.endpoint {
         case .tokenEndpoint(let endpoint, let issuer):
             return ServerMetadata(issuer: (issuer ?? endpoint).absoluteString, tokenEndpoint: endpoint)
@@ -63,24 +68,21 @@ final class IssuerContext: Sendable {
             while true {
                 attempt += 1
                 do {
-                    return try await fetchServerMetadata(issuer: issuer, options: options(for: settings), httpClient: httpClient, mode: mode)
+                    return try await fetchServerMetadata(issuer: issuer, options: options, httpClient: httpClient, mode: mode)
                 } catch let failure as any OAuthClientFailure {
-                    guard let delay = settings.retry.retryDelay(after: failure, attempt: attempt) else { throw failure }
+                    guard let delay = retry.retryDelay(after: failure, attempt: attempt) else { throw failure }
                     try await Task.sleep(for: delay)
                 }
             }
         }
     }
 
-    /// A configuration for one client of this issuer.
-    func configuration(for client: ClientDefinition, metadata: ServerMetadata) throws(ClientFailure) -> Configuration {
+    /// A configuration for one client of this issuer, with the client's own timeout.
+    func configuration(for client: ClientDefinition, server: ServerConfiguration) throws(ClientFailure) -> Configuration {
         guard let authentication = client.auth.clientAuthentication() else {
             // Only a definition built in code, not by the manifest loader, lacks them.
             throw ClientFailure(.setup, "client `\(client.name)` has no credentials for \(client.auth.method.rawValue)")
         }
-        return Configuration(
-            serverMetadata: metadata, clientID: client.clientID, clientAuthentication: authentication,
-            options: options(for: client.settings), httpClient: httpClient
-        )
+        return Configuration(server: server, clientID: client.clientID, clientAuthentication: authentication, timeout: client.settings.timeout)
     }
 }

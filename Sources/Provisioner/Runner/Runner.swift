@@ -390,7 +390,7 @@ public final class Runner: Sendable {
         for (name, context) in contexts.sorted(by: { $0.key < $1.key }) {
             let settings = toGrant.first { $0.client.issuerName == name }?.client.settings ?? manifest.defaults.settings
             do {
-                _ = try await context.serverMetadata(settings: settings)
+                _ = try await context.server(settings: settings)
             } catch {
                 discoveryProblems[name] = String(describing: error)
             }
