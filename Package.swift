@@ -41,6 +41,7 @@ let testTargets: [Target] = [
         dependencies: [
             "OAuthClient",
             "LocalIssuer",
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -52,12 +53,18 @@ let testTargets: [Target] = [
     ),
     .testTarget(
         name: "ProvisionerTests",
-        dependencies: ["Provisioner", "OAuthClient", "YAMLKit", "LocalIssuer"],
+        dependencies: [
+            "Provisioner", "OAuthClient", "YAMLKit", "LocalIssuer",
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ],
         swiftSettings: swiftSettings
     ),
     .testTarget(
         name: "EndToEndTests",
-        dependencies: ["LocalIssuer"],
+        dependencies: [
+            "LocalIssuer",
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ],
         swiftSettings: swiftSettings
     ),
 ].filter { target in
@@ -101,6 +108,7 @@ let package = Package(
             name: "OAuthClient",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -112,6 +120,7 @@ let package = Package(
         .target(
             name: "LocalIssuer",
             dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -134,6 +143,7 @@ let package = Package(
                 "YAMLKit",
                 "OAuthClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -144,6 +154,7 @@ let package = Package(
             dependencies: [
                 "Provisioner",
                 "OAuthClient",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

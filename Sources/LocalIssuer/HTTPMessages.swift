@@ -1,3 +1,4 @@
+internal import NIOConcurrencyHelpers
 internal import NIOCore
 internal import NIOHTTP1
 
@@ -21,14 +22,14 @@ struct PeerCertificate: Sendable {
 
 /// A per-connection slot the TLS verification callback fills and the HTTP handler reads.
 final class PeerCertificateBox: Sendable {
-    private let value = Locked<PeerCertificate?>(nil)
+    private let value = NIOLockedValueBox<PeerCertificate?>(nil)
 
     func set(_ certificate: PeerCertificate) {
-        value.withLock { $0 = certificate }
+        value.withLockedValue { $0 = certificate }
     }
 
     func get() -> PeerCertificate? {
-        value.withLock { $0 }
+        value.withLockedValue { $0 }
     }
 }
 

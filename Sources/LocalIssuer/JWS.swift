@@ -50,7 +50,7 @@ enum JWSAlgorithm: String, CaseIterable, Sendable {
 }
 
 /// A key that can check a JWS signature.
-enum VerificationKey: @unchecked Sendable {
+enum VerificationKey: Sendable {
     case hmac([UInt8])
     case rsa(_RSA.Signing.PublicKey)
     case p256(P256.Signing.PublicKey)

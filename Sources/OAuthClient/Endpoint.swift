@@ -1,4 +1,5 @@
 package import Foundation
+import NIOConcurrencyHelpers
 
 /// An endpoint URL checked against the scheme rules, with the forms a request needs precomputed.
 package struct Endpoint: Sendable, Hashable {
@@ -97,16 +98,16 @@ extension Endpoint {
     /// Checked endpoints by URL: a run of 10,000 clients of one issuer builds
     /// 10,000 configurations for the same token endpoint, and checking it
     /// (URL components, origin, `htu`) is the costly part of each.
-    private static let cache = LockedBox([CacheKey: Endpoint]())
+    private static let cache = NIOLockedValueBox([CacheKey: Endpoint]())
     private static let cacheLimit = 256
 
     /// ``init(_:allowInsecureHTTP:role:)``, remembered per URL, scheme rule and role;
     /// refusals are not remembered.
     static func checked(_ url: URL, allowInsecureHTTP: Bool, role: String) throws(OAuthClientError) -> Endpoint {
         let key = CacheKey(url: url, allowInsecureHTTP: allowInsecureHTTP, role: role)
-        if let known = cache.withLock({ $0[key] }) { return known }
+        if let known = cache.withLockedValue({ $0[key] }) { return known }
         let endpoint = try Endpoint(url, allowInsecureHTTP: allowInsecureHTTP, role: role)
-        cache.withLock { entries in
+        cache.withLockedValue { entries in
             if entries.count >= cacheLimit { entries.removeAll(keepingCapacity: true) }
             entries[key] = endpoint
         }

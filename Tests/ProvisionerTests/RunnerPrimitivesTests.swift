@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import Testing
 import OAuthClient
 @testable import Provisioner
@@ -29,21 +30,21 @@ struct RunnerPrimitivesTests {
     @Test("AsyncLimiter never lets more than its limit in at once")
     func limiterBound() async throws {
         let limiter = AsyncLimiter(limit: 3)
-        let counters = Box((current: 0, peak: 0))
+        let counters = NIOLockedValueBox((current: 0, peak: 0))
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<40 {
                 group.addTask {
                     try await limiter.withSlot {
-                        counters.withLock { $0.current += 1; $0.peak = max($0.peak, $0.current) }
+                        counters.withLockedValue { $0.current += 1; $0.peak = max($0.peak, $0.current) }
                         try await Task.sleep(for: .milliseconds(2))
-                        counters.withLock { $0.current -= 1 }
+                        counters.withLockedValue { $0.current -= 1 }
                     }
                 }
             }
             try await group.waitForAll()
         }
-        #expect(counters.withLock { $0.peak } == 3)
-        #expect(counters.withLock { $0.current } == 0)
+        #expect(counters.withLockedValue { $0.peak } == 3)
+        #expect(counters.withLockedValue { $0.current } == 0)
     }
 
     @Test("a cancelled waiter leaves the queue and the slot stays usable")
@@ -133,12 +134,12 @@ struct RunnerPrimitivesTests {
     @Test("SingleFlight runs the work once for hundreds of concurrent callers")
     func singleFlight() async throws {
         let flight = SingleFlight<String, Int>()
-        let calls = Box(0)
+        let calls = NIOLockedValueBox(0)
         let values = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<300 {
                 group.addTask {
                     try await flight.value(for: "corp") {
-                        calls.withLock { $0 += 1 }
+                        calls.withLockedValue { $0 += 1 }
                         try await Task.sleep(for: .milliseconds(20))
                         return 42
                     }
@@ -147,7 +148,7 @@ struct RunnerPrimitivesTests {
             return try await group.reduce(into: [Int]()) { $0.append($1) }
         }
         #expect(values.count == 300 && values.allSatisfy { $0 == 42 })
-        #expect(calls.withLock { $0 } == 1)
+        #expect(calls.withLockedValue { $0 } == 1)
     }
 
     @Test("Prometheus metrics: one sample per client and family, escaped labels")
@@ -169,11 +170,4 @@ struct RunnerPrimitivesTests {
             #expect(line.split(separator: " ").count == 2, "malformed sample: \(line)")
         }
     }
-}
-
-/// A lock-protected value that concurrent test tasks can share.
-final class Box<Value: Sendable>: Sendable {
-    private let storage: LockedBox<Value>
-    init(_ value: Value) { storage = LockedBox(value) }
-    func withLock<R>(_ body: (inout Value) -> R) -> R { storage.withLock(body) }
 }

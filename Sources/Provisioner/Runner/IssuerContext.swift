@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOConcurrencyHelpers
 import NIOSSL
 import OAuthClient
 
@@ -14,7 +15,7 @@ final class IssuerContext: Sendable {
     let rateLimiter: RateLimiter?
     private let trustRoots: [NIOSSLAdditionalTrustRoots]
     private let httpClient: HTTPClient
-    private let metadataTask = LockedBox<Task<ServerMetadata, any Error>?>(nil)
+    private let metadataTask = NIOLockedValueBox<Task<ServerMetadata, any Error>?>(nil)
 
     /// Creates the shared state of one issuer for one run.
     init(definition: IssuerDefinition, httpClient: HTTPClient) {
@@ -40,7 +41,7 @@ final class IssuerContext: Sendable {
     /// too, so a broken issuer fails its clients at once instead of being
     /// asked again for each of them.
     func serverMetadata(settings: EffectiveSettings) async throws -> ServerMetadata {
-        let task = metadataTask.withLock { task -> Task<ServerMetadata, any Error> in
+        let task = metadataTask.withLockedValue { task -> Task<ServerMetadata, any Error> in
             if let task { return task }
             let created = Task { try await self.resolveMetadata(settings: settings) }
             task = created

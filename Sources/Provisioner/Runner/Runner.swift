@@ -1,5 +1,6 @@
 public import AsyncHTTPClient
 import Foundation
+import NIOConcurrencyHelpers
 import OAuthClient
 
 /// The batch runner: plans renewals, grants every due client concurrently
@@ -487,11 +488,11 @@ struct StateProblem: Error {
 
 /// A one-way flag that tasks can share.
 final class Flag: Sendable {
-    private let storage = LockedBox(false)
+    private let storage = NIOLockedValueBox(false)
 
     /// Sets the flag.
-    func set() { storage.withLock { $0 = true } }
+    func set() { storage.withLockedValue { $0 = true } }
 
     /// Whether the flag was set.
-    var isSet: Bool { storage.withLock { $0 } }
+    var isSet: Bool { storage.withLockedValue { $0 } }
 }
