@@ -120,6 +120,8 @@ let package = Package(
         .target(
             name: "LocalIssuer",
             dependencies: [
+                // One base64url and one JSON value with the client (package-visible helpers).
+                "OAuthClient",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,4 +1,5 @@
 internal import NIOConcurrencyHelpers
+internal import OAuthClient
 
 /// The server-provided DPoP nonces (RFC 9449 §8): one current value, rotated on a timer.
 ///
@@ -49,6 +50,6 @@ enum RandomToken {
             var word = generator.next()
             withUnsafeBytes(of: &word) { bytes.append(contentsOf: $0) }
         }
-        return Base64.urlEncode(bytes.prefix(byteCount))
+        return Base64URL.encode(bytes.prefix(byteCount))
     }
 }

@@ -1,6 +1,7 @@
 internal import NIOConcurrencyHelpers
 internal import NIOCore
 internal import NIOHTTP1
+internal import OAuthClient
 
 /// Which listener a request arrived on.
 enum Listener: Sendable {
@@ -114,7 +115,7 @@ struct OAuthError: Error {
     var response: OutgoingResponse {
         .json(
             status,
-            "{\"error\":\(JSONText.quoted(code)),\"error_description\":\(JSONText.quoted(description))}",
+            "{\"error\":\(JSONWriter.quoted(code)),\"error_description\":\(JSONWriter.quoted(description))}",
             headers: headers
         )
     }
