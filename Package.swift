@@ -137,7 +137,16 @@ let package = Package(
         ),
         .executableTarget(
             name: "tokensmith-local-issuer",
-            dependencies: ["LocalIssuer"],
+            dependencies: [
+                "LocalIssuer",
+                "TerminationSignals",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // SIGINT and SIGTERM as events, for both executables.
+        .target(
+            name: "TerminationSignals",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -157,6 +166,7 @@ let package = Package(
             dependencies: [
                 "Provisioner",
                 "OAuthClient",
+                "TerminationSignals",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
