@@ -41,6 +41,7 @@ let testTargets: [Target] = [
         dependencies: [
             "OAuthClient",
             "LocalIssuer",
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -52,12 +53,18 @@ let testTargets: [Target] = [
     ),
     .testTarget(
         name: "ProvisionerTests",
-        dependencies: ["Provisioner", "OAuthClient", "YAMLKit", "LocalIssuer"],
+        dependencies: [
+            "Provisioner", "OAuthClient", "YAMLKit", "LocalIssuer",
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ],
         swiftSettings: swiftSettings
     ),
     .testTarget(
         name: "EndToEndTests",
-        dependencies: ["LocalIssuer"],
+        dependencies: [
+            "LocalIssuer",
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ],
         swiftSettings: swiftSettings
     ),
 ].filter { target in
@@ -101,18 +108,23 @@ let package = Package(
             name: "OAuthClient",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "LocalIssuer",
             dependencies: [
+                // One base64url and one JSON value with the client (package-visible helpers).
+                "OAuthClient",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -126,7 +138,16 @@ let package = Package(
         ),
         .executableTarget(
             name: "tokensmith-local-issuer",
-            dependencies: ["LocalIssuer"],
+            dependencies: [
+                "LocalIssuer",
+                "TerminationSignals",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // SIGINT and SIGTERM as events, for both executables.
+        .target(
+            name: "TerminationSignals",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -135,6 +156,7 @@ let package = Package(
                 "YAMLKit",
                 "OAuthClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -145,6 +167,8 @@ let package = Package(
             dependencies: [
                 "Provisioner",
                 "OAuthClient",
+                "TerminationSignals",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,5 @@
 internal import NIOHTTP1
+internal import OAuthClient
 
 /// The request parameters of a token request, by name, in arrival order per name.
 struct FormParameters {
@@ -149,7 +150,7 @@ struct ClientAuthenticationVerifier {
         guard let jws = CompactJWS(assertion) else {
             throw .invalidClient("The client assertion is not a compact JWS of JSON objects.", triedBasic: false)
         }
-        guard let subject = jws.claims["sub"]?.string else {
+        guard let subject = jws.claims["sub"]?.stringValue else {
             throw .invalidClient("The client assertion has no `sub` claim.", triedBasic: false)
         }
         if let bodyID = parameters["client_id"], bodyID != subject {
@@ -184,36 +185,36 @@ struct ClientAuthenticationVerifier {
         guard key.isValid(signature: jws.signature, over: jws.signingInput, algorithm: algorithm) else {
             throw .invalidClient("The client assertion signature is invalid for the registered key and `alg`.", triedBasic: false)
         }
-        guard jws.claims["iss"]?.string == record.client.id else {
+        guard jws.claims["iss"]?.stringValue == record.client.id else {
             throw .invalidClient("The client assertion's `iss` must be the client id.", triedBasic: false)
         }
         let audiences: [String]
         switch jws.claims["aud"] {
         case .string(let value)?: audiences = [value]
-        case .array(let values)?: audiences = values.compactMap(\.string)
+        case .array(let values)?: audiences = values.compactMap(\.stringValue)
         default: audiences = []
         }
         let accepted = [core.urls.issuer, core.urls.tokenEndpoint] + (core.urls.mtlsTokenEndpoint.map { [$0] } ?? [])
         guard let audience = audiences.first(where: accepted.contains) else {
             throw .invalidClient("The client assertion's `aud` must be the issuer identifier or the token endpoint URL.", triedBasic: false)
         }
-        guard let exp = jws.claims["exp"]?.number else {
+        guard let exp = jws.claims["exp"]?.numberValue else {
             throw .invalidClient("The client assertion has no numeric `exp`.", triedBasic: false)
         }
         guard exp > now - Self.skew else {
             throw .invalidClient("The client assertion has expired.", triedBasic: false)
         }
         if let nbf = jws.claims["nbf"] {
-            guard let value = nbf.number, value <= now + Self.skew else {
+            guard let value = nbf.numberValue, value <= now + Self.skew else {
                 throw .invalidClient("The client assertion is not valid yet (`nbf`).", triedBasic: false)
             }
         }
         if let iat = jws.claims["iat"] {
-            guard let value = iat.number, value <= now + Self.maxFutureIssuedAt else {
+            guard let value = iat.numberValue, value <= now + Self.maxFutureIssuedAt else {
                 throw .invalidClient("The client assertion's `iat` is in the future.", triedBasic: false)
             }
         }
-        guard let jti = jws.claims["jti"]?.string, !jti.isEmpty else {
+        guard let jti = jws.claims["jti"]?.stringValue, !jti.isEmpty else {
             throw .invalidClient("The client assertion has no `jti`.", triedBasic: false)
         }
         guard core.assertionReplay.insert(record.client.id + "\u{0}" + jti, expiresAt: exp + Self.skew, now: now) else {
@@ -244,7 +245,7 @@ struct ClientAuthenticationVerifier {
         }
         var start = 6
         while start < bytes.count, bytes[start] == UInt8(ascii: " ") { start += 1 }
-        guard let decoded = Base64.decode(bytes[start...]),
+        guard let decoded = Base64URL.strictDecodeStandard(bytes[start...]),
             let colon = decoded.firstIndex(of: UInt8(ascii: ":")),
             let id = FormURLEncoding.decodeComponent(decoded[..<colon]),
             let secret = FormURLEncoding.decodeComponent(decoded[(colon + 1)...])

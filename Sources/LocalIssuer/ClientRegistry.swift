@@ -1,3 +1,4 @@
+internal import NIOConcurrencyHelpers
 internal import X509
 internal import SwiftASN1
 
@@ -37,12 +38,12 @@ final class ClientRegistry: Sendable {
         var remaining: [String: [Int?]] = [:]
     }
 
-    private let state = Locked(State())
+    private let state = NIOLockedValueBox(State())
 
     /// Adds or replaces clients; replacing resets their fault counters.
     func register(_ clients: some Sequence<RegisteredClient>) {
         let records = clients.map(ClientRecord.init)
-        state.withLock { state in
+        state.withLockedValue { state in
             state.records.reserveCapacity(state.records.count + records.count)
             for record in records {
                 state.records[record.client.id] = record
@@ -57,7 +58,7 @@ final class ClientRegistry: Sendable {
 
     /// The client with this id, if registered.
     func record(for id: String) -> ClientRecord? {
-        state.withLock { $0.records[id] }
+        state.withLockedValue { $0.records[id] }
     }
 
     /// Decides the faults for one request of `id`: the total delay, the
@@ -65,7 +66,7 @@ final class ClientRegistry: Sendable {
     ///
     /// Counted faults are consumed here, so each call is one request.
     func takeFaults(for id: String) -> (delay: Duration, barrier: Int, fault: Fault?) {
-        state.withLock { state in
+        state.withLockedValue { state in
             guard let record = state.records[id], var remaining = state.remaining[id] else {
                 return (.zero, 0, nil)
             }

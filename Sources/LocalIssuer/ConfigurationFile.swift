@@ -1,4 +1,5 @@
 internal import Foundation
+internal import OAuthClient
 
 extension LocalIssuer.Configuration {
     /// Reads a JSON config file (the demo's and the benchmarks' way to set up an issuer).
@@ -180,7 +181,7 @@ private struct ConfigFile: Decodable {
             case "client_secret_jwt": authentication = .clientSecretJWT(secret: try need(secret, "secret"))
             case "private_key_jwt":
                 if let jwk {
-                    authentication = .privateKeyJWT(publicKey: jwk.serialized)
+                    authentication = .privateKeyJWT(publicKey: jwk.jsonText)
                 } else if let public_key {
                     authentication = .privateKeyJWT(publicKey: public_key)
                 } else {

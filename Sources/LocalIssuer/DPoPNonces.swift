@@ -1,3 +1,5 @@
+internal import NIOConcurrencyHelpers
+internal import OAuthClient
 
 /// The server-provided DPoP nonces (RFC 9449 §8): one current value, rotated on a timer.
 ///
@@ -11,16 +13,16 @@ final class DPoPNonces: Sendable {
     }
 
     private let rotationInterval: Double
-    private let state: Locked<State>
+    private let state: NIOLockedValueBox<State>
 
     init(rotationInterval: Double = 300, now: Double) {
         self.rotationInterval = rotationInterval
-        self.state = Locked(State(current: RandomToken.make(byteCount: 18), previous: nil, rotatedAt: now))
+        self.state = NIOLockedValueBox(State(current: RandomToken.make(byteCount: 18), previous: nil, rotatedAt: now))
     }
 
     /// The nonce to send now.
     func current(now: Double) -> String {
-        state.withLock { state in
+        state.withLockedValue { state in
             if now - state.rotatedAt >= rotationInterval {
                 state.previous = state.current
                 state.current = RandomToken.make(byteCount: 18)
@@ -33,7 +35,7 @@ final class DPoPNonces: Sendable {
     /// Whether `nonce` is the current or the previous nonce.
     func isValid(_ nonce: String, now: Double) -> Bool {
         let current = current(now: now)
-        return state.withLock { nonce == current || nonce == $0.previous }
+        return state.withLockedValue { nonce == current || nonce == $0.previous }
     }
 }
 
@@ -48,6 +50,6 @@ enum RandomToken {
             var word = generator.next()
             withUnsafeBytes(of: &word) { bytes.append(contentsOf: $0) }
         }
-        return Base64.urlEncode(bytes.prefix(byteCount))
+        return Base64URL.encode(bytes.prefix(byteCount))
     }
 }

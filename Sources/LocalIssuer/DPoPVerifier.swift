@@ -1,5 +1,6 @@
 internal import Foundation
 internal import NIOHTTP1
+internal import OAuthClient
 
 /// DPoP proof verification at the token endpoint (RFC 9449 §4.3).
 ///
@@ -23,13 +24,13 @@ struct DPoPVerifier {
         guard let jws = CompactJWS(proof) else {
             throw .invalidDPoPProof("The DPoP proof is not a compact JWS of JSON objects.")
         }
-        guard jws.header["typ"]?.string == "dpop+jwt" else {
+        guard jws.header["typ"]?.stringValue == "dpop+jwt" else {
             throw .invalidDPoPProof("The DPoP proof's `typ` must be `dpop+jwt`.")
         }
         guard let algorithm = jws.algorithm, JWSAlgorithm.asymmetric.contains(algorithm) else {
             throw .invalidDPoPProof("The DPoP proof's `alg` must be a supported asymmetric algorithm.")
         }
-        guard let jwk = jws.header["jwk"]?.object else {
+        guard let jwk = jws.header["jwk"]?.objectValue else {
             throw .invalidDPoPProof("The DPoP proof header has no `jwk`.")
         }
         guard JWK.privateMembers.isDisjoint(with: jwk.keys) else {
@@ -41,25 +42,25 @@ struct DPoPVerifier {
         guard key.isValid(signature: jws.signature, over: jws.signingInput, algorithm: algorithm) else {
             throw .invalidDPoPProof("The DPoP proof signature is invalid for its `jwk` and `alg`.")
         }
-        guard jws.claims["htm"]?.string == request.method.rawValue else {
+        guard jws.claims["htm"]?.stringValue == request.method.rawValue else {
             throw .invalidDPoPProof("The DPoP proof's `htm` does not match the request method.")
         }
-        guard let htu = jws.claims["htu"]?.string,
+        guard let htu = jws.claims["htu"]?.stringValue,
             let normalized = Self.normalize(htu), normalized == Self.normalize(endpoint)
         else {
             throw .invalidDPoPProof("The DPoP proof's `htu` does not match the token endpoint URL.")
         }
-        guard let iat = jws.claims["iat"]?.number else {
+        guard let iat = jws.claims["iat"]?.numberValue else {
             throw .invalidDPoPProof("The DPoP proof has no numeric `iat`.")
         }
         guard abs(iat - now) <= Self.issuedAtWindow else {
             throw .invalidDPoPProof("The DPoP proof's `iat` is outside the accepted window.")
         }
-        guard let jti = jws.claims["jti"]?.string, !jti.isEmpty, jti.utf8.count <= 512 else {
+        guard let jti = jws.claims["jti"]?.stringValue, !jti.isEmpty, jti.utf8.count <= 512 else {
             throw .invalidDPoPProof("The DPoP proof has no usable `jti`.")
         }
         if core.requireDPoPNonce {
-            guard let nonce = jws.claims["nonce"]?.string, core.nonces.isValid(nonce, now: now) else {
+            guard let nonce = jws.claims["nonce"]?.stringValue, core.nonces.isValid(nonce, now: now) else {
                 throw OAuthError(
                     code: "use_dpop_nonce",
                     description: "Authorization server requires a DPoP nonce in the proof; use the DPoP-Nonce header value."

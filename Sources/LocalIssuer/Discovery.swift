@@ -1,3 +1,5 @@
+internal import OAuthClient
+
 /// Authorization server metadata (RFC 8414, OpenID Connect Discovery 1.0).
 ///
 /// The same document is served at `<issuer>/.well-known/openid-configuration` and at

@@ -1,5 +1,7 @@
+internal import NIOConcurrencyHelpers
 internal import NIOCore
 internal import NIOHTTP1
+internal import OAuthClient
 
 /// Which listener a request arrived on.
 enum Listener: Sendable {
@@ -21,14 +23,14 @@ struct PeerCertificate: Sendable {
 
 /// A per-connection slot the TLS verification callback fills and the HTTP handler reads.
 final class PeerCertificateBox: Sendable {
-    private let value = Locked<PeerCertificate?>(nil)
+    private let value = NIOLockedValueBox<PeerCertificate?>(nil)
 
     func set(_ certificate: PeerCertificate) {
-        value.withLock { $0 = certificate }
+        value.withLockedValue { $0 = certificate }
     }
 
     func get() -> PeerCertificate? {
-        value.withLock { $0 }
+        value.withLockedValue { $0 }
     }
 }
 
@@ -113,7 +115,7 @@ struct OAuthError: Error {
     var response: OutgoingResponse {
         .json(
             status,
-            "{\"error\":\(JSONText.quoted(code)),\"error_description\":\(JSONText.quoted(description))}",
+            "{\"error\":\(JSONWriter.quoted(code)),\"error_description\":\(JSONWriter.quoted(description))}",
             headers: headers
         )
     }

@@ -1,6 +1,7 @@
 internal import Foundation
 internal import NIOCore
 internal import NIOHTTP1
+internal import OAuthClient
 
 /// The endpoints and shared state of one running issuer; called on every event loop.
 ///
@@ -62,8 +63,8 @@ final class IssuerCore: Sendable {
         self.oidcDiscoveryPath = issuerPath + "/.well-known/openid-configuration"
         self.oauthDiscoveryPath = "/.well-known/oauth-authorization-server" + issuerPath
         self.jwksPath = issuerPath + "/jwks"
-        self.metadataBody = Discovery.metadata(urls: urls).serialized
-        self.jwksBody = JSONValue.object(["keys": .array([signer.publicJWK])]).serialized
+        self.metadataBody = Discovery.metadata(urls: urls).jsonText
+        self.jwksBody = JSONValue.object(["keys": .array([signer.publicJWK])]).jsonText
     }
 
     /// Maps a request path (without query) to its endpoint.

@@ -1,4 +1,5 @@
 internal import Crypto
+internal import OAuthClient
 internal import _CryptoExtras
 internal import X509
 internal import SwiftASN1
@@ -10,27 +11,27 @@ enum JWK {
 
     /// Builds a verification key from a public JWK; nil for unknown or malformed keys.
     static func publicKey(from jwk: [String: JSONValue]) -> VerificationKey? {
-        switch jwk["kty"]?.string {
+        switch jwk["kty"]?.stringValue {
         case "RSA":
-            guard let n = jwk["n"]?.string.flatMap({ Base64.urlDecode($0.utf8) }),
-                let e = jwk["e"]?.string.flatMap({ Base64.urlDecode($0.utf8) }),
+            guard let n = jwk["n"]?.stringValue.flatMap({ Base64URL.strictDecode($0.utf8) }),
+                let e = jwk["e"]?.stringValue.flatMap({ Base64URL.strictDecode($0.utf8) }),
                 let key = try? _RSA.Signing.PublicKey(n: n, e: e)
             else { return nil }
             return .rsa(key)
         case "EC":
-            guard let x = jwk["x"]?.string.flatMap({ Base64.urlDecode($0.utf8) }),
-                let y = jwk["y"]?.string.flatMap({ Base64.urlDecode($0.utf8) }), x.count == y.count
+            guard let x = jwk["x"]?.stringValue.flatMap({ Base64URL.strictDecode($0.utf8) }),
+                let y = jwk["y"]?.stringValue.flatMap({ Base64URL.strictDecode($0.utf8) }), x.count == y.count
             else { return nil }
             let raw = x + y
-            switch (jwk["crv"]?.string, x.count) {
+            switch (jwk["crv"]?.stringValue, x.count) {
             case ("P-256", 32): return (try? P256.Signing.PublicKey(rawRepresentation: raw)).map { .p256($0) }
             case ("P-384", 48): return (try? P384.Signing.PublicKey(rawRepresentation: raw)).map { .p384($0) }
             case ("P-521", 66): return (try? P521.Signing.PublicKey(rawRepresentation: raw)).map { .p521($0) }
             default: return nil
             }
         case "OKP":
-            guard jwk["crv"]?.string == "Ed25519",
-                let x = jwk["x"]?.string.flatMap({ Base64.urlDecode($0.utf8) }),
+            guard jwk["crv"]?.stringValue == "Ed25519",
+                let x = jwk["x"]?.stringValue.flatMap({ Base64URL.strictDecode($0.utf8) }),
                 let key = try? Curve25519.Signing.PublicKey(rawRepresentation: x)
             else { return nil }
             return .ed25519(key)
@@ -43,9 +44,9 @@ enum JWK {
     static func publicKey(fromText text: String) -> VerificationKey? {
         let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }
         if trimmed.hasPrefix("{") {
-            guard let object = JSONValue.parse(trimmed.utf8)?.object else { return nil }
+            guard let object = (try? JSONValue(parsing: trimmed.utf8))?.objectValue else { return nil }
             if case .array(let keys)? = object["keys"] {
-                guard let first = keys.first?.object else { return nil }
+                guard let first = keys.first?.objectValue else { return nil }
                 return publicKey(from: first)
             }
             return publicKey(from: object)
@@ -67,7 +68,7 @@ enum JWK {
     /// The RFC 7638 SHA-256 thumbprint, base64url; nil when required members are missing.
     static func thumbprint(of jwk: [String: JSONValue]) -> String? {
         let required: [String]
-        switch jwk["kty"]?.string {
+        switch jwk["kty"]?.stringValue {
         case "RSA": required = ["e", "kty", "n"]
         case "EC": required = ["crv", "kty", "x", "y"]
         case "OKP": required = ["crv", "kty", "x"]
@@ -76,11 +77,11 @@ enum JWK {
         }
         var canonical: [String: JSONValue] = [:]
         for member in required {
-            guard let value = jwk[member]?.string else { return nil }
+            guard let value = jwk[member]?.stringValue else { return nil }
             canonical[member] = .string(value)
         }
         // Sorted keys, no whitespace: exactly RFC 7638 §3.2's form.
-        let json = JSONValue.object(canonical).serialized
-        return Base64.urlEncode(SHA256.hash(data: Array(json.utf8)))
+        let json = JSONValue.object(canonical).jsonText
+        return Base64URL.encode(SHA256.hash(data: Array(json.utf8)))
     }
 }

@@ -1,4 +1,5 @@
 internal import Crypto
+internal import OAuthClient
 internal import _CryptoExtras
 
 /// A JWS in compact serialisation (RFC 7515 §7.1), split and decoded but not yet verified.
@@ -17,11 +18,11 @@ struct CompactJWS {
         let bytes = Array(token.utf8)
         let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard parts.count == 3,
-            let headerBytes = Base64.urlDecode(parts[0]),
-            let payloadBytes = Base64.urlDecode(parts[1]),
-            let signature = Base64.urlDecode(parts[2]),
-            let header = JSONValue.parse(headerBytes)?.object,
-            let claims = JSONValue.parse(payloadBytes)?.object
+            let headerBytes = Base64URL.strictDecode(parts[0]),
+            let payloadBytes = Base64URL.strictDecode(parts[1]),
+            let signature = Base64URL.strictDecode(parts[2]),
+            let header = (try? JSONValue(parsing: headerBytes))?.objectValue,
+            let claims = (try? JSONValue(parsing: payloadBytes))?.objectValue
         else { return nil }
         self.header = header
         self.claims = claims
@@ -31,7 +32,7 @@ struct CompactJWS {
 
     /// The `alg` header as a supported algorithm, if it is one.
     var algorithm: JWSAlgorithm? {
-        header["alg"]?.string.flatMap(JWSAlgorithm.init(rawValue:))
+        header["alg"]?.stringValue.flatMap(JWSAlgorithm.init(rawValue:))
     }
 }
 
@@ -50,7 +51,7 @@ enum JWSAlgorithm: String, CaseIterable, Sendable {
 }
 
 /// A key that can check a JWS signature.
-enum VerificationKey: @unchecked Sendable {
+enum VerificationKey: Sendable {
     case hmac([UInt8])
     case rsa(_RSA.Signing.PublicKey)
     case p256(P256.Signing.PublicKey)
@@ -120,7 +121,7 @@ struct AccessTokenSigner: Sendable {
         let raw = Array(privateKey.publicKey.rawRepresentation)
         let members: [String: JSONValue] = [
             "kty": .string("EC"), "crv": .string("P-256"),
-            "x": .string(Base64.urlEncode(raw[0..<32])), "y": .string(Base64.urlEncode(raw[32..<64])),
+            "x": .string(Base64URL.encode(raw[0..<32])), "y": .string(Base64URL.encode(raw[32..<64])),
         ]
         keyID = JWK.thumbprint(of: members) ?? "local-issuer"
         var published = members
@@ -133,8 +134,8 @@ struct AccessTokenSigner: Sendable {
     /// Returns a compact JWS (`typ: at+jwt`, RFC 9068) over `claims`.
     func sign(claims: JSONValue) throws -> String {
         let header = JSONValue.object(["alg": .string("ES256"), "typ": .string("at+jwt"), "kid": .string(keyID)])
-        let input = Base64.urlEncode(header.serialized.utf8) + "." + Base64.urlEncode(claims.serialized.utf8)
+        let input = Base64URL.encode(header.jsonText.utf8) + "." + Base64URL.encode(claims.jsonText.utf8)
         let signature = try privateKey.signature(for: SHA256.hash(data: Array(input.utf8)))
-        return input + "." + Base64.urlEncode(signature.rawRepresentation)
+        return input + "." + Base64URL.encode(signature.rawRepresentation)
     }
 }

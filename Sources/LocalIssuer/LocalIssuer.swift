@@ -1,4 +1,5 @@
 internal import Foundation
+internal import NIOConcurrencyHelpers
 internal import NIOCore
 internal import NIOPosix
 internal import NIOHTTP1
@@ -37,7 +38,7 @@ public final class LocalIssuer: Sendable {
     private let core: IssuerCore
     private let group: MultiThreadedEventLoopGroup
     private let channels: [any Channel]
-    private let stopped = Locked(false)
+    private let stopped = NIOLockedValueBox(false)
 
     private init(core: IssuerCore, group: MultiThreadedEventLoopGroup, channels: [any Channel], port: Int, mtlsPort: Int?) {
         self.core = core
@@ -134,7 +135,7 @@ public final class LocalIssuer: Sendable {
 
     /// Closes the listeners and every open connection, and stops the event loops. Safe to call twice.
     public func shutdown() async throws {
-        let alreadyStopped = stopped.withLock { value in
+        let alreadyStopped = stopped.withLockedValue { value in
             defer { value = true }
             return value
         }
@@ -215,13 +216,13 @@ public final class LocalIssuer: Sendable {
 
 /// Holds the core once the listeners are bound and the URLs are known.
 final class CoreSlot: Sendable {
-    private let core = Locked<IssuerCore?>(nil)
+    private let core = NIOLockedValueBox<IssuerCore?>(nil)
 
     func set(_ value: IssuerCore) {
-        core.withLock { $0 = value }
+        core.withLockedValue { $0 = value }
     }
 
     func get() -> IssuerCore? {
-        core.withLock { $0 }
+        core.withLockedValue { $0 }
     }
 }

@@ -1,3 +1,4 @@
+internal import NIOConcurrencyHelpers
 
 /// Remembers one-time identifiers (`jti`) until they expire, to refuse replays.
 ///
@@ -9,11 +10,11 @@ final class ReplayCache: Sendable {
         var nextPurge = 4096
     }
 
-    private let state = Locked(State())
+    private let state = NIOLockedValueBox(State())
 
     /// Records `key` until `expiresAt` (seconds since 1970); false when it was already seen and not expired.
     func insert(_ key: String, expiresAt: Double, now: Double) -> Bool {
-        state.withLock { state in
+        state.withLockedValue { state in
             if let existing = state.entries[key], existing >= now {
                 return false
             }

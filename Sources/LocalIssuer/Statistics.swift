@@ -1,3 +1,4 @@
+internal import NIOConcurrencyHelpers
 
 /// A snapshot of what the issuer has seen since it started or since ``LocalIssuer/resetStatistics()``.
 ///
@@ -43,21 +44,21 @@ final class StatisticsRecorder: Sendable {
         var inFlight = 0
     }
 
-    private let state = Locked(State())
+    private let state = NIOLockedValueBox(State())
 
     func snapshot() -> Statistics {
-        state.withLock { $0.statistics }
+        state.withLockedValue { $0.statistics }
     }
 
     func reset() {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.statistics = Statistics()
             state.statistics.maxConcurrentTokenRequests = state.inFlight
         }
     }
 
     func requestReceived(path: String, isDiscovery: Bool, isToken: Bool) {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.statistics.requestsByPath[path, default: 0] += 1
             if isDiscovery { state.statistics.discoveryRequests += 1 }
             if isToken {
@@ -70,11 +71,11 @@ final class StatisticsRecorder: Sendable {
     }
 
     func tokenRequestFinished() {
-        state.withLock { $0.inFlight -= 1 }
+        state.withLockedValue { $0.inFlight -= 1 }
     }
 
     func dpopProofReceived() {
-        state.withLock { $0.statistics.dpopProofs += 1 }
+        state.withLockedValue { $0.statistics.dpopProofs += 1 }
     }
 
     /// Records the outcome of one token request for a known client id.
@@ -85,7 +86,7 @@ final class StatisticsRecorder: Sendable {
         dpopAccepted: Bool,
         issued: Bool
     ) {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.statistics.tokenRequestsByClient[client, default: 0] += 1
             if let method { state.statistics.authenticationMethodByClient[client] = method }
             if let audience { state.statistics.assertionAudienceByClient[client] = audience }

@@ -1,4 +1,5 @@
 internal import Crypto
+internal import OAuthClient
 internal import _CryptoExtras
 
 /// A freshly generated client key pair for `private_key_jwt` and DPoP tests, as PEM and JWK.
@@ -39,10 +40,10 @@ public struct TestKeyPair: Sendable, Hashable {
             let primitives = try key.publicKey.getKeyPrimitives()
             let jwk = JSONValue.object([
                 "kty": .string("RSA"),
-                "n": .string(Base64.urlEncode(primitives.modulus)),
-                "e": .string(Base64.urlEncode(primitives.publicExponent)),
+                "n": .string(Base64URL.encode(primitives.modulus)),
+                "e": .string(Base64URL.encode(primitives.publicExponent)),
             ])
-            return TestKeyPair(kind: kind, privateKeyPEM: key.pkcs8PEMRepresentation, publicKeyPEM: key.publicKey.pemRepresentation, publicJWK: jwk.serialized)
+            return TestKeyPair(kind: kind, privateKeyPEM: key.pkcs8PEMRepresentation, publicKeyPEM: key.publicKey.pemRepresentation, publicJWK: jwk.jsonText)
         case .p256:
             let key = P256.Signing.PrivateKey()
             return TestKeyPair(kind: kind, privateKeyPEM: key.pemRepresentation, publicKeyPEM: key.publicKey.pemRepresentation, publicJWK: ecJWK("P-256", Array(key.publicKey.rawRepresentation)))
@@ -56,23 +57,23 @@ public struct TestKeyPair: Sendable, Hashable {
             let key = Curve25519.Signing.PrivateKey()
             let jwk = JSONValue.object([
                 "kty": .string("OKP"), "crv": .string("Ed25519"),
-                "x": .string(Base64.urlEncode(key.publicKey.rawRepresentation)),
+                "x": .string(Base64URL.encode(key.publicKey.rawRepresentation)),
             ])
-            return TestKeyPair(kind: kind, privateKeyPEM: key.pemRepresentation, publicKeyPEM: key.publicKey.pemRepresentation, publicJWK: jwk.serialized)
+            return TestKeyPair(kind: kind, privateKeyPEM: key.pemRepresentation, publicKeyPEM: key.publicKey.pemRepresentation, publicJWK: jwk.jsonText)
         }
     }
 
     /// The RFC 7638 SHA-256 thumbprint of ``publicJWK``, as `cnf.jkt` carries it.
     public var thumbprint: String {
-        JSONValue.parse(publicJWK.utf8)?.object.flatMap(JWK.thumbprint(of:)) ?? ""
+        (try? JSONValue(parsing: publicJWK.utf8))?.objectValue.flatMap(JWK.thumbprint(of:)) ?? ""
     }
 
     private static func ecJWK(_ curve: String, _ raw: [UInt8]) -> String {
         let half = raw.count / 2
         return JSONValue.object([
             "kty": .string("EC"), "crv": .string(curve),
-            "x": .string(Base64.urlEncode(raw[0..<half])),
-            "y": .string(Base64.urlEncode(raw[half...])),
-        ]).serialized
+            "x": .string(Base64URL.encode(raw[0..<half])),
+            "y": .string(Base64URL.encode(raw[half...])),
+        ]).jsonText
     }
 }

@@ -1,6 +1,7 @@
 internal import Foundation
 internal import NIOCore
 internal import NIOHTTP1
+internal import OAuthClient
 
 /// The fields of a successful token response, before any fault reshapes them.
 struct TokenResponseFields {
@@ -12,10 +13,10 @@ struct TokenResponseFields {
     /// Renders the JSON members in order, skipping the ones named in `omitting`.
     func json(omitting: Set<String> = [], expiresInText: String? = nil, extra: String = "") -> String {
         var members: [String] = []
-        if !omitting.contains("access_token") { members.append("\"access_token\":" + JSONText.quoted(accessToken)) }
-        if !omitting.contains("token_type") { members.append("\"token_type\":" + JSONText.quoted(tokenType)) }
+        if !omitting.contains("access_token") { members.append("\"access_token\":" + JSONWriter.quoted(accessToken)) }
+        if !omitting.contains("token_type") { members.append("\"token_type\":" + JSONWriter.quoted(tokenType)) }
         members.append("\"expires_in\":" + (expiresInText ?? String(expiresIn)))
-        if let scope { members.append("\"scope\":" + JSONText.quoted(scope)) }
+        if let scope { members.append("\"scope\":" + JSONWriter.quoted(scope)) }
         if !extra.isEmpty { members.append(extra) }
         return "{" + members.joined(separator: ",") + "}"
     }

@@ -1,18 +1,21 @@
 /// Base64url without padding (RFC 4648 §5), as JOSE uses it.
-enum Base64URL {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-    private static let standardAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+///
+/// Package-visible: LocalIssuer codes its JWS parts and Basic headers with it too.
+package enum Base64URL {
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    static let standardAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    static func encode(_ bytes: some Collection<UInt8>) -> String {
+    /// Encodes bytes as base64url without padding.
+    package static func encode(_ bytes: some Sequence<UInt8>) -> String {
         encode(bytes, alphabet: alphabet, pad: false)
     }
 
     /// Standard base64 with padding, for the `Authorization: Basic` header.
-    static func encodeStandard(_ bytes: some Collection<UInt8>) -> String {
+    package static func encodeStandard(_ bytes: some Sequence<UInt8>) -> String {
         encode(bytes, alphabet: standardAlphabet, pad: true)
     }
 
-    private static func encode(_ input: some Collection<UInt8>, alphabet: [UInt8], pad: Bool) -> String {
+    private static func encode(_ input: some Sequence<UInt8>, alphabet: [UInt8], pad: Bool) -> String {
         let bytes = Array(input)
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count + 2) / 3 * 4)
@@ -42,7 +45,7 @@ enum Base64URL {
     }
 
     /// Decodes base64url or standard base64, with or without padding; nil when malformed.
-    static func decode(_ text: String) -> [UInt8]? {
+    package static func decode(_ text: String) -> [UInt8]? {
         var values: [UInt8] = []
         values.reserveCapacity(text.utf8.count)
         var sawPadding = false

@@ -1,22 +1,23 @@
 import Foundation
+import NIOConcurrencyHelpers
 
 /// The last `DPoP-Nonce` (RFC 9449 §8) each origin sent, shareable by many
 /// ``DPoPHandle``s: a server's nonce is not tied to one key, so clients of the
 /// same authorization server that share a store learn it once, not each on a
 /// `use_dpop_nonce` round trip of its own.
 public final class DPoPNonceStore: Sendable {
-    private let nonces = LockedBox<[String: String]>([:])
+    private let nonces = NIOLockedValueBox<[String: String]>([:])
 
     /// An empty store.
     public init() {}
 
     /// The nonce last received from `origin` (`https://host[:port]`), if any.
     public func nonce(forOrigin origin: String) -> String? {
-        nonces.withLock { $0[origin] }
+        nonces.withLockedValue { $0[origin] }
     }
 
     func remember(nonce: String, forOrigin origin: String) {
-        nonces.withLock { $0[origin] = nonce }
+        nonces.withLockedValue { $0[origin] = nonce }
     }
 }
 

@@ -1,4 +1,5 @@
 package import Foundation
+import NIOConcurrencyHelpers
 
 /// An endpoint URL checked against the scheme rules, with the forms a request needs precomputed.
 package struct Endpoint: Sendable, Hashable {

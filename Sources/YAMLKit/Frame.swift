@@ -44,9 +44,9 @@ final class Frame {
     func build() -> Node {
         switch kind {
         case .sequence:
-            .sequence(Sequence(items: items, tag: tag, mark: mark))
+            .sequence(Node.Sequence(items: items, tag: tag, mark: mark))
         case .mapping(let builder):
-            .mapping(Mapping(pairs: builder.build(), tag: tag, mark: mark))
+            .mapping(Node.Mapping(pairs: builder.build(), tag: tag, mark: mark))
         }
     }
 }
@@ -55,9 +55,9 @@ final class Frame {
 struct MappingBuilder {
     /// The explicit pairs in order; without merge keys (nearly every
     /// mapping) this array is the result as it is, not copied pair by pair.
-    private var pairs: [Mapping.Pair] = []
+    private var pairs: [Node.Mapping.Pair] = []
     /// What each `<<` contributes, with the number of explicit pairs before it.
-    private var merges: [(position: Int, pairs: [Mapping.Pair])] = []
+    private var merges: [(position: Int, pairs: [Node.Mapping.Pair])] = []
     private var pendingKey: Node?
     /// Explicit scalar keys seen so far, with where they were written: a list
     /// while small, plus a dictionary once the mapping grows.
@@ -92,7 +92,7 @@ struct MappingBuilder {
                 for entry in explicitKeyList { explicitKeys[entry.text] = entry.mark }
             }
         }
-        pairs.append(Mapping.Pair(key: key, value: node))
+        pairs.append(Node.Mapping.Pair(key: key, value: node))
     }
 
     /// Small mappings (almost all of a manifest) are searched linearly; a
@@ -110,13 +110,13 @@ struct MappingBuilder {
 
     /// The pairs a `<<` value contributes: one mapping, or a list of mappings
     /// where earlier ones win.
-    private static func mergeSources(_ node: Node, file: String, source: () -> SourceText) throws(YAMLError) -> [Mapping.Pair] {
+    private static func mergeSources(_ node: Node, file: String, source: () -> SourceText) throws(YAMLError) -> [Node.Mapping.Pair] {
         let problem = "a merge key `<<` takes a mapping or a list of mappings (usually aliases like `*defaults`)"
         switch node {
         case .mapping(let mapping):
             return mapping.pairs
         case .sequence(let sequence):
-            var merged: [Mapping.Pair] = []
+            var merged: [Node.Mapping.Pair] = []
             for item in sequence.items {
                 guard let mapping = item.mapping else {
                     throw YAMLError(file: file, mark: item.mark, message: problem, sourceLine: source().line(item.mark.line))
@@ -133,9 +133,9 @@ struct MappingBuilder {
 
     /// The final pairs: explicit keys in place, merged keys where their `<<`
     /// stood unless an explicit or earlier merged key already has that name.
-    func build() -> [Mapping.Pair] {
+    func build() -> [Node.Mapping.Pair] {
         guard !merges.isEmpty else { return pairs }
-        var result: [Mapping.Pair] = []
+        var result: [Node.Mapping.Pair] = []
         result.reserveCapacity(pairs.count + merges.reduce(0) { $0 + $1.pairs.count })
         var merged = Set<String>()
         var nextMerge = 0

@@ -119,7 +119,7 @@ private final class EmitSession {
         return false
     }
 
-    private func scalarStyle(for scalar: Scalar) -> yaml_scalar_style_t {
+    private func scalarStyle(for scalar: Node.Scalar) -> yaml_scalar_style_t {
         switch scalar.style {
         case .plain:
             return YAML_PLAIN_SCALAR_STYLE

@@ -109,7 +109,7 @@ private final class ParseSession {
                 let data = event.data.scalar
                 let value = string(data.value, length: data.length)
                 let endMark = Mark(line: Int(event.end_mark.line) + 1, column: Int(event.end_mark.column) + 1)
-                let scalar = Scalar(value, tag: optionalString(data.tag), style: style(data.style), mark: mark, endMark: endMark)
+                let scalar = Node.Scalar(value, tag: optionalString(data.tag), style: style(data.style), mark: mark, endMark: endMark)
                 try complete(.scalar(scalar), weight: 1, anchor: optionalString(data.anchor), mark: mark)
             case YAML_ALIAS_EVENT:
                 let name = optionalString(event.data.alias.anchor) ?? ""
@@ -198,7 +198,7 @@ private final class ParseSession {
         return String(cString: pointer)
     }
 
-    private func style(_ style: yaml_scalar_style_t) -> ScalarStyle {
+    private func style(_ style: yaml_scalar_style_t) -> Node.Scalar.Style {
         switch style {
         case YAML_PLAIN_SCALAR_STYLE: .plain
         case YAML_SINGLE_QUOTED_SCALAR_STYLE: .singleQuoted

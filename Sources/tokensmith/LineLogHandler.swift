@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import Provisioner
 
 /// A swift-log handler that writes one line per event to standard error:
@@ -66,11 +67,9 @@ struct LineLogHandler: LogHandler {
 
 /// Serialises writes to standard error so progress and log lines never interleave.
 enum StandardErrorLock {
-    private static let lock = NSLock()
+    private static let lock = NIOLock()
 
     static func write(_ text: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        FileHandle.standardError.write(Data(text.utf8))
+        lock.withLock { FileHandle.standardError.write(Data(text.utf8)) }
     }
 }

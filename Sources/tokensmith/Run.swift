@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import OAuthClient
 import Provisioner
+import TerminationSignals
 
 /// `tokensmith run MANIFEST...`: grant every due client and write the outputs.
 struct Run: AsyncParsableCommand {

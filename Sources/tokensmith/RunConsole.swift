@@ -1,12 +1,13 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import Provisioner
 
 /// Shows a run to people and machines: a live progress line on a terminal,
 /// a progress line every few seconds in a CI log, JSON events for log
 /// collectors, warnings always. Standard output stays free for outputs
 /// written to `-`.
-final class RunConsole: RunObserver, @unchecked Sendable {
+final class RunConsole: RunObserver, Sendable {
     /// How progress reaches standard error.
     private enum ProgressStyle {
         /// No progress (JSON logs, `--quiet`).
@@ -24,13 +25,23 @@ final class RunConsole: RunObserver, @unchecked Sendable {
     /// How often the timer shows progress.
     private let interval: Duration
     private let started = ContinuousClock.now
-    private let lock = NSLock()
-    private var total = 0
-    private var planned = false
-    private var counts: [ClientResult.Status: Int] = [:]
-    private var lastDraw = ContinuousClock.now - .seconds(1)
-    private var progressVisible = false
-    private var ticker: Task<Void, Never>?
+    private let state = NIOLockedValueBox(Progress())
+
+    /// What the console has counted and drawn so far.
+    private struct Progress {
+        var total = 0
+        var planned = false
+        var counts: [ClientResult.Status: Int] = [:]
+        var lastDraw = ContinuousClock.now - .seconds(1)
+        var progressVisible = false
+        var ticker: Task<Void, Never>?
+
+        var done: Int { counts.values.reduce(0, +) }
+
+        var tally: String {
+            "\(counts[.granted, default: 0]) granted, \(counts[.skipped, default: 0]) skipped, \(counts[.failed, default: 0]) failed"
+        }
+    }
 
     /// - Parameter interval: how often progress is shown while grants run;
     ///   nil means every second on a terminal and every 5 seconds otherwise.
@@ -54,22 +65,22 @@ final class RunConsole: RunObserver, @unchecked Sendable {
                 self?.tick()
             }
         }
-        lock.withLock { ticker = task }
+        state.withLockedValue { $0.ticker = task }
     }
 
     /// Stops the timer and removes the progress line before the summary is printed.
     func stop() {
-        lock.withLock { () -> Task<Void, Never>? in
-            defer { ticker = nil }
-            return ticker
+        state.withLockedValue { state -> Task<Void, Never>? in
+            defer { state.ticker = nil }
+            return state.ticker
         }?.cancel()
         clearProgress()
     }
 
     func planned(toGrant: Int, toSkip: Int) {
-        lock.withLock {
-            total = toGrant + toSkip
-            planned = true
+        state.withLockedValue { state in
+            state.total = toGrant + toSkip
+            state.planned = true
         }
         if json {
             logger.info("plan", metadata: ["to_grant": .stringConvertible(toGrant), "to_skip": .stringConvertible(toSkip)])
@@ -77,12 +88,12 @@ final class RunConsole: RunObserver, @unchecked Sendable {
     }
 
     func finished(_ result: ClientResult) {
-        let line: String? = lock.withLock {
-            counts[result.status, default: 0] += 1
+        let line: String? = state.withLockedValue { state in
+            state.counts[result.status, default: 0] += 1
             guard style == .redrawn else { return nil }
             let now = ContinuousClock.now
-            guard now - lastDraw >= .milliseconds(100) || done == total else { return nil }
-            return redrawnLine(now: now)
+            guard now - state.lastDraw >= .milliseconds(100) || state.done == state.total else { return nil }
+            return redrawnLine(&state, now: now)
         }
         if let line { StandardErrorLock.write(line) }
         guard json else { return }
@@ -107,9 +118,9 @@ final class RunConsole: RunObserver, @unchecked Sendable {
 
     /// Removes the progress line from the terminal.
     func clearProgress() {
-        let visible = lock.withLock { () -> Bool in
-            defer { progressVisible = false }
-            return progressVisible
+        let visible = state.withLockedValue { state -> Bool in
+            defer { state.progressVisible = false }
+            return state.progressVisible
         }
         if visible { StandardErrorLock.write("\r\u{1B}[K") }
     }
@@ -117,31 +128,24 @@ final class RunConsole: RunObserver, @unchecked Sendable {
     /// The timer's turn: redraw the terminal line, or print a progress line
     /// to a log while clients are still running.
     private func tick() {
-        let line: String? = lock.withLock {
-            guard planned, ticker != nil else { return nil }
+        let line: String? = state.withLockedValue { state in
+            guard state.planned, state.ticker != nil else { return nil }
             switch style {
             case .none: return nil
-            case .redrawn: return redrawnLine(now: ContinuousClock.now)
+            case .redrawn: return redrawnLine(&state, now: ContinuousClock.now)
             case .periodic:
-                guard done < total else { return nil }
-                return "tokensmith: progress: \(done)/\(total) done, \(tally) after \(elapsed(ContinuousClock.now))\n"
+                guard state.done < state.total else { return nil }
+                return "tokensmith: progress: \(state.done)/\(state.total) done, \(state.tally) after \(elapsed(ContinuousClock.now))\n"
             }
         }
         if let line { StandardErrorLock.write(line) }
     }
 
-    // The members below are read with `lock` held.
-
-    private var done: Int { counts.values.reduce(0, +) }
-
-    private var tally: String {
-        "\(counts[.granted, default: 0]) granted, \(counts[.skipped, default: 0]) skipped, \(counts[.failed, default: 0]) failed"
-    }
-
-    private func redrawnLine(now: ContinuousClock.Instant) -> String {
-        lastDraw = now
-        progressVisible = true
-        return "\r\u{1B}[K[\(done)/\(total)] \(tally) (\(elapsed(now)))"
+    /// The terminal's progress line, noted in `state` as drawn.
+    private func redrawnLine(_ state: inout Progress, now: ContinuousClock.Instant) -> String {
+        state.lastDraw = now
+        state.progressVisible = true
+        return "\r\u{1B}[K[\(state.done)/\(state.total)] \(state.tally) (\(elapsed(now)))"
     }
 
     private func elapsed(_ now: ContinuousClock.Instant) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import LocalIssuer
+import NIOConcurrencyHelpers
 import Testing
 
 /// Runs the built `tokensmith` binary against in-process LocalIssuers, in a
@@ -142,21 +143,25 @@ struct RunHarness {
 
 /// Reads a pipe to its end on a background thread, keeping what arrived so
 /// far visible to ``waitFor(_:)``.
-final class PipeCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    private var done = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+final class PipeCollector: Sendable {
+    /// What arrived so far, whether the pipe ended, and who waits for more.
+    private struct State {
+        var data = Data()
+        var done = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = NIOLockedValueBox(State())
 
     init(_ handle: FileHandle) {
         Thread {
             while true {
                 let chunk = handle.availableData
-                let waiters = self.lock.withLock { () -> [CheckedContinuation<Void, Never>] in
-                    self.data.append(chunk)
-                    if chunk.isEmpty { self.done = true }
-                    defer { self.waiters = [] }
-                    return self.waiters
+                let waiters = self.state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
+                    state.data.append(chunk)
+                    if chunk.isEmpty { state.done = true }
+                    defer { state.waiters = [] }
+                    return state.waiters
                 }
                 for waiter in waiters { waiter.resume() }
                 if chunk.isEmpty { return }
@@ -166,15 +171,15 @@ final class PipeCollector: @unchecked Sendable {
 
     /// Everything the pipe carried, once the writer closed it.
     func text() async -> String {
-        while !lock.withLock({ done }) { await nextChunk() }
-        return lock.withLock { String(decoding: data, as: UTF8.self) }
+        while !state.withLockedValue({ $0.done }) { await nextChunk() }
+        return state.withLockedValue { String(decoding: $0.data, as: UTF8.self) }
     }
 
     /// Waits until what arrived so far contains `needle` (true) or the pipe
     /// ended without it (false).
     func waitFor(_ needle: String) async -> Bool {
         while true {
-            let (text, finished) = lock.withLock { (String(decoding: data, as: UTF8.self), done) }
+            let (text, finished) = state.withLockedValue { (String(decoding: $0.data, as: UTF8.self), $0.done) }
             if text.contains(needle) { return true }
             if finished { return false }
             await nextChunk()
@@ -183,11 +188,11 @@ final class PipeCollector: @unchecked Sendable {
 
     /// Returns after the next chunk (or the end) arrived.
     private func nextChunk() async {
-        let seen = lock.withLock { data.count }
+        let seen = state.withLockedValue { $0.data.count }
         await withCheckedContinuation { continuation in
-            let ready = lock.withLock { () -> Bool in
-                if done || data.count != seen { return true }
-                waiters.append(continuation)
+            let ready = state.withLockedValue { state -> Bool in
+                if state.done || state.data.count != seen { return true }
+                state.waiters.append(continuation)
                 return false
             }
             if ready { continuation.resume() }
@@ -196,25 +201,29 @@ final class PipeCollector: @unchecked Sendable {
 }
 
 /// The exit status of a process, awaited without blocking a thread.
-final class ExitWaiter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var code: Int32?
-    private var waiters: [CheckedContinuation<Int32, Never>] = []
+final class ExitWaiter: Sendable {
+    /// The status once known, and who waits for it.
+    private struct State {
+        var code: Int32?
+        var waiters: [CheckedContinuation<Int32, Never>] = []
+    }
+
+    private let state = NIOLockedValueBox(State())
 
     func finish(_ status: Int32) {
-        let waiters = lock.withLock { () -> [CheckedContinuation<Int32, Never>] in
-            code = status
-            defer { self.waiters = [] }
-            return self.waiters
+        let waiters = state.withLockedValue { state -> [CheckedContinuation<Int32, Never>] in
+            state.code = status
+            defer { state.waiters = [] }
+            return state.waiters
         }
         for waiter in waiters { waiter.resume(returning: status) }
     }
 
     func status() async -> Int32 {
         await withCheckedContinuation { continuation in
-            let known = lock.withLock { () -> Int32? in
-                if let code { return code }
-                waiters.append(continuation)
+            let known = state.withLockedValue { state -> Int32? in
+                if let code = state.code { return code }
+                state.waiters.append(continuation)
                 return nil
             }
             if let known { continuation.resume(returning: known) }

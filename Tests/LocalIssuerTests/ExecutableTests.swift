@@ -69,4 +69,18 @@ struct ExecutableTests {
         let bad = try await Subprocess.run(try Self.executable(), ["--bogus"])
         #expect(bad.status == 2)
     }
+
+    @Test("command-line mistakes exit 2 with a message naming the option, and nothing on stdout", arguments: [
+        (["--port", "70000"], "--port needs a number 0-65535"),
+        (["--tls-cert", "server.pem"], "--tls-cert and --tls-key go together"),
+        (["--tls-key", "server-key.pem"], "--tls-cert and --tls-key go together"),
+        (["--config"], "--config"),
+    ])
+    func usageMistakes(arguments: [String], message: String) async throws {
+        let result = try await Subprocess.run(try Self.executable(), arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("tokensmith-local-issuer: error: "))
+        #expect(result.stderr.contains(message))
+        #expect(result.stdout.isEmpty)
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LocalIssuer
+import NIOConcurrencyHelpers
 import Testing
 @testable import OAuthClient
 
@@ -39,21 +40,21 @@ struct DiscoveryIntegrationTests {
 
     @Test("auto falls back to RFC 8414 on a 404 from the OpenID configuration")
     func autoFallback() async throws {
-        let paths = LockedBox<[String]>([])
-        let port = LockedBox<Int>(0)
+        let paths = NIOLockedValueBox<[String]>([])
+        let port = NIOLockedValueBox<Int>(0)
         try await withScriptedServer({ request in
-            let origin = "http://127.0.0.1:\(port.withLock { $0 })"
-            paths.withLock { $0.append(request.path) }
+            let origin = "http://127.0.0.1:\(port.withLockedValue { $0 })"
+            paths.withLockedValue { $0.append(request.path) }
             if request.path == "/.well-known/oauth-authorization-server/tenant" {
                 return .init(body: #"{"issuer":"\#(origin)/tenant","token_endpoint":"\#(origin)/tenant/token"}"#)
             }
             return .init(status: 404, headers: [("Content-Type", "text/plain")], body: "not found")
         }) { server in
-            port.withLock { $0 = server.port }
-            paths.withLock { $0 = [] }
+            port.withLockedValue { $0 = server.port }
+            paths.withLockedValue { $0 = [] }
             let config = try await discovery(issuer: URL(string: server.origin + "/tenant")!, clientID: "c", clientAuthentication: .none, options: insecureOptions)
             #expect(config.serverMetadata.tokenEndpoint?.absoluteString == server.origin + "/tenant/token")
-            #expect(paths.withLock { $0 } == ["/tenant/.well-known/openid-configuration", "/.well-known/oauth-authorization-server/tenant"])
+            #expect(paths.withLockedValue { $0 } == ["/tenant/.well-known/openid-configuration", "/.well-known/oauth-authorization-server/tenant"])
             let oidcOnly = await caught {
                 try await discovery(issuer: URL(string: server.origin + "/tenant")!, clientID: "c", clientAuthentication: .none, options: insecureOptions, mode: .oidc)
             }

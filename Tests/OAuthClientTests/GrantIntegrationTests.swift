@@ -1,5 +1,6 @@
 import Foundation
 import LocalIssuer
+import NIOConcurrencyHelpers
 import Testing
 @testable import OAuthClient
 
@@ -159,16 +160,16 @@ struct GrantIntegrationTests {
 
     @Test("the request carries the protocol headers and a form body in order")
     func requestShape() async throws {
-        let seen = LockedBox<[ScriptedServer.Request]>([])
+        let seen = NIOLockedValueBox<[ScriptedServer.Request]>([])
         try await withScriptedServer({ request in
-            seen.withLock { $0.append(request) }
+            seen.withLockedValue { $0.append(request) }
             return .init(body: #"{"access_token":"at","token_type":"bearer"}"#)
         }) { server in
             var parameters: TokenRequestParameters = [("resource", "urn:a"), ("grant_type", "x"), ("resource", "urn:b")]
             parameters.addAudience("api")
             _ = try await clientCredentialsGrant(configuration(server), parameters: parameters)
         }
-        let request = try #require(seen.withLock { $0.first })
+        let request = try #require(seen.withLockedValue { $0.first })
         func header(_ name: String) -> String? { request.headers.first { $0.0.lowercased() == name }?.1 }
         #expect(request.method == "POST")
         #expect(header("content-type") == "application/x-www-form-urlencoded;charset=UTF-8")

@@ -50,10 +50,8 @@ final class ScriptedServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
-                }.flatMap {
-                    channel.pipeline.configureHTTPServerPipeline()
-                }.flatMap {
-                    channel.pipeline.addHandler(ScriptedHandler(handler: handler))
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(ScriptedHandler(handler: handler))
                 }
             }
             .bind(host: "127.0.0.1", port: 0)
@@ -67,7 +65,7 @@ final class ScriptedServer: Sendable {
     }
 }
 
-private final class ScriptedHandler: ChannelInboundHandler, @unchecked Sendable {
+private final class ScriptedHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 

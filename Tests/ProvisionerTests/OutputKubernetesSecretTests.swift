@@ -17,9 +17,9 @@ func kubernetesValidate(_ path: String) async throws -> ProcessResult? {
 struct OutputKubernetesSecretTests {
     let parser = YAMLParser()
 
-    private func secret(_ node: Node?) throws -> Mapping { try #require(node?.mapping) }
+    private func secret(_ node: Node?) throws -> Node.Mapping { try #require(node?.mapping) }
 
-    private func decoded(_ data: Mapping, _ key: String) -> String? {
+    private func decoded(_ data: Node.Mapping, _ key: String) -> String? {
         data[key]?.scalar.flatMap { Data(base64Encoded: $0.value) }.map { String(decoding: $0, as: UTF8.self) }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import Provisioner
 import Testing
 
@@ -106,22 +107,18 @@ private func runProcessBlocking(_ executable: String, _ arguments: [String], env
     process.standardInput = FileHandle.nullDevice
     try process.run()
     // Read both pipes while the child runs so a chatty child cannot block on a full pipe.
-    let errBox = DataBox()
+    let errBox = NIOLockedValueBox(Data())
     let errDone = DispatchSemaphore(value: 0)
     let reader = Thread {
-        errBox.data = err.fileHandleForReading.readDataToEndOfFile()
+        let data = err.fileHandleForReading.readDataToEndOfFile()
+        errBox.withLockedValue { $0 = data }
         errDone.signal()
     }
     reader.start()
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     errDone.wait()
-    return ProcessResult(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errBox.data, as: UTF8.self))
-}
-
-/// Bytes filled in by the reader thread before the semaphore is signalled.
-private final class DataBox: @unchecked Sendable {
-    var data = Data()
+    return ProcessResult(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errBox.withLockedValue { $0 }, as: UTF8.self))
 }
 
 /// The absolute path of a program on PATH, or nil.

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import Testing
 import OAuthClient
 @testable import Provisioner
@@ -29,21 +30,21 @@ struct RunnerPrimitivesTests {
     @Test("AsyncLimiter never lets more than its limit in at once")
     func limiterBound() async throws {
         let limiter = AsyncLimiter(limit: 3)
-        let counters = Box((current: 0, peak: 0))
+        let counters = NIOLockedValueBox((current: 0, peak: 0))
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<40 {
                 group.addTask {
                     try await limiter.acquire()
                     defer { limiter.release() }
-                    counters.withLock { $0.current += 1; $0.peak = max($0.peak, $0.current) }
+                    counters.withLockedValue { $0.current += 1; $0.peak = max($0.peak, $0.current) }
                     try await Task.sleep(for: .milliseconds(2))
-                    counters.withLock { $0.current -= 1 }
+                    counters.withLockedValue { $0.current -= 1 }
                 }
             }
             try await group.waitForAll()
         }
-        #expect(counters.withLock { $0.peak } == 3)
-        #expect(counters.withLock { $0.current } == 0)
+        #expect(counters.withLockedValue { $0.peak } == 3)
+        #expect(counters.withLockedValue { $0.current } == 0)
     }
 
     @Test("a cancelled waiter leaves the queue and the slot stays usable")
@@ -149,11 +150,4 @@ struct RunnerPrimitivesTests {
             #expect(line.split(separator: " ").count == 2, "malformed sample: \(line)")
         }
     }
-}
-
-/// A lock-protected value that concurrent test tasks can share.
-final class Box<Value: Sendable>: Sendable {
-    private let storage: LockedBox<Value>
-    init(_ value: Value) { storage = LockedBox(value) }
-    func withLock<R>(_ body: (inout Value) -> R) -> R { storage.withLock(body) }
 }

@@ -81,7 +81,7 @@ struct EmitterTests {
 
     @Test("plain-style scalars keep their type")
     func typed() throws {
-        let node: Node = .mapping(["port": .scalar(Scalar("8080", style: .plain)), "on": .scalar(Scalar("true", style: .plain))])
+        let node: Node = .mapping(["port": .scalar(Node.Scalar("8080", style: .plain)), "on": .scalar(Node.Scalar("true", style: .plain))])
         let text = try emitter.emit(node)
         #expect(text == "port: 8080\n\"on\": true\n")
         #expect(try parser.parseSingle(text) == node)

@@ -25,8 +25,8 @@ enum TreeGenerator {
 
     static func scalar(_ rng: inout SplitMix) -> Node {
         switch Int.random(in: 0..<5, using: &rng) {
-        case 0: .scalar(Scalar(String(Int.random(in: -1000...1000, using: &rng)), style: .plain))
-        case 1: .scalar(Scalar(Bool.random(using: &rng) ? "true" : "false", style: .plain))
+        case 0: .scalar(Node.Scalar(String(Int.random(in: -1000...1000, using: &rng)), style: .plain))
+        case 1: .scalar(Node.Scalar(Bool.random(using: &rng) ? "true" : "false", style: .plain))
         default: .string(string(&rng))
         }
     }
@@ -35,16 +35,16 @@ enum TreeGenerator {
         guard depth > 0, Int.random(in: 0..<3, using: &rng) != 0 else { return scalar(&rng) }
         let count = Int.random(in: 0...4, using: &rng)
         if Bool.random(using: &rng) {
-            return .sequence(Sequence(items: (0..<count).map { _ in tree(&rng, depth: depth - 1) }))
+            return .sequence(Node.Sequence(items: (0..<count).map { _ in tree(&rng, depth: depth - 1) }))
         }
-        var pairs: [Mapping.Pair] = []
+        var pairs: [Node.Mapping.Pair] = []
         var used = Set<String>()
         for _ in 0..<count {
             let key = string(&rng)
             guard used.insert(key).inserted, key != "<<" else { continue }
-            pairs.append(Mapping.Pair(key: .string(key), value: tree(&rng, depth: depth - 1)))
+            pairs.append(Node.Mapping.Pair(key: .string(key), value: tree(&rng, depth: depth - 1)))
         }
-        return .mapping(Mapping(pairs: pairs))
+        return .mapping(Node.Mapping(pairs: pairs))
     }
 }
 

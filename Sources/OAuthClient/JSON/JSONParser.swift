@@ -250,7 +250,15 @@ struct JSONParser {
 }
 
 /// Compact JSON serialisation, used for JWS headers and claims and for `jsonText`.
-enum JSONWriter {
+package enum JSONWriter {
+    /// `text` as a quoted JSON string literal with the required escapes.
+    package static func quoted(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 2)
+        writeString(text, into: &out)
+        return out
+    }
+
     static func write(_ value: JSONValue, into out: inout String) {
         switch value {
         case .null: out += "null"

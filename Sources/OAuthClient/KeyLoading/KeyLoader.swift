@@ -1,4 +1,5 @@
 import Crypto
+import SwiftASN1
 import _CryptoExtras
 
 /// Turns PEM and JWK text into key material, with errors that say what the text held instead.
@@ -20,9 +21,9 @@ enum KeyLoader {
             throw OAuthClientError(.invalidKey, "no private key found: expected a PEM block `-----BEGIN PRIVATE KEY-----` (PKCS#8), `EC PRIVATE KEY` (SEC1), `RSA PRIVATE KEY` (PKCS#1) or a private JWK")
         }
         switch block.label {
-        case "PRIVATE KEY": return try pkcs8(block.der[...])
-        case "EC PRIVATE KEY": return try sec1(block.der[...], curve: nil)
-        case "RSA PRIVATE KEY": return try rsa(pkcs1: block.der[...], der: block.der)
+        case "PRIVATE KEY": return try pkcs8(block.der)
+        case "EC PRIVATE KEY": return try sec1(block.der)
+        case "RSA PRIVATE KEY": return try rsa(block.der, pkcs1: block.der[...])
         default:
             throw OAuthClientError(.invalidKey, "the PEM block `\(block.label)` is not a supported private key format; use PKCS#8 (`PRIVATE KEY`), SEC1 (`EC PRIVATE KEY`) or PKCS#1 (`RSA PRIVATE KEY`)")
         }
@@ -32,28 +33,23 @@ enum KeyLoader {
         OAuthClientError(.invalidKey, "the \(what) private key is malformed and cannot be read")
     }
 
-    private static func pkcs8(_ der: ArraySlice<UInt8>) throws(OAuthClientError) -> SigningKey.Material {
-        var outer = DERReader(der)
-        guard let info = outer.next(tag: DERReader.sequence) else { throw malformed("PKCS#8") }
-        var reader = DERReader(info)
-        guard reader.next(tag: DERReader.integer) != nil,
-              let algorithmIdentifier = reader.next(tag: DERReader.sequence),
-              let privateKey = reader.next(tag: DERReader.octetString)
-        else { throw malformed("PKCS#8") }
-        var algorithmReader = DERReader(algorithmIdentifier)
-        guard let oid = algorithmReader.next(tag: DERReader.objectIdentifier) else { throw malformed("PKCS#8") }
-        let parameters = algorithmReader.next()
-        switch Array(oid) {
-        case KeyOID.rsaEncryption:
-            return try rsa(pkcs1: privateKey, der: Array(der))
-        case KeyOID.ecPublicKey:
-            guard let parameters, parameters.tag == DERReader.objectIdentifier else { throw malformed("PKCS#8 EC") }
-            return try sec1(privateKey, curve: Array(parameters.content))
-        case KeyOID.ed25519:
-            var inner = DERReader(privateKey)
-            guard let seed = inner.next(tag: DERReader.octetString), seed.count == 32 else { throw malformed("Ed25519") }
+    /// PKCS#8: the algorithm (and an EC key's curve) decide which swift-crypto type loads the DER.
+    private static func pkcs8(_ der: [UInt8]) throws(OAuthClientError) -> SigningKey.Material {
+        let info: PrivateKeyDER.PKCS8
+        do {
+            info = try PrivateKeyDER.PKCS8(derEncoded: der)
+        } catch {
+            throw malformed("PKCS#8")
+        }
+        switch info.algorithm {
+        case PrivateKeyDER.rsaEncryption:
+            return try rsa(der, pkcs1: info.privateKey)
+        case PrivateKeyDER.ecPublicKey:
+            guard let curve = info.curve else { throw malformed("PKCS#8 EC") }
+            return try ec(der, curve: curve, scalarCount: nil)
+        case PrivateKeyDER.ed25519:
             do {
-                return .ed25519(try Curve25519.Signing.PrivateKey(rawRepresentation: Array(seed)))
+                return .ed25519(try Curve25519.Signing.PrivateKey(derRepresentation: der))
             } catch {
                 throw malformed("Ed25519")
             }
@@ -62,32 +58,29 @@ enum KeyLoader {
         }
     }
 
-    /// SEC1 `ECPrivateKey`; the curve comes from PKCS#8 parameters, the SEC1 `[0]` field or the key length.
-    private static func sec1(_ der: ArraySlice<UInt8>, curve: [UInt8]?) throws(OAuthClientError) -> SigningKey.Material {
-        var outer = DERReader(der)
-        guard let body = outer.next(tag: DERReader.sequence) else { throw malformed("EC") }
-        var reader = DERReader(body)
-        guard reader.next(tag: DERReader.integer) != nil, let scalar = reader.next(tag: DERReader.octetString) else {
+    /// SEC1 `ECPrivateKey`; the curve comes from its `[0]` field or, when absent, the scalar's length.
+    private static func sec1(_ der: [UInt8]) throws(OAuthClientError) -> SigningKey.Material {
+        let key: PrivateKeyDER.SEC1
+        do {
+            key = try PrivateKeyDER.SEC1(derEncoded: der)
+        } catch {
             throw malformed("EC")
         }
-        var curveOID = curve
-        while let element = reader.next() {
-            if element.tag == 0xA0 {
-                var parameters = DERReader(element.content)
-                if let oid = parameters.next(tag: DERReader.objectIdentifier) { curveOID = Array(oid) }
-            }
-        }
-        let raw = Array(scalar)
+        return try ec(der, curve: key.curve, scalarCount: key.scalar.count)
+    }
+
+    /// Loads an EC key's DER (PKCS#8 or SEC1) as the curve's swift-crypto key.
+    private static func ec(_ der: [UInt8], curve: ASN1ObjectIdentifier?, scalarCount: Int?) throws(OAuthClientError) -> SigningKey.Material {
         do {
-            switch curveOID {
-            case KeyOID.prime256v1?: return .p256(try P256.Signing.PrivateKey(rawRepresentation: raw))
-            case KeyOID.secp384r1?: return .p384(try P384.Signing.PrivateKey(rawRepresentation: raw))
-            case KeyOID.secp521r1?: return .p521(try P521.Signing.PrivateKey(rawRepresentation: raw))
+            switch curve {
+            case ASN1ObjectIdentifier.NamedCurves.secp256r1?: return .p256(try P256.Signing.PrivateKey(derRepresentation: der))
+            case ASN1ObjectIdentifier.NamedCurves.secp384r1?: return .p384(try P384.Signing.PrivateKey(derRepresentation: der))
+            case ASN1ObjectIdentifier.NamedCurves.secp521r1?: return .p521(try P521.Signing.PrivateKey(derRepresentation: der))
             case nil:
-                switch raw.count {
-                case 32: return .p256(try P256.Signing.PrivateKey(rawRepresentation: raw))
-                case 48: return .p384(try P384.Signing.PrivateKey(rawRepresentation: raw))
-                case 66: return .p521(try P521.Signing.PrivateKey(rawRepresentation: raw))
+                switch scalarCount {
+                case 32: return .p256(try P256.Signing.PrivateKey(derRepresentation: der))
+                case 48: return .p384(try P384.Signing.PrivateKey(derRepresentation: der))
+                case 66: return .p521(try P521.Signing.PrivateKey(derRepresentation: der))
                 default: throw malformed("EC")
                 }
             default:
@@ -100,12 +93,12 @@ enum KeyLoader {
         }
     }
 
-    /// Checks the modulus size from the PKCS#1 structure, then lets swift-crypto load `der`.
-    private static func rsa(pkcs1: ArraySlice<UInt8>, der: [UInt8]) throws(OAuthClientError) -> SigningKey.Material {
-        var outer = DERReader(pkcs1)
-        guard let body = outer.next(tag: DERReader.sequence) else { throw malformed("RSA") }
-        var reader = DERReader(body)
-        guard reader.next(tag: DERReader.integer) != nil, let modulus = reader.next(tag: DERReader.integer) else {
+    /// Checks the modulus size from the PKCS#1 structure, then lets swift-crypto load `der` (PKCS#1 or PKCS#8).
+    private static func rsa(_ der: [UInt8], pkcs1: ArraySlice<UInt8>) throws(OAuthClientError) -> SigningKey.Material {
+        let modulus: ArraySlice<UInt8>
+        do {
+            modulus = try PrivateKeyDER.PKCS1(derEncoded: pkcs1).modulus
+        } catch {
             throw malformed("RSA")
         }
         try checkRSASize(bits: bitLength(modulus))

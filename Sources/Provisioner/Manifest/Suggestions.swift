@@ -4,7 +4,7 @@ enum Suggestions {
     ///
     /// Close enough: at most a third of the word's length in edits (at least 1,
     /// at most 3), or the candidate differs only in case, `-`/`_` or plural `s`.
-    static func closest(to word: String, among candidates: some Swift.Sequence<String>) -> String? {
+    static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
         let lowered = normalized(word)
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
@@ -18,7 +18,7 @@ enum Suggestions {
     }
 
     /// ` did you mean `x`?` or the empty string, for appending to a message.
-    static func hint(for word: String, among candidates: some Swift.Sequence<String>) -> String {
+    static func hint(for word: String, among candidates: some Sequence<String>) -> String {
         closest(to: word, among: candidates).map { "; did you mean `\($0)`?" } ?? ""
     }
 

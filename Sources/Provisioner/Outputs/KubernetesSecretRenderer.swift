@@ -57,7 +57,7 @@ public enum KubernetesSecretRenderer {
             throw context.error(.invalidSecretName, "the Secret name `\(name)` \(problem) (Kubernetes DNS-1123 subdomain)",
                                 hint: "set `name:` to a valid name")
         }
-        var metadata: [Mapping.Pair] = [pair("name", name)]
+        var metadata: [Node.Mapping.Pair] = [pair("name", name)]
         if let namespace = options.namespace {
             if let problem = KubernetesNames.labelNameProblem(namespace) {
                 throw context.error(.invalidNamespace, "the namespace `\(namespace)` \(problem) (Kubernetes DNS-1123 label)",
@@ -65,10 +65,10 @@ public enum KubernetesSecretRenderer {
             }
             metadata.append(pair("namespace", namespace))
         }
-        metadata.append(Mapping.Pair(key: .string("labels"), value: try labels(options.labels, context: context)))
-        metadata.append(Mapping.Pair(key: .string("annotations"), value: try annotations(token, options.annotations, context: context)))
+        metadata.append(Node.Mapping.Pair(key: .string("labels"), value: try labels(options.labels, context: context)))
+        metadata.append(Node.Mapping.Pair(key: .string("annotations"), value: try annotations(token, options.annotations, context: context)))
 
-        var data: [Mapping.Pair] = []
+        var data: [Node.Mapping.Pair] = []
         var fields: [(OutputKey, String)] = [(.accessToken, token.accessToken), (.tokenType, token.tokenType)]
         if let expiresAt = token.expiresAt { fields.append((.expiresAt, RFC3339.string(from: expiresAt))) }
         if let scope = token.scope { fields.append((.scope, scope)) }
@@ -86,12 +86,12 @@ public enum KubernetesSecretRenderer {
             data.append(pair(dataKey, Data(value.utf8).base64EncodedString()))
         }
 
-        let secret: Node = .mapping(Mapping(pairs: [
+        let secret: Node = .mapping(Node.Mapping(pairs: [
             pair("apiVersion", "v1"),
             pair("kind", "Secret"),
             pair("type", "Opaque"),
-            Mapping.Pair(key: .string("metadata"), value: .mapping(Mapping(pairs: metadata))),
-            Mapping.Pair(key: .string("data"), value: .mapping(Mapping(pairs: data))),
+            Node.Mapping.Pair(key: .string("metadata"), value: .mapping(Node.Mapping(pairs: metadata))),
+            Node.Mapping.Pair(key: .string("data"), value: .mapping(Node.Mapping(pairs: data))),
         ]))
         let text: String
         do {
@@ -119,7 +119,7 @@ public enum KubernetesSecretRenderer {
                 throw context.error(.invalidLabel, "the value of label `\(key)` \(problem)", hint: "fix the value under `labels:`")
             }
         }
-        return .mapping(Mapping(pairs: pairs.map { pair($0.0, $0.1) }))
+        return .mapping(Node.Mapping(pairs: pairs.map { pair($0.0, $0.1) }))
     }
 
     private static func annotations(_ token: IssuedToken, _ user: [String: String], context: OutputContext) throws(OutputError) -> Node {
@@ -128,7 +128,7 @@ public enum KubernetesSecretRenderer {
         pairs.append((issuerAnnotation, token.issuer))
         pairs.append((clientIDAnnotation, token.clientID))
         merge(user, into: &pairs)
-        return .mapping(Mapping(pairs: try checkedAnnotations(pairs, context: context).map { pair($0.0, $0.1) }))
+        return .mapping(Node.Mapping(pairs: try checkedAnnotations(pairs, context: context).map { pair($0.0, $0.1) }))
     }
 
     /// The annotations, once every key is a qualified name and they fit
@@ -160,8 +160,8 @@ public enum KubernetesSecretRenderer {
         }
     }
 
-    private static func pair(_ key: String, _ value: String) -> Mapping.Pair {
-        Mapping.Pair(key: .string(key), value: string(value))
+    private static func pair(_ key: String, _ value: String) -> Node.Mapping.Pair {
+        Node.Mapping.Pair(key: .string(key), value: string(value))
     }
 
     /// A string node that every YAML reader reads back as that string.
@@ -172,6 +172,6 @@ public enum KubernetesSecretRenderer {
     /// a number, so any value starting with a digit is double-quoted as well.
     private static func string(_ value: String) -> Node {
         guard let first = value.utf8.first, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return .string(value) }
-        return .scalar(Scalar(value, style: .doubleQuoted))
+        return .scalar(Node.Scalar(value, style: .doubleQuoted))
     }
 }

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import OAuthClient
 
 /// A counting semaphore for async code: at most `limit` holders at once.
@@ -16,7 +17,7 @@ public final class AsyncLimiter: Sendable {
         var nextID: UInt64 = 0
     }
 
-    private let state: LockedBox<State>
+    private let state: NIOLockedValueBox<State>
 
     /// The configured number of slots.
     public let limit: Int
@@ -24,7 +25,7 @@ public final class AsyncLimiter: Sendable {
     /// Creates a limiter with `limit` slots (at least one).
     public init(limit: Int) {
         self.limit = max(1, limit)
-        self.state = LockedBox(State(available: max(1, limit)))
+        self.state = NIOLockedValueBox(State(available: max(1, limit)))
     }
 
     /// Waits for a slot; throws `CancellationError` if the task is cancelled first.
@@ -32,19 +33,19 @@ public final class AsyncLimiter: Sendable {
     /// The check for a free slot and the joining of the queue happen in one
     /// critical section, so a `release()` can never slip between them.
     public func acquire() async throws {
-        if state.withLock({ state -> Bool in
+        if state.withLockedValue({ state -> Bool in
             guard state.available > 0 else { return false }
             state.available -= 1
             return true
         }) { return }
-        let id = state.withLock { state -> UInt64 in
+        let id = state.withLockedValue { state -> UInt64 in
             state.nextID += 1
             return state.nextID
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 enum Decision { case granted, cancelled, queued }
-                let decision = state.withLock { state -> Decision in
+                let decision = state.withLockedValue { state -> Decision in
                     if Task.isCancelled { return .cancelled }
                     if state.available > 0 {
                         state.available -= 1
@@ -60,7 +61,7 @@ public final class AsyncLimiter: Sendable {
                 }
             }
         } onCancel: {
-            let waiter = state.withLock { state -> Waiter? in
+            let waiter = state.withLockedValue { state -> Waiter? in
                 guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
                 return state.waiters.remove(at: index)
             }
@@ -70,7 +71,7 @@ public final class AsyncLimiter: Sendable {
 
     /// Gives a slot back, waking the longest waiter if there is one.
     public func release() {
-        let waiter = state.withLock { state -> Waiter? in
+        let waiter = state.withLockedValue { state -> Waiter? in
             if state.waiters.isEmpty {
                 state.available = min(limit, state.available + 1)
                 return nil

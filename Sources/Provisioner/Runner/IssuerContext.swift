@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOConcurrencyHelpers
 import NIOSSL
 import OAuthClient
 
@@ -14,7 +15,7 @@ final class IssuerContext: Sendable {
     let rateLimiter: RateLimiter?
     private let trustRoots: [NIOSSLAdditionalTrustRoots]
     private let httpClient: HTTPClient
-    private let serverTask = LockedBox<Task<ServerConfiguration, any Error>?>(nil)
+    private let serverTask = NIOLockedValueBox<Task<ServerConfiguration, any Error>?>(nil)
 
     /// Creates the shared state of one issuer for one run.
     init(definition: IssuerDefinition, httpClient: HTTPClient) {
@@ -41,7 +42,7 @@ final class IssuerContext: Sendable {
     /// once. A failure is kept too, so a broken issuer fails its clients at
     /// once instead of being asked again for each of them.
     func server(settings: EffectiveSettings) async throws -> ServerConfiguration {
-        let task = serverTask.withLock { task -> Task<ServerConfiguration, any Error> in
+        let task = serverTask.withLockedValue { task -> Task<ServerConfiguration, any Error> in
             if let task { return task }
             let created = Task {
                 let options = self.options(for: settings)

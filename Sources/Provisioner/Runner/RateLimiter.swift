@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import OAuthClient
 
 /// Spaces requests evenly so that no more than `count` start per `period`.
@@ -6,12 +7,12 @@ import OAuthClient
 /// the next free start time and sleeps until it; cancellation ends the sleep.
 public final class RateLimiter: Sendable {
     private let interval: Duration
-    private let next: LockedBox<ContinuousClock.Instant>
+    private let next: NIOLockedValueBox<ContinuousClock.Instant>
 
     /// Creates a limiter allowing `count` request starts per `period`.
     public init(count: Int, per period: Duration) {
         self.interval = period / max(1, count)
-        self.next = LockedBox(ContinuousClock.now)
+        self.next = NIOLockedValueBox(ContinuousClock.now)
     }
 
     /// Waits until this caller may start its request.
@@ -27,7 +28,7 @@ public final class RateLimiter: Sendable {
     /// itself when the limiter is idle, else one interval after the previous
     /// reservation.
     func reserve(at now: ContinuousClock.Instant) -> ContinuousClock.Instant {
-        next.withLock { next -> ContinuousClock.Instant in
+        next.withLockedValue { next -> ContinuousClock.Instant in
             let slot = max(next, now)
             next = slot + interval
             return slot

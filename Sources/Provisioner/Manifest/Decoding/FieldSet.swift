@@ -9,14 +9,14 @@ struct FieldSet {
     /// Each key with its length and first byte, compared before the key
     /// itself: most lookups ask for a key the mapping does not have, and
     /// integer compares settle nearly all of those.
-    private var entries: [(key: String, tag: Int, pair: Mapping.Pair)] = []
+    private var entries: [(key: String, tag: Int, pair: Node.Mapping.Pair)] = []
 
     mutating func reserveCapacity(_ count: Int) {
         entries.reserveCapacity(count)
     }
 
     /// The pair for `key`, if the mapping has it.
-    subscript(key: String) -> Mapping.Pair? {
+    subscript(key: String) -> Node.Mapping.Pair? {
         get {
             let tag = key.lengthAndFirstByte
             return entries.first { $0.tag == tag && $0.key == key }?.pair

@@ -54,7 +54,7 @@ extension FileDecoder {
         return fragment
     }
 
-    private func decodeDefaults(_ block: Mapping) -> Defaults {
+    private func decodeDefaults(_ block: Node.Mapping) -> Defaults {
         let fields = fields(of: block, allowed: Self.defaultsKeys, path: "defaults", context: "in `defaults`")
         var defaults = Defaults.builtIn
         let override = settingsOverride(fields, path: "defaults")

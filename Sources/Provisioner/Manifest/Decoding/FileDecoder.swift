@@ -45,7 +45,7 @@ final class FileDecoder {
     // MARK: Structure
 
     /// The mapping in `node`, or an error naming `key` and what it holds instead.
-    func mapping(_ node: Node, key: String, path: String) -> Mapping? {
+    func mapping(_ node: Node, key: String, path: String) -> Node.Mapping? {
         if let mapping = node.mapping { return mapping }
         error("`\(key)` must be a mapping, not \(node.kindDescription)", at: node.mark, path: path)
         return nil
@@ -59,7 +59,7 @@ final class FileDecoder {
     ///   - extensionPrefix: keys starting with it are ignored (`x-` at the top level, for anchors).
     ///   - holdsCredentials: an unknown key without a value is not quoted (in `auth`, it may be the secret itself).
     func fields(
-        of mapping: Mapping, allowed: [String], path: String, context: String, extensionPrefix: String? = nil,
+        of mapping: Node.Mapping, allowed: [String], path: String, context: String, extensionPrefix: String? = nil,
         holdsCredentials: Bool = false
     ) -> FieldSet {
         var result = FieldSet()
@@ -127,7 +127,7 @@ final class FileDecoder {
     }
 
     /// The mark of the `$` at `offset` in a one-line scalar; the scalar's own mark otherwise.
-    private func mark(of offset: Int, in scalar: Scalar) -> Mark {
+    private func mark(of offset: Int, in scalar: Node.Scalar) -> Mark {
         guard !scalar.value.contains("\n") else { return scalar.mark }
         switch scalar.style {
         case .plain: return Mark(line: scalar.mark.line, column: scalar.mark.column + offset)
