@@ -19,23 +19,18 @@ public enum DiscoveryMode: String, Sendable, Hashable, CaseIterable {
 /// The metadata's `issuer` must equal `issuer` after URL normalisation (case of
 /// scheme and host, default port, trailing slash), else the configuration is refused.
 ///
-/// - Parameter cache: share one cache between clients of the same issuer so that a
-///   batch makes one discovery request per issuer, however many grants start at once.
+/// A batch of many clients of one server discovers once with
+/// ``fetchServerMetadata(issuer:options:httpClient:mode:)``, prepares one
+/// ``ServerConfiguration`` and derives each client's ``Configuration`` from it.
 public func discovery(
     issuer: URL,
     clientID: String,
     clientAuthentication: ClientAuthentication,
     options: Configuration.Options = .init(),
     httpClient: HTTPClient = OAuthHTTP.shared,
-    mode: DiscoveryMode = .auto,
-    cache: DiscoveryCache? = nil
+    mode: DiscoveryMode = .auto
 ) async throws -> Configuration {
-    let metadata: ServerMetadata
-    if let cache {
-        metadata = try await cache.metadata(issuer: issuer, options: options, httpClient: httpClient, mode: mode)
-    } else {
-        metadata = try await fetchServerMetadata(issuer: issuer, options: options, httpClient: httpClient, mode: mode)
-    }
+    let metadata = try await fetchServerMetadata(issuer: issuer, options: options, httpClient: httpClient, mode: mode)
     return Configuration(serverMetadata: metadata, clientID: clientID, clientAuthentication: clientAuthentication, options: options, httpClient: httpClient)
 }
 
@@ -59,38 +54,6 @@ public func fetchServerMetadata(
             return metadata
         }
         return try await DiscoveryRequest.fetch(oauth2, issuer: issuer, options: options, httpClient: httpClient)
-    }
-}
-
-/// Remembers discovered metadata per issuer and mode, and makes concurrent
-/// callers for the same issuer wait for one request instead of sending their own.
-public actor DiscoveryCache {
-    private struct Key: Hashable {
-        let issuer: String
-        let mode: DiscoveryMode
-    }
-
-    private var entries: [Key: Task<ServerMetadata, any Error>] = [:]
-
-    /// An empty cache.
-    public init() {}
-
-    /// The metadata of `issuer`, fetched at most once (failures are not kept, so a later call retries).
-    public func metadata(issuer: URL, options: Configuration.Options, httpClient: HTTPClient, mode: DiscoveryMode) async throws -> ServerMetadata {
-        let key = Key(issuer: IssuerIdentifier.normalise(issuer.absoluteString), mode: mode)
-        let task: Task<ServerMetadata, any Error>
-        if let existing = entries[key] {
-            task = existing
-        } else {
-            task = Task { try await fetchServerMetadata(issuer: issuer, options: options, httpClient: httpClient, mode: mode) }
-            entries[key] = task
-        }
-        do {
-            return try await task.value
-        } catch {
-            if entries[key] == task { entries[key] = nil }
-            throw error
-        }
     }
 }
 

@@ -64,25 +64,6 @@ struct DiscoveryIntegrationTests {
         }
     }
 
-    @Test("one discovery request per issuer, however many clients start at once")
-    func singleFlight() async throws {
-        try await withLocalIssuer(.init(clients: [RegisteredClient(id: "c", authentication: .clientSecretPost(secret: "s"))])) { issuer in
-            let cache = DiscoveryCache()
-            let issuerURL = URL(string: issuer.issuer)!
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<50 {
-                    group.addTask {
-                        let config = try await discovery(issuer: issuerURL, clientID: "c", clientAuthentication: .clientSecretPost("s"), options: insecureOptions, cache: cache)
-                        _ = try await clientCredentialsGrant(config)
-                    }
-                }
-                try await group.waitForAll()
-            }
-            #expect(issuer.statistics().discoveryRequests == 1)
-            #expect(issuer.statistics().tokensIssuedByClient["c"] == 50)
-        }
-    }
-
     @Test("discovery over plain http without the allowance sends nothing")
     func insecureIssuer() async throws {
         try await withLocalIssuer { issuer in

@@ -7,22 +7,22 @@ import OAuthClient
 @Suite("Runner building blocks")
 struct RunnerPrimitivesTests {
     @Test("the state file lock is exclusive, gives up after its timeout with a message naming it, and frees on release")
-    func stateFileLock() throws {
+    func stateFileLock() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lock-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let statePath = folder.appendingPathComponent("state.json").path
-        var first: StateFileLock? = try StateFileLock(statePath: statePath)
+        var first: StateFileLock? = try await StateFileLock.acquire(statePath: statePath)
         #expect(first != nil)
         do {
-            _ = try StateFileLock(statePath: statePath, timeout: .milliseconds(150))
+            _ = try await StateFileLock.acquire(statePath: statePath, timeout: .milliseconds(150))
             Issue.record("a second lock was granted while the first was held")
         } catch {
             #expect(error.message.contains(statePath + ".lock"))
             #expect(error.message.contains("another tokensmith run held it"))
         }
         first = nil
-        _ = try StateFileLock(statePath: statePath, timeout: .milliseconds(150))
+        _ = try await StateFileLock.acquire(statePath: statePath, timeout: .milliseconds(150))
         let mode = try FileManager.default.attributesOfItem(atPath: statePath + ".lock")[.posixPermissions] as? Int
         #expect(mode == 0o600)
     }

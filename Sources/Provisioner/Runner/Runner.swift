@@ -113,7 +113,7 @@ public final class Runner: Sendable {
             let failedRerenders = Set(written.clientErrors.map(\.client))
             let rerendered = written.rerendered.filter { !failedRerenders.contains($0) }
             if !heldBack {
-                if let error = saveState(state, newTokens: newTokens, rerendered: rerendered, stamps: written.stamps, now: now) {
+                if let error = await saveState(state, newTokens: newTokens, rerendered: rerendered, stamps: written.stamps, now: now) {
                     summary.writeErrors.append(error)
                 }
                 newTokens = [:]  // written and saved: not held while the summary is built
@@ -446,14 +446,14 @@ public final class Runner: Sendable {
     /// clients this manifest does not know are dropped only once they expired.
     private func saveState(
         _ loaded: TokenState, newTokens: [String: IssuedToken], rerendered: [String], stamps: [String: String], now: Date
-    ) -> WriteFailure? {
+    ) async -> WriteFailure? {
         guard let path = options.statePath else { return nil }
         guard !newTokens.isEmpty || !rerendered.isEmpty || !FileBytes.exists(path) else { return nil }
         // Read, merge and replace under the lock, so a concurrent run sharing
         // the file cannot save in between and lose its entries.
         let lock: StateFileLock
         do {
-            lock = try StateFileLock(statePath: path, timeout: options.stateLockTimeout) { observer?.warning($0) }
+            lock = try await StateFileLock.acquire(statePath: path, timeout: options.stateLockTimeout) { observer?.warning($0) }
         } catch {
             return WriteFailure(.state, error.message)
         }

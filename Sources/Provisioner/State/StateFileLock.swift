@@ -21,10 +21,18 @@ final class StateFileLock {
         let message: String
     }
 
-    /// Takes the lock for `statePath`, waiting up to `timeout`. When another
-    /// process holds it, `waiting` is told once, before the wait, with a
-    /// message naming the lock, so an operator sees why the run pauses.
-    init(statePath: String, timeout: Duration = .seconds(30), waiting: (String) -> Void = { _ in }) throws(Failure) {
+    private init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    /// Takes the lock for `statePath`, waiting up to `timeout` without
+    /// blocking a thread: between tries the task sleeps. When another process
+    /// holds it, `waiting` is told once, before the wait, with a message
+    /// naming the lock, so an operator sees why the run pauses. A run stopped
+    /// (task cancelled) while it waits gives up at once.
+    static func acquire(
+        statePath: String, timeout: Duration = .seconds(30), waiting: (String) -> Void = { _ in }
+    ) async throws(Failure) -> StateFileLock {
         let lockPath = statePath + ".lock"
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else {
@@ -44,9 +52,14 @@ final class StateFileLock {
                     ? "another tokensmith run held it for \(timeout)" : String(cString: strerror(code))
                 throw Failure(message: "the state file lock \(lockPath) could not be taken (\(reason)); the state was not saved")
             }
-            usleep(20_000)
+            do {
+                try await Task.sleep(for: .milliseconds(20))
+            } catch {
+                close(fd)
+                throw Failure(message: "the run was stopped while waiting for the state file lock \(lockPath); the state was not saved")
+            }
         }
-        descriptor = fd
+        return StateFileLock(descriptor: fd)
     }
 
     deinit {
