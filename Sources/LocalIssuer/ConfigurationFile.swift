@@ -54,7 +54,10 @@ extension LocalIssuer.Configuration {
         }
         let file: ConfigFile
         do {
-            file = try JSONDecoder().decode(ConfigFile.self, from: data)
+            let decoder = JSONDecoder()
+            // The file's keys are snake_case (`certificate_chain_file`), the properties camelCase.
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            file = try decoder.decode(ConfigFile.self, from: data)
         } catch let error as DecodingError {
             throw LocalIssuerError("The config file \(path) is not valid: \(Self.describe(error))")
         }
@@ -68,17 +71,17 @@ extension LocalIssuer.Configuration {
         }
         var configuration = LocalIssuer.Configuration()
         configuration.port = file.port ?? 0
-        configuration.issuerPath = file.issuer_path ?? ""
-        configuration.fastMode = file.fast_mode ?? false
-        configuration.serveWrongIssuer = file.serve_wrong_issuer ?? false
-        configuration.requireDPoPNonce = file.require_dpop_nonce ?? false
-        configuration.defaultExpiresIn = file.expires_in ?? 3600
-        configuration.signingKeyPEM = try file.signing_key_file.map(read)
+        configuration.issuerPath = file.issuerPath ?? ""
+        configuration.fastMode = file.fastMode ?? false
+        configuration.serveWrongIssuer = file.serveWrongIssuer ?? false
+        configuration.requireDPoPNonce = file.requireDpopNonce ?? false
+        configuration.defaultExpiresIn = file.expiresIn ?? 3600
+        configuration.signingKeyPEM = try file.signingKeyFile.map(read)
         if let tls = file.tls {
-            configuration.tls = .init(certificateChainPEM: try read(tls.certificate_chain_file), privateKeyPEM: try read(tls.private_key_file))
+            configuration.tls = .init(certificateChainPEM: try read(tls.certificateChainFile), privateKeyPEM: try read(tls.privateKeyFile))
         }
         if let mtls = file.mtls {
-            configuration.mutualTLS = .init(port: mtls.port ?? 0, clientCAPEM: try read(mtls.client_ca_file))
+            configuration.mutualTLS = .init(port: mtls.port ?? 0, clientCAPEM: try read(mtls.clientCaFile))
         }
         for (index, entry) in (file.clients ?? []).enumerated() {
             configuration.clients += try entry.clients(index: index, read: read)
@@ -105,20 +108,20 @@ extension LocalIssuer.Configuration {
 // swiftlint:disable identifier_name
 private struct ConfigFile: Decodable {
     struct TLS: Decodable {
-        var certificate_chain_file: String
-        var private_key_file: String
+        var certificateChainFile: String
+        var privateKeyFile: String
     }
 
     struct MTLS: Decodable {
         var port: Int?
-        var client_ca_file: String
+        var clientCaFile: String
     }
 
     struct FaultEntry: Decodable {
         var kind: String
         var status: Int?
         var times: Int?
-        var retry_after: Int?
+        var retryAfter: Int?
         var milliseconds: Int?
         var location: String?
         var count: Int?
@@ -130,7 +133,7 @@ private struct ConfigFile: Decodable {
             }
             switch kind {
             case "server_error": return .serverError(status: status ?? 500, times: times ?? 1)
-            case "rate_limited": return .rateLimited(retryAfterSeconds: retry_after ?? 1, times: times ?? 1)
+            case "rate_limited": return .rateLimited(retryAfterSeconds: retryAfter ?? 1, times: times ?? 1)
             case "delay": return .delay(.milliseconds(try need(milliseconds, "milliseconds")))
             case "wait_for_concurrent_requests": return .waitForConcurrentRequests(count: try need(count, "count"))
             case "close_connection": return .closeConnection(times: times ?? 1)
@@ -152,24 +155,24 @@ private struct ConfigFile: Decodable {
 
     struct Client: Decodable {
         var id: String?
-        var id_prefix: String?
+        var idPrefix: String?
         var count: Int?
         var start: Int?
         var method: String
         var secret: String?
-        var public_key: String?
-        var public_key_file: String?
+        var publicKey: String?
+        var publicKeyFile: String?
         var jwk: JSONValue?
         var subject: String?
-        var certificate_file: String?
+        var certificateFile: String?
         var scopes: [String]?
         var resources: [String]?
-        var expires_in: Int?
-        var dpop_required: Bool?
+        var expiresIn: Int?
+        var dpopRequired: Bool?
         var faults: [FaultEntry]?
 
         func clients(index: Int, read: (String) throws -> String) throws -> [RegisteredClient] {
-            let label = id ?? id_prefix.map { "\($0)*" } ?? "#\(index)"
+            let label = id ?? idPrefix.map { "\($0)*" } ?? "#\(index)"
             func need<T>(_ value: T?, _ name: String) throws -> T {
                 guard let value else { throw LocalIssuerError("Client \(label): the method \(method) needs `\(name)`.") }
                 return value
@@ -182,15 +185,15 @@ private struct ConfigFile: Decodable {
             case "private_key_jwt":
                 if let jwk {
                     authentication = .privateKeyJWT(publicKey: jwk.jsonText)
-                } else if let public_key {
-                    authentication = .privateKeyJWT(publicKey: public_key)
+                } else if let publicKey {
+                    authentication = .privateKeyJWT(publicKey: publicKey)
                 } else {
-                    authentication = .privateKeyJWT(publicKey: try read(try need(public_key_file, "public_key_file")))
+                    authentication = .privateKeyJWT(publicKey: try read(try need(publicKeyFile, "public_key_file")))
                 }
             case "none": authentication = .none
             case "tls_client_auth": authentication = .tlsClientAuth(subject: try need(subject, "subject"))
             case "self_signed_tls_client_auth":
-                authentication = .selfSignedTLSClientAuth(certificatePEM: try read(try need(certificate_file, "certificate_file")))
+                authentication = .selfSignedTLSClientAuth(certificatePEM: try read(try need(certificateFile, "certificate_file")))
             default:
                 throw LocalIssuerError("Client \(label): unknown method `\(method)`.")
             }
@@ -199,37 +202,37 @@ private struct ConfigFile: Decodable {
                 authentication: authentication,
                 allowedScopes: scopes.map(Set.init),
                 allowedResources: resources.map(Set.init),
-                expiresIn: expires_in,
-                requiresDPoP: dpop_required ?? false,
+                expiresIn: expiresIn,
+                requiresDPoP: dpopRequired ?? false,
                 faults: try (faults ?? []).map { try $0.fault(client: label) }
             )
             if let id {
-                guard count == nil, id_prefix == nil else {
+                guard count == nil, idPrefix == nil else {
                     throw LocalIssuerError("Client \(label): give either `id` or `id_prefix` with `count`, not both.")
                 }
                 var client = template
                 client.id = id
                 return [client]
             }
-            guard let id_prefix, let count, count >= 0 else {
+            guard let idPrefix, let count, count >= 0 else {
                 throw LocalIssuerError("Client \(label): give `id`, or `id_prefix` with `count`.")
             }
             let first = start ?? 1
             return (first..<(first + count)).map { number in
                 var client = template
-                client.id = id_prefix + String(number)
+                client.id = idPrefix + String(number)
                 return client
             }
         }
     }
 
     var port: Int?
-    var issuer_path: String?
-    var fast_mode: Bool?
-    var serve_wrong_issuer: Bool?
-    var require_dpop_nonce: Bool?
-    var expires_in: Int?
-    var signing_key_file: String?
+    var issuerPath: String?
+    var fastMode: Bool?
+    var serveWrongIssuer: Bool?
+    var requireDpopNonce: Bool?
+    var expiresIn: Int?
+    var signingKeyFile: String?
     var tls: TLS?
     var mtls: MTLS?
     var clients: [Client]?

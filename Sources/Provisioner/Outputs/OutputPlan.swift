@@ -81,9 +81,9 @@ public struct OutputPlan: Sendable {
         paths.reserveCapacity(clients.count + aggregate.count)
         func add(_ spec: OutputSpec, client: String?, render: () throws(OutputError) -> [UInt8]) {
             if !spec.isStandardOutput, let firstOrigin = paths[spec.path] {
-                let where_ = firstOrigin.isEmpty ? "another output" : "the output at \(firstOrigin)"
+                let firstWriter = firstOrigin.isEmpty ? "another output" : "the output at \(firstOrigin)"
                 failures.append(OutputError(code: .duplicatePath, client: client, path: spec.path, origin: spec.origin,
-                                            reason: "\(where_) writes the same file", hint: "give each output its own path"))
+                                            reason: "\(firstWriter) writes the same file", hint: "give each output its own path"))
                 return
             }
             do {
