@@ -1,2 +1,2 @@
 /// The version of tokensmith, shown by `tokensmith --version`.
-public let tokensmithVersion = "0.1.0"
+package let tokensmithVersion = "0.1.0"

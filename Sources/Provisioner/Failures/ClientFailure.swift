@@ -1,4 +1,4 @@
-public import OAuthClient
+package import OAuthClient
 
 /// Why one client has no new token: a stable code for reports and metrics,
 /// and a sentence naming the client's issuer and what to do.
@@ -6,9 +6,9 @@ public import OAuthClient
 /// Like ``OAuthClientError`` it wraps its code in a struct with static
 /// members, so codes can be added without breaking callers; compare with
 /// `failure.code == .cancelled`. Never holds a secret or a token.
-public struct ClientFailure: Error, Sendable, Hashable, CustomStringConvertible {
+package struct ClientFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// A stable, machine-readable code; its `description` is what reports and metrics show.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: Hashable, Sendable {
             case cancelled, discovery, dpopKey, output, setup, grantFailed
             /// The server's RFC 6749 `error` value (`invalid_client`, …).
@@ -21,27 +21,27 @@ public struct ClientFailure: Error, Sendable, Hashable, CustomStringConvertible 
         private init(_ base: Base) { self.base = base }
 
         /// The run was stopped (signal or deadline) before this client finished.
-        public static let cancelled = Code(.cancelled)
+        package static let cancelled = Code(.cancelled)
         /// The issuer's metadata could not be discovered.
-        public static let discovery = Code(.discovery)
+        package static let discovery = Code(.discovery)
         /// The client's DPoP key cannot be used.
-        public static let dpopKey = Code(.dpopKey)
+        package static let dpopKey = Code(.dpopKey)
         /// The token was granted but the client's outputs could not be written.
-        public static let output = Code(.output)
+        package static let output = Code(.output)
         /// The client cannot be set up for a grant (a definition built in code without its credentials).
-        public static let setup = Code(.setup)
+        package static let setup = Code(.setup)
         /// A grant failure of no known kind.
-        public static let grantFailed = Code(.grantFailed)
+        package static let grantFailed = Code(.grantFailed)
 
         /// The server answered with the OAuth error `error` (RFC 6749 §5.2).
-        public static func oauth(_ error: String) -> Code { Code(.oauth(error)) }
+        package static func oauth(_ error: String) -> Code { Code(.oauth(error)) }
 
         /// The code of an OAuthClient failure (transport, TLS, response checks).
-        public static func client(_ code: OAuthClientError.Code) -> Code { Code(.client(code)) }
+        package static func client(_ code: OAuthClientError.Code) -> Code { Code(.client(code)) }
 
         /// `cancelled`, `discovery`, `dpop_key`, `output`, `grant_failed`, the
         /// server's `error`, or OAuthClient's code name (`timeout`, …).
-        public var description: String {
+        package var description: String {
             switch base {
             case .cancelled: "cancelled"
             case .discovery: "discovery"
@@ -56,18 +56,18 @@ public struct ClientFailure: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     /// The stable code.
-    public let code: Code
+    package let code: Code
     /// A sentence a person can act on; never a secret or a token.
-    public let message: String
+    package let message: String
 
     /// Creates a failure.
-    public init(_ code: Code, _ message: String) {
+    package init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }
 
     /// The message.
-    public var description: String { message }
+    package var description: String { message }
 }
 
 extension ClientFailure.Code {

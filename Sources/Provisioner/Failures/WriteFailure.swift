@@ -3,9 +3,9 @@
 ///
 /// Each makes the run exit 1 and is listed in the summary and the report;
 /// the message names the file and what to do, and never holds file content.
-public struct WriteFailure: Error, Sendable, Hashable, CustomStringConvertible {
+package struct WriteFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// What was not written.
-    public struct Kind: Hashable, Sendable, CustomStringConvertible {
+    package struct Kind: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
             case output, aggregateIncomplete = "aggregate_incomplete", state, sideFile = "side_file"
         }
@@ -14,29 +14,29 @@ public struct WriteFailure: Error, Sendable, Hashable, CustomStringConvertible {
         private init(_ base: Base) { self.base = base }
 
         /// An output file could not be rendered or written.
-        public static let output = Kind(.output)
+        package static let output = Kind(.output)
         /// An aggregate output was left as it is because clients it covers hold no valid token.
-        public static let aggregateIncomplete = Kind(.aggregateIncomplete)
+        package static let aggregateIncomplete = Kind(.aggregateIncomplete)
         /// The token state file could not be read for merging, locked or written.
-        public static let state = Kind(.state)
+        package static let state = Kind(.state)
         /// The report or the metrics file could not be written.
-        public static let sideFile = Kind(.sideFile)
+        package static let sideFile = Kind(.sideFile)
 
         /// The kind's stable name.
-        public var description: String { base.rawValue }
+        package var description: String { base.rawValue }
     }
 
     /// What was not written.
-    public let kind: Kind
+    package let kind: Kind
     /// A sentence naming the file and what to do.
-    public let message: String
+    package let message: String
 
     /// Creates a failure.
-    public init(_ kind: Kind, _ message: String) {
+    package init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
     }
 
     /// The message.
-    public var description: String { message }
+    package var description: String { message }
 }

@@ -19,19 +19,19 @@ import Darwin
 ///
 /// For many files, ``transaction()`` stages everything first and makes it
 /// durable with one `syncfs` instead of one `fsync` per file.
-public struct AtomicFileWriter: Sendable {
+package struct AtomicFileWriter: Sendable {
     /// The folder every target must stay below (made absolute at creation).
-    public let root: String
+    package let root: String
     /// Temporary files older than this many minutes, which a killed run
     /// left, are removed from the folder of each ``write(_:to:mode:)``
     /// (nil keeps them; a ``transaction()`` leaves folders as they are).
-    public var staleTemporaryMinutes: Int? = StaleTemporaryFiles.defaultMinutes
+    package var staleTemporaryMinutes: Int? = StaleTemporaryFiles.defaultMinutes
 
     /// Creates a writer confined to `root`; a relative root is taken from the current folder.
     ///
     /// The root itself is trusted configuration and may be (or lie below) a
     /// symbolic link; only what lies below it is checked.
-    public init(root: String) {
+    package init(root: String) {
         if root.hasPrefix("/") {
             self.root = root
         } else {
@@ -46,7 +46,7 @@ public struct AtomicFileWriter: Sendable {
     ///
     /// Durable on return: the file and its folder are fsynced.
     @discardableResult
-    public func write(_ bytes: [UInt8], to path: String, mode: UInt16 = 0o600) throws(FileWriteError) -> WriteOutcome {
+    package func write(_ bytes: [UInt8], to path: String, mode: UInt16 = 0o600) throws(FileWriteError) -> WriteOutcome {
         if path == "-" {
             try StandardOutput.write(bytes)
             return .standardOutput
@@ -71,7 +71,7 @@ public struct AtomicFileWriter: Sendable {
     }
 
     /// Starts a batch: stage many files, then commit them together or abort.
-    public func transaction() -> FileTransaction {
+    package func transaction() -> FileTransaction {
         FileTransaction(root: root)
     }
 }

@@ -18,9 +18,9 @@ import Darwin
 /// Each rename is atomic on its own; a commit that fails half-way (a full
 /// disk, a folder removed meanwhile) leaves the earlier targets renamed and
 /// reports the first failure. Not thread-safe: stage from one task.
-public final class FileTransaction {
+package final class FileTransaction {
     /// The output root, as in ``AtomicFileWriter/root``.
-    public let root: String
+    package let root: String
 
     private struct Entry {
         var target: ConfinedPath
@@ -63,13 +63,13 @@ public final class FileTransaction {
     }
 
     /// How many targets are staged (standard output and discarded ones excluded).
-    public var stagedCount: Int { targets.count }
+    package var stagedCount: Int { targets.count }
 
     /// Writes `bytes` for `path` into a temporary file beside it; nothing is renamed yet.
     ///
     /// Content equal to the target's is not staged again (only a differing mode
     /// is remembered). Staging the same target twice is an error.
-    public func stage(_ bytes: [UInt8], to path: String, mode: UInt16 = 0o600) throws(FileWriteError) {
+    package func stage(_ bytes: [UInt8], to path: String, mode: UInt16 = 0o600) throws(FileWriteError) {
         precondition(!finished, "stage after commit or abort")
         if path == "-" {
             standardOutput.append(bytes)
@@ -96,7 +96,7 @@ public final class FileTransaction {
     /// Takes back what ``stage(_:to:mode:)`` staged for `path`: its temporary
     /// file is removed, the target keeps its content, commit reports nothing
     /// for it, and the path may be staged again. Not for standard output.
-    public func discard(_ path: String) {
+    package func discard(_ path: String) {
         precondition(!finished, "discard after commit or abort")
         guard path != "-", let target = try? ConfinedPath(path, root: root, rootComponents: .some(rootComponents)),
             let index = targets.removeValue(forKey: target.folders + [target.name])
@@ -112,7 +112,7 @@ public final class FileTransaction {
     ///
     /// On failure the remaining temporary files are removed and the first error is thrown.
     @discardableResult
-    public func commit() throws(FileWriteError) -> [WriteOutcome] {
+    package func commit() throws(FileWriteError) -> [WriteOutcome] {
         precondition(!finished, "commit after commit or abort")
         finished = true
         var outcomes: [WriteOutcome] = []
@@ -157,7 +157,7 @@ public final class FileTransaction {
     }
 
     /// Removes every temporary file; no target is touched and nothing goes to standard output.
-    public func abort() {
+    package func abort() {
         finished = true
         removeTemporaryFiles()
         closeFolders()

@@ -113,9 +113,9 @@ enum StagedFile {
 /// The prefix lets ``StaleTemporaryFiles`` find what a killed run left behind;
 /// the random part (from the system's cryptographic generator) makes the name
 /// unpredictable, and `O_EXCL` makes a collision an error rather than a reuse.
-public enum TemporaryName {
+package enum TemporaryName {
     /// Every temporary file tokensmith creates starts with this.
-    public static let prefix = ".tokensmith-tmp-"
+    package static let prefix = ".tokensmith-tmp-"
 
     /// A fresh name: the prefix and 96 random bits in hex.
     static func make() -> String {

@@ -13,11 +13,11 @@ import Darwin
 /// every leftover is gone after the next run that cleans its folders.
 /// A run does so in every folder its outputs are in (``remove(foldersOf:root:olderThanMinutes:)``),
 /// and ``AtomicFileWriter/write(_:to:mode:)`` in the folder it writes.
-public enum StaleTemporaryFiles {
+package enum StaleTemporaryFiles {
     /// The age after which a run removes temporary files it finds in a folder
     /// it writes. A run's own temporary files live from staging to commit,
     /// seconds even for 10,000 files; ten minutes spares a concurrent run's.
-    public static let defaultMinutes = 10
+    package static let defaultMinutes = 10
 
     /// Removes regular files named with the temporary prefix in `folder` whose
     /// last change is older than `minutes`; returns how many were removed.
@@ -25,7 +25,7 @@ public enum StaleTemporaryFiles {
     /// Does not follow links and does not descend into subfolders. A missing
     /// folder holds nothing stale and returns 0.
     @discardableResult
-    public static func remove(in folder: String, olderThanMinutes minutes: Int) throws(FileWriteError) -> Int {
+    package static func remove(in folder: String, olderThanMinutes minutes: Int) throws(FileWriteError) -> Int {
         let fd = SystemCalls.openAt(AT_FDCWD, folder, O_RDONLY | O_DIRECTORY)
         if fd < 0 {
             if errno == ENOENT { return 0 }
@@ -41,7 +41,7 @@ public enum StaleTemporaryFiles {
     /// folder is skipped (its writes report the problem). Returns how many
     /// files were removed.
     @discardableResult
-    public static func remove(foldersOf paths: some Sequence<String>, root: String, olderThanMinutes minutes: Int) -> Int {
+    package static func remove(foldersOf paths: some Sequence<String>, root: String, olderThanMinutes minutes: Int) -> Int {
         let rootComponents = ConfinedPath.normalise(root)
         var seen: Set<String> = []
         var removed = 0

@@ -1,5 +1,5 @@
 /// What writing one target did, so callers can count churn.
-public enum WriteOutcome: Sendable, Hashable {
+package enum WriteOutcome: Sendable, Hashable {
     /// New content was renamed over the target.
     case written
     /// The target already held exactly these bytes and mode; nothing was touched.

@@ -1,5 +1,5 @@
 /// The token endpoint client authentication methods a manifest may name (`auth.method`).
-public enum AuthMethod: String, Sendable, Hashable, CaseIterable {
+package enum AuthMethod: String, Sendable, Hashable, CaseIterable {
     /// HTTP Basic with the client secret.
     case clientSecretBasic = "client_secret_basic"
     /// `client_secret` in the request body.
@@ -12,23 +12,23 @@ public enum AuthMethod: String, Sendable, Hashable, CaseIterable {
     case tlsClientAuth = "tls_client_auth"
     /// mTLS with a self-signed certificate (RFC 8705 §2.2).
     case selfSignedTLSClientAuth = "self_signed_tls_client_auth"
-    /// A public client: `client_id` only.
+    /// A package client: `client_id` only.
     case none
 
     /// Whether the method needs a client secret.
-    public var usesSecret: Bool {
+    package var usesSecret: Bool {
         self == .clientSecretBasic || self == .clientSecretPost || self == .clientSecretJWT
     }
 
     /// Whether the method signs a JWT client assertion.
-    public var usesAssertion: Bool { self == .clientSecretJWT || self == .privateKeyJWT }
+    package var usesAssertion: Bool { self == .clientSecretJWT || self == .privateKeyJWT }
 
     /// Whether the method presents a client certificate in the TLS handshake.
-    public var usesTLSCertificate: Bool { self == .tlsClientAuth || self == .selfSignedTLSClientAuth }
+    package var usesTLSCertificate: Bool { self == .tlsClientAuth || self == .selfSignedTLSClientAuth }
 }
 
 /// The `aud` claim of a JWT client assertion (`auth.audience`).
-public enum AssertionAudience: Sendable, Hashable {
+package enum AssertionAudience: Sendable, Hashable {
     /// The issuer identifier (default).
     case issuer
     /// The token endpoint URL (Entra ID, some Keycloak versions).
@@ -37,7 +37,7 @@ public enum AssertionAudience: Sendable, Hashable {
     case url(String)
 
     /// `issuer`, `token_endpoint`, or an absolute URL; nil for anything else.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         switch text {
         case "issuer": self = .issuer
         case "token_endpoint": self = .tokenEndpoint

@@ -1,38 +1,38 @@
-public import OAuthClient
+package import OAuthClient
 
 /// A client's `auth` block, with secrets and keys already resolved and checked.
 ///
 /// Key files are loaded through OAuthClient's ``SigningKey`` during validation,
 /// so an `alg` that does not fit the key is a manifest error, and the runner
 /// gets ready-to-use key objects.
-public struct ClientAuthDefinition: Sendable {
+package struct ClientAuthDefinition: Sendable {
     /// The authentication method.
-    public var method: AuthMethod
+    package var method: AuthMethod
     /// The client secret (`client_secret_*`), from `secret` or `secret_file`.
-    public var secret: Secret?
+    package var secret: Secret?
     /// Where the secret came from.
-    public var secretSource: SecretSource?
+    package var secretSource: SecretSource?
     /// Absolute path of the private key (`private_key_jwt`, mTLS methods).
-    public var keyFile: String?
+    package var keyFile: String?
     /// The loaded signing key of `private_key_jwt`, with its algorithm and `kid`.
-    public var signingKey: SigningKey?
+    package var signingKey: SigningKey?
     /// The JWS algorithm: HS* for `client_secret_jwt`, the key's for `private_key_jwt`.
-    public var algorithm: JWSAlgorithm?
+    package var algorithm: JWSAlgorithm?
     /// The `kid` header of assertions.
-    public var keyID: String?
+    package var keyID: String?
     /// Absolute path of the certificate (mTLS client certificate, or `x5t#S256` source for `private_key_jwt`).
-    public var certificateFile: String?
+    package var certificateFile: String?
     /// Thumbprints for the assertion header (`private_key_jwt` with `certificate_file`).
-    public var certificateThumbprint: CertificateThumbprint?
+    package var certificateThumbprint: CertificateThumbprint?
     /// Whether the legacy SHA-1 `x5t` header is sent as well (`x5t_sha1`).
-    public var x5tSHA1: Bool
+    package var x5tSHA1: Bool
     /// The `aud` claim of assertions.
-    public var assertionAudience: AssertionAudience
+    package var assertionAudience: AssertionAudience
     /// The TLS identity of the mTLS methods.
-    public var tlsIdentity: TLSClientIdentity?
+    package var tlsIdentity: TLSClientIdentity?
 
     /// Creates an auth definition; normally built by ``ManifestLoader``.
-    public init(
+    package init(
         method: AuthMethod, secret: Secret? = nil, secretSource: SecretSource? = nil, keyFile: String? = nil,
         signingKey: SigningKey? = nil, algorithm: JWSAlgorithm? = nil, keyID: String? = nil,
         certificateFile: String? = nil, certificateThumbprint: CertificateThumbprint? = nil, x5tSHA1: Bool = false,
@@ -54,7 +54,7 @@ public struct ClientAuthDefinition: Sendable {
 
     /// The OAuthClient value for this block; nil only for a definition built by
     /// hand without the secret, key or identity its method needs.
-    public func clientAuthentication() -> ClientAuthentication? {
+    package func clientAuthentication() -> ClientAuthentication? {
         let options = ClientAssertionOptions(
             keyID: keyID,
             audience: {
@@ -88,21 +88,21 @@ public struct ClientAuthDefinition: Sendable {
 }
 
 /// A client's `dpop` setting: `true` for a fresh key per run, or a key file.
-public struct DPoPDefinition: Sendable {
+package struct DPoPDefinition: Sendable {
     /// Absolute path of the DPoP private key; nil means generate one per run.
-    public var keyFile: String?
+    package var keyFile: String?
     /// The proof algorithm (ES256 by default).
-    public var algorithm: JWSAlgorithm
+    package var algorithm: JWSAlgorithm
     /// The loaded key when `keyFile` is set.
-    public var signingKey: SigningKey?
+    package var signingKey: SigningKey?
 
     /// Creates a DPoP definition.
-    public init(keyFile: String? = nil, algorithm: JWSAlgorithm = .es256, signingKey: SigningKey? = nil) {
+    package init(keyFile: String? = nil, algorithm: JWSAlgorithm = .es256, signingKey: SigningKey? = nil) {
         self.keyFile = keyFile
         self.algorithm = algorithm
         self.signingKey = signingKey
     }
 
     /// The algorithms RFC 9449 proofs use here.
-    public static let supportedAlgorithms: [JWSAlgorithm] = [.es256, .es384, .edDSA, .rs256, .ps256]
+    package static let supportedAlgorithms: [JWSAlgorithm] = [.es256, .es384, .edDSA, .rs256, .ps256]
 }

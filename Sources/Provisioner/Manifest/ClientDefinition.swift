@@ -1,38 +1,38 @@
-public import OAuthClient
+package import OAuthClient
 
 /// One entry of the manifest's `clients` list, fully resolved.
-public struct ClientDefinition: Sendable {
+package struct ClientDefinition: Sendable {
     /// The unique name, used in file names, env keys and `--only`.
-    public var name: String
+    package var name: String
     /// The name of its issuer under `issuers`.
-    public var issuerName: String
+    package var issuerName: String
     /// The OAuth `client_id`.
-    public var clientID: String
+    package var clientID: String
     /// Client authentication, with secrets and keys resolved.
-    public var auth: ClientAuthDefinition
+    package var auth: ClientAuthDefinition
     /// Requested scopes, in order (`scope`).
-    public var scope: [String]
+    package var scope: [String]
     /// RFC 8707 resource indicators, absolute URIs (`resource`).
-    public var resource: [String]
+    package var resource: [String]
     /// `audience` parameter values (Auth0, Okta).
-    public var audience: [String]
+    package var audience: [String]
     /// Extra token request parameters, in order; a list value repeats the name (`params`).
-    public var params: [TokenRequestParameters.Parameter]
+    package var params: [TokenRequestParameters.Parameter]
     /// DPoP settings, nil when DPoP is off.
-    public var dpop: DPoPDefinition?
+    package var dpop: DPoPDefinition?
     /// defaults ← issuer ← client settings.
-    public var settings: EffectiveSettings
+    package var settings: EffectiveSettings
     /// The per-client outputs.
-    public var outputs: [OutputSpec]
+    package var outputs: [OutputSpec]
     /// A stable hex hash of everything that defines this client's token request
     /// (issuer, client id, method, scope, resource, audience, params, DPoP, and
     /// hashes of the secret and key files): when it changes, cached tokens are stale.
-    public var fingerprint: String
+    package var fingerprint: String
     /// Where the client is defined (its list item).
-    public var location: SourceLocation
+    package var location: SourceLocation
 
     /// Creates a client definition; normally built by ``ManifestLoader``.
-    public init(
+    package init(
         name: String, issuerName: String, clientID: String, auth: ClientAuthDefinition, scope: [String] = [],
         resource: [String] = [], audience: [String] = [], params: [TokenRequestParameters.Parameter] = [],
         dpop: DPoPDefinition? = nil, settings: EffectiveSettings = Defaults.builtIn.settings,
@@ -56,7 +56,7 @@ public struct ClientDefinition: Sendable {
     /// The grant's request parameters in a stable order: `scope`, each
     /// `resource`, each `audience`, then `params` (OAuthClient adds
     /// `grant_type` and the authentication parameters).
-    public var tokenRequestParameters: TokenRequestParameters {
+    package var tokenRequestParameters: TokenRequestParameters {
         var parameters = TokenRequestParameters()
         if !scope.isEmpty { parameters.setScope(scope) }
         for value in resource { parameters.addResource(value) }

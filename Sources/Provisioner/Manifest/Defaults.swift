@@ -1,16 +1,16 @@
 /// The manifest's `defaults` block: settings every issuer and client inherits.
-public struct Defaults: Sendable, Hashable {
+package struct Defaults: Sendable, Hashable {
     /// Timeout of one HTTP request (`timeout`).
-    public var timeout: Duration
+    package var timeout: Duration
     /// Retries of retryable failures (`retry`).
-    public var retry: RetryPolicy
+    package var retry: RetryPolicy
     /// A client whose last token stays valid longer than this is skipped (`renew_before`).
-    public var renewBefore: Duration
+    package var renewBefore: Duration
     /// Global number of grants in flight (`concurrency`); the CLI's `--concurrency` wins.
-    public var concurrency: Int
+    package var concurrency: Int
 
     /// Creates defaults; the parameter defaults are the built-in values.
-    public init(
+    package init(
         timeout: Duration = .seconds(10), retry: RetryPolicy = RetryPolicy(),
         renewBefore: Duration = .seconds(600), concurrency: Int = 32
     ) {
@@ -21,26 +21,26 @@ public struct Defaults: Sendable, Hashable {
     }
 
     /// The values used when the manifest has no `defaults`.
-    public static let builtIn = Defaults()
+    package static let builtIn = Defaults()
 
     /// The per-grant settings these defaults give before any override.
-    public var settings: EffectiveSettings {
+    package var settings: EffectiveSettings {
         EffectiveSettings(timeout: timeout, retry: retry, renewBefore: renewBefore)
     }
 }
 
 /// The settings one grant runs with after `defaults` ← issuer ← client overrides,
 /// so the runner never re-derives them.
-public struct EffectiveSettings: Sendable, Hashable {
+package struct EffectiveSettings: Sendable, Hashable {
     /// Timeout of one HTTP request.
-    public var timeout: Duration
+    package var timeout: Duration
     /// Retry policy.
-    public var retry: RetryPolicy
+    package var retry: RetryPolicy
     /// Renewal window: skip while the cached token stays valid longer than this.
-    public var renewBefore: Duration
+    package var renewBefore: Duration
 
     /// Creates effective settings.
-    public init(timeout: Duration, retry: RetryPolicy, renewBefore: Duration) {
+    package init(timeout: Duration, retry: RetryPolicy, renewBefore: Duration) {
         self.timeout = timeout
         self.retry = retry
         self.renewBefore = renewBefore

@@ -1,39 +1,39 @@
-public import struct Foundation.Date
+package import struct Foundation.Date
 
 /// One problem found in a manifest, with where it is and how bad it is.
 ///
 /// Printed like a compiler diagnostic (`file:line:column: error: message`,
 /// then the source line and a caret) so editors and CI logs link to it.
 /// Messages never contain a secret, key or token.
-public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+package struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// How bad a diagnostic is.
-    public enum Severity: String, Sendable, Hashable, Comparable {
+    package enum Severity: String, Sendable, Hashable, Comparable {
         /// Works, but is probably a mistake or unsafe; `validate --strict` exits 2.
         case warning
         /// The manifest cannot be used; `validate` exits 2.
         case error
 
         /// Warnings sort before errors only as a tie-breaker at the same place.
-        public static func < (lhs: Severity, rhs: Severity) -> Bool {
+        package static func < (lhs: Severity, rhs: Severity) -> Bool {
             lhs == .warning && rhs == .error
         }
     }
 
     /// Error or warning.
-    public var severity: Severity
+    package var severity: Severity
     /// What is wrong, as a sentence without the location.
-    public var message: String
+    package var message: String
     /// Where it is.
-    public var location: SourceLocation
+    package var location: SourceLocation
     /// The key path in the manifest, such as `clients[2].auth.method`.
-    public var keyPath: String
+    package var keyPath: String
     /// Further lines such as `a.yaml:3:9: note: first defined here`.
-    public var notes: [String]
+    package var notes: [String]
     /// The source line at the location, filled in by the loader for the caret display.
-    public var sourceLine: String?
+    package var sourceLine: String?
 
     /// Creates a diagnostic.
-    public init(
+    package init(
         _ severity: Severity, _ message: String, at location: SourceLocation, keyPath: String,
         notes: [String] = [], sourceLine: String? = nil
     ) {
@@ -46,17 +46,17 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The manifest path.
-    public var file: String { location.file }
+    package var file: String { location.file }
     /// The 1-based line.
-    public var line: Int { location.line }
+    package var line: Int { location.line }
     /// The 1-based column.
-    public var column: Int { location.column }
+    package var column: Int { location.column }
 
     /// The first line alone: `file:line:column: error: message`.
-    public var summary: String { "\(location): \(severity.rawValue): \(message)" }
+    package var summary: String { "\(location): \(severity.rawValue): \(message)" }
 
     /// The full rendering: summary, source line with a caret, notes.
-    public var description: String {
+    package var description: String {
         var lines = [summary]
         if let sourceLine {
             lines.append(sourceLine)
@@ -71,12 +71,12 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// One JSON object on one line, for `--log-format json`, stamped now.
-    public var jsonLine: String { jsonLine(at: Date()) }
+    package var jsonLine: String { jsonLine(at: Date()) }
 
     /// One JSON object on one line with the log lines' schema: `time`, `level`
     /// (`error` or `warning`) and `message` first, then `file`, `line`,
     /// `column`, `key_path` and `notes`.
-    public func jsonLine(at time: Date) -> String {
+    package func jsonLine(at time: Date) -> String {
         var fields = [
             ("time", RFC3339.string(from: time)), ("level", severity.rawValue), ("message", message),
             ("file", file), ("line", String(line)), ("column", String(column)), ("key_path", keyPath),

@@ -1,11 +1,11 @@
 /// Parses and prints the manifest's durations: `250ms`, `10s`, `5m`, `1h`, and
 /// combinations such as `1m30s`.
-public enum DurationText {
+package enum DurationText {
     /// The duration written in `text`, or nil when it is not one.
     ///
     /// Each part is digits followed by `ms`, `s`, `m` or `h`; a bare number is
     /// refused so `timeout: 10` is not silently read as seconds or milliseconds.
-    public static func parse(_ text: String) -> Duration? {
+    package static func parse(_ text: String) -> Duration? {
         let bytes = Array(text.utf8)
         guard !bytes.isEmpty else { return nil }
         var index = 0
@@ -41,7 +41,7 @@ public enum DurationText {
     }
 
     /// A compact rendering that `parse` reads back: `1m30s`, `250ms`, `0s`.
-    public static func format(_ duration: Duration) -> String {
+    package static func format(_ duration: Duration) -> String {
         var milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
         if milliseconds == 0 { return "0s" }
         var text = ""

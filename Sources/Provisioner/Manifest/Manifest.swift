@@ -2,18 +2,18 @@
 ///
 /// Built by ``ManifestLoader``; only produced when validation found no error.
 /// Client and issuer names are unique across all files.
-public struct Manifest: Sendable {
+package struct Manifest: Sendable {
     /// One manifest file that contributed to this manifest.
-    public struct File: Sendable, Hashable {
+    package struct File: Sendable, Hashable {
         /// The path as given.
-        public var path: String
+        package var path: String
         /// The absolute folder of the file; relative `*_file` paths resolve against it.
-        public var directory: String
+        package var directory: String
         /// The absolute output root its output paths were resolved against.
-        public var outputRoot: String
+        package var outputRoot: String
 
         /// Creates a file record.
-        public init(path: String, directory: String, outputRoot: String) {
+        package init(path: String, directory: String, outputRoot: String) {
             self.path = path
             self.directory = directory
             self.outputRoot = outputRoot
@@ -21,21 +21,21 @@ public struct Manifest: Sendable {
     }
 
     /// The files, in command-line order.
-    public var files: [File]
+    package var files: [File]
     /// The global defaults (built-in values where the manifest gave none).
-    public var defaults: Defaults
+    package var defaults: Defaults
     /// Issuers in definition order.
-    public var issuers: [IssuerDefinition]
+    package var issuers: [IssuerDefinition]
     /// Clients in definition order.
-    public var clients: [ClientDefinition]
+    package var clients: [ClientDefinition]
     /// Aggregate outputs (over all clients), in order.
-    public var outputs: [OutputSpec]
+    package var outputs: [OutputSpec]
 
     private var issuerIndex: [String: Int]
     private var clientIndex: [String: Int]
 
     /// Creates a manifest; names must be unique (the loader guarantees it).
-    public init(files: [File], defaults: Defaults, issuers: [IssuerDefinition], clients: [ClientDefinition], outputs: [OutputSpec]) {
+    package init(files: [File], defaults: Defaults, issuers: [IssuerDefinition], clients: [ClientDefinition], outputs: [OutputSpec]) {
         self.files = files
         self.defaults = defaults
         self.issuers = issuers
@@ -46,12 +46,12 @@ public struct Manifest: Sendable {
     }
 
     /// The issuer with this name.
-    public func issuer(named name: String) -> IssuerDefinition? {
+    package func issuer(named name: String) -> IssuerDefinition? {
         issuerIndex[name].map { issuers[$0] }
     }
 
     /// The client with this name.
-    public func client(named name: String) -> ClientDefinition? {
+    package func client(named name: String) -> ClientDefinition? {
         clientIndex[name].map { clients[$0] }
     }
 }

@@ -6,28 +6,28 @@ import YAMLKit
 /// Everything a user can fix in the manifest is found here, before any network
 /// request, and reported all at once as ``Diagnostic`` values. The environment
 /// is passed in so `${VAR}` expansion is deterministic in tests.
-public struct ManifestLoader: Sendable {
+package struct ManifestLoader: Sendable {
     /// The variables `${VAR}` expands from.
-    public var environment: [String: String]
+    package var environment: [String: String]
     /// The folder output paths resolve against and must stay inside; each
     /// manifest's own folder when nil (`--output-root`).
-    public var outputRoot: String?
+    package var outputRoot: String?
     /// The folder relative manifest and output-root paths resolve against.
-    public var currentDirectory: String
+    package var currentDirectory: String
     /// Whether each client gets its ``ClientDefinition/fingerprint`` (hashing
     /// its secret and key files); `validate` needs none and leaves them empty.
-    public var computesFingerprints = true
+    package var computesFingerprints = true
     /// The shard of a `--shard`/`--shard-count` run, nil otherwise. It
     /// defines `${TOKENSMITH_SHARD}` as the shard index (and only then), and
     /// every file-backed aggregate output path must depend on it, since each
     /// shard writes its own clients there.
-    public var shard: Shard?
+    package var shard: Shard?
     /// False for `validate --no-secrets` (CI before the secrets are there):
     /// `${VAR}` references in `secret` values need not be set, and
     /// `secret_file` and `key_file` paths are checked as paths, not read.
     /// A manifest loaded so cannot be run; ``load(paths:)`` still reports
     /// every other problem.
-    public var resolvesSecrets = true
+    package var resolvesSecrets = true
 
     /// Creates a loader.
     ///
@@ -35,7 +35,7 @@ public struct ManifestLoader: Sendable {
     ///   - environment: usually `ProcessInfo.processInfo.environment`.
     ///   - outputRoot: the `--output-root` folder, if given.
     ///   - currentDirectory: defaults to the process's working folder.
-    public init(environment: [String: String], outputRoot: String? = nil, currentDirectory: String? = nil) {
+    package init(environment: [String: String], outputRoot: String? = nil, currentDirectory: String? = nil) {
         self.environment = environment
         self.outputRoot = outputRoot
         self.currentDirectory = currentDirectory ?? FileManager.default.currentDirectoryPath
@@ -44,7 +44,7 @@ public struct ManifestLoader: Sendable {
     /// Reads manifest files from disk and validates them together; `-` reads
     /// one manifest from standard input (named `<stdin>`, its relative paths
     /// resolving against ``currentDirectory``).
-    public func load(paths: [String]) -> ManifestLoadResult {
+    package func load(paths: [String]) -> ManifestLoadResult {
         var sources: [ManifestSource] = []
         var readFailures: [Diagnostic] = []
         var readStandardInput = false
@@ -95,7 +95,7 @@ public struct ManifestLoader: Sendable {
     }
 
     /// Validates manifests given as bytes (tests, standard input).
-    public func load(sources: [ManifestSource]) -> ManifestLoadResult {
+    package func load(sources: [ManifestSource]) -> ManifestLoadResult {
         let inspector = FileInspector()
         let parser = YAMLParser()
         var diagnostics: [Diagnostic] = []
@@ -164,7 +164,7 @@ public struct ManifestLoader: Sendable {
     /// Loads and validates, throwing every diagnostic when there is an error.
     ///
     /// Warnings do not throw; read them from ``load(paths:)`` when they matter.
-    public func loadManifest(paths: [String]) throws(ManifestError) -> Manifest {
+    package func loadManifest(paths: [String]) throws(ManifestError) -> Manifest {
         let result = load(paths: paths)
         guard let manifest = result.manifest else { throw ManifestError(diagnostics: result.diagnostics) }
         return manifest

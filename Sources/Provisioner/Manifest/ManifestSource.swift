@@ -1,21 +1,21 @@
 /// The text of one manifest, read from disk or given by a test.
-public struct ManifestSource: Sendable {
+package struct ManifestSource: Sendable {
     /// The path as given; relative `*_file` paths resolve against its folder.
-    public var path: String
+    package var path: String
     /// The raw bytes (UTF-8).
-    public var bytes: [UInt8]
+    package var bytes: [UInt8]
     /// The file's permission bits, when known, for the literal-secret warning.
-    public var mode: UInt16?
+    package var mode: UInt16?
 
     /// A manifest from bytes.
-    public init(path: String, bytes: [UInt8], mode: UInt16? = nil) {
+    package init(path: String, bytes: [UInt8], mode: UInt16? = nil) {
         self.path = path
         self.bytes = bytes
         self.mode = mode
     }
 
     /// A manifest from text.
-    public init(path: String, text: String, mode: UInt16? = nil) {
+    package init(path: String, text: String, mode: UInt16? = nil) {
         self.init(path: path, bytes: Array(text.utf8), mode: mode)
     }
 }

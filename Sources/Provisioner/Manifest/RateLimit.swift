@@ -1,18 +1,18 @@
 /// A request rate cap against one issuer, written `20/s`, `100/m` or `1000/h`.
-public struct RateLimit: Sendable, Hashable, CustomStringConvertible {
+package struct RateLimit: Sendable, Hashable, CustomStringConvertible {
     /// How many requests may start per ``interval``.
-    public var requests: Int
+    package var requests: Int
     /// The interval the count applies to: one second, minute or hour.
-    public var interval: Duration
+    package var interval: Duration
 
     /// Creates a rate limit.
-    public init(requests: Int, interval: Duration) {
+    package init(requests: Int, interval: Duration) {
         self.requests = requests
         self.interval = interval
     }
 
     /// Parses `N/s`, `N/m` or `N/h` with N ≥ 1; nil for anything else.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[0].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
               parts[0].count <= 9, let count = Int(parts[0]), count >= 1
@@ -27,10 +27,10 @@ public struct RateLimit: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The average gap between requests that keeps under the cap.
-    public var minimumSpacing: Duration { interval / requests }
+    package var minimumSpacing: Duration { interval / requests }
 
     /// `20/s`.
-    public var description: String {
+    package var description: String {
         let unit = interval == .seconds(1) ? "s" : interval == .seconds(60) ? "m" : interval == .seconds(3600) ? "h" : DurationText.format(interval)
         return "\(requests)/\(unit)"
     }

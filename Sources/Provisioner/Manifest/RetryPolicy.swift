@@ -1,4 +1,4 @@
-public import OAuthClient
+package import OAuthClient
 
 /// How retryable failures (network errors, 5xx, 408, 429) are retried: the
 /// manifest's `retry` block, and the one policy the grant, the discovery and
@@ -9,23 +9,23 @@ public import OAuthClient
 /// `0 ... min(maxBackoff, initialBackoff * 2^(n-1))`. A server's
 /// `Retry-After` replaces the random wait but is itself capped at
 /// `maxBackoff`, so a hostile or confused server cannot park a run for an hour.
-public struct RetryPolicy: Sendable, Hashable {
+package struct RetryPolicy: Sendable, Hashable {
     /// Total tries, the first included (`attempts`, ≥ 1).
-    public var attempts: Int
+    package var attempts: Int
     /// First backoff before full jitter (`initial_backoff`); doubles per try.
-    public var initialBackoff: Duration
+    package var initialBackoff: Duration
     /// Cap of the backoff and of a server's `Retry-After` (`max_backoff`).
-    public var maxBackoff: Duration
+    package var maxBackoff: Duration
 
     /// Creates a policy; the parameter defaults are the built-in values.
-    public init(attempts: Int = 4, initialBackoff: Duration = .milliseconds(250), maxBackoff: Duration = .seconds(8)) {
+    package init(attempts: Int = 4, initialBackoff: Duration = .milliseconds(250), maxBackoff: Duration = .seconds(8)) {
         self.attempts = attempts
         self.initialBackoff = initialBackoff
         self.maxBackoff = maxBackoff
     }
 
     /// The wait before the next try after `failedAttempt` failed.
-    public func delay<G: RandomNumberGenerator>(
+    package func delay<G: RandomNumberGenerator>(
         afterAttempt failedAttempt: Int, retryAfter: Duration?, using generator: inout G
     ) -> Duration {
         if let retryAfter { return min(max(retryAfter, .zero), maxBackoff) }
@@ -37,14 +37,14 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 
     /// The wait before the next try, with the system random generator.
-    public func delay(afterAttempt failedAttempt: Int, retryAfter: Duration?) -> Duration {
+    package func delay(afterAttempt failedAttempt: Int, retryAfter: Duration?) -> Duration {
         var generator = SystemRandomNumberGenerator()
         return delay(afterAttempt: failedAttempt, retryAfter: retryAfter, using: &generator)
     }
 
     /// The wait before trying again after `failure` ended attempt `failedAttempt`,
     /// or nil when the failure is final or the attempts are used up.
-    public func retryDelay(after failure: any OAuthClientFailure, attempt failedAttempt: Int) -> Duration? {
+    package func retryDelay(after failure: any OAuthClientFailure, attempt failedAttempt: Int) -> Duration? {
         guard failure.isRetryable, failedAttempt < max(1, attempts) else { return nil }
         return delay(afterAttempt: failedAttempt, retryAfter: failure.retryAfter)
     }

@@ -1,8 +1,8 @@
 /// How `tokensmith validate` renders diagnostics and chooses its exit status;
 /// kept here so the executable stays a thin shell.
-public enum ValidationOutput {
+package enum ValidationOutput {
     /// The exit status of a validate run: 2 with errors, or with warnings under `strict`; else 0.
-    public static func exitStatus(for result: ManifestLoadResult, strict: Bool) -> Int32 {
+    package static func exitStatus(for result: ManifestLoadResult, strict: Bool) -> Int32 {
         result.errorCount > 0 || (strict && result.warningCount > 0) ? 2 : 0
     }
 
@@ -11,7 +11,7 @@ public enum ValidationOutput {
     /// - Parameters:
     ///   - json: one JSON object per diagnostic instead of text.
     ///   - includeWarnings: false keeps errors only (`--quiet`).
-    public static func render(_ result: ManifestLoadResult, json: Bool, includeWarnings: Bool = true) -> String {
+    package static func render(_ result: ManifestLoadResult, json: Bool, includeWarnings: Bool = true) -> String {
         result.diagnostics
             .filter { includeWarnings || $0.severity == .error }
             .map { json ? $0.jsonLine : $0.description }

@@ -1,31 +1,31 @@
-public import struct Foundation.Date
-public import OAuthClient
+package import struct Foundation.Date
+package import OAuthClient
 
 /// A token obtained for one client, as the outputs and the cache need it.
 ///
 /// `description` never shows the access token.
-public struct IssuedToken: Sendable, Hashable, CustomStringConvertible {
+package struct IssuedToken: Sendable, Hashable, CustomStringConvertible {
     /// The client's manifest name (`billing`), used in file names and env keys.
-    public var clientName: String
+    package var clientName: String
     /// The issuer identifier (or token endpoint when no discovery was used).
-    public var issuer: String
+    package var issuer: String
     /// The OAuth client id.
-    public var clientID: String
+    package var clientID: String
     /// The access token. Never log it.
-    public var accessToken: String
+    package var accessToken: String
     /// `Bearer` or `DPoP`, as the server said it (case kept for readers).
-    public var tokenType: String
+    package var tokenType: String
     /// Seconds the token was valid for when issued, if the server said.
-    public var expiresIn: Int?
+    package var expiresIn: Int?
     /// When the token expires, if known.
-    public var expiresAt: Date?
+    package var expiresAt: Date?
     /// The granted scope, if the server said.
-    public var scope: String?
+    package var scope: String?
     /// When the token was received.
-    public var issuedAt: Date
+    package var issuedAt: Date
 
     /// Creates a token record.
-    public init(
+    package init(
         clientName: String, issuer: String, clientID: String, accessToken: String, tokenType: String,
         expiresIn: Int?, expiresAt: Date?, scope: String?, issuedAt: Date
     ) {
@@ -41,7 +41,7 @@ public struct IssuedToken: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A description without the access token.
-    public var description: String {
+    package var description: String {
         "IssuedToken(client: \(clientName), issuer: \(issuer), type: \(tokenType), expiresAt: \(expiresAt.map { "\($0)" } ?? "unknown"))"
     }
 }
@@ -49,7 +49,7 @@ public struct IssuedToken: Sendable, Hashable, CustomStringConvertible {
 extension IssuedToken {
     /// The token of a token endpoint `response`, with `Bearer` / `DPoP` spelt
     /// as RFC 6750 and RFC 9449 write them in `Authorization` headers.
-    public init(response: TokenEndpointResponse, clientName: String, issuer: String, clientID: String) {
+    package init(response: TokenEndpointResponse, clientName: String, issuer: String, clientID: String) {
         let tokenType: String = switch response.tokenType {
         case "bearer": "Bearer"
         case "dpop": "DPoP"

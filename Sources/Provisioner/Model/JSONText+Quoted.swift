@@ -10,9 +10,9 @@ extension JSONText {
 
 /// JSON string literals for other modules (the command line's JSON log lines),
 /// with the same escaping as every JSON file tokensmith writes.
-public enum JSONLiteral {
+package enum JSONLiteral {
     /// `value` quoted and escaped as a JSON string.
-    public static func string(_ value: String) -> String {
+    package static func string(_ value: String) -> String {
         JSONText.quoted(value)
     }
 }

@@ -8,9 +8,9 @@
 /// then `_`) after the configured prefix. A key dropped through `keys` is
 /// not written. LF line ends, UTF-8 without BOM, a
 /// final newline; quoting as ``EnvValueQuoting`` describes.
-public enum EnvRenderer {
+package enum EnvRenderer {
     /// One client's env file.
-    public static func render(_ token: IssuedToken, spec: OutputSpec, options: EnvOptions) throws(OutputError) -> [UInt8] {
+    package static func render(_ token: IssuedToken, spec: OutputSpec, options: EnvOptions) throws(OutputError) -> [UInt8] {
         let context = OutputContext(spec: spec, client: token.clientName)
         try OutputKey.checkRenames(context)
         var out: [UInt8] = []
@@ -20,7 +20,7 @@ public enum EnvRenderer {
     }
 
     /// Every client's lines in one file.
-    public static func render(_ tokens: [IssuedToken], spec: OutputSpec, options: EnvOptions) throws(OutputError) -> [UInt8] {
+    package static func render(_ tokens: [IssuedToken], spec: OutputSpec, options: EnvOptions) throws(OutputError) -> [UInt8] {
         try OutputKey.checkRenames(OutputContext(spec: spec, client: nil))
         var out: [UInt8] = []
         var seen: Set<String> = []
@@ -32,7 +32,7 @@ public enum EnvRenderer {
     }
 
     /// `billing-eu.v2` → `BILLING_EU_V2_`.
-    public static func clientPrefix(_ name: String) -> String {
+    package static func clientPrefix(_ name: String) -> String {
         String(name.uppercased().map { $0 == "-" || $0 == "." ? "_" : $0 }) + "_"
     }
 

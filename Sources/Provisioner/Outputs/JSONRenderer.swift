@@ -12,9 +12,9 @@
 /// measured reason is `Benchmarks/run`'s row "10,000 clients,
 /// client_secret_basic, env per client + JSON (tmpfs)" (CPU per grant and
 /// peak RSS); keep this fast path unless that row says otherwise.
-public enum JSONRenderer {
+package enum JSONRenderer {
     /// One client's object.
-    public static func render(_ token: IssuedToken, spec: OutputSpec) throws(OutputError) -> [UInt8] {
+    package static func render(_ token: IssuedToken, spec: OutputSpec) throws(OutputError) -> [UInt8] {
         let context = OutputContext(spec: spec, client: token.clientName)
         try OutputKey.checkRenames(context)
         try checkUniqueNames(context)
@@ -25,7 +25,7 @@ public enum JSONRenderer {
     }
 
     /// `{"clients": {name: object, ...}}` for every client, sorted by name.
-    public static func render(_ tokens: [IssuedToken], spec: OutputSpec) throws(OutputError) -> [UInt8] {
+    package static func render(_ tokens: [IssuedToken], spec: OutputSpec) throws(OutputError) -> [UInt8] {
         let context = OutputContext(spec: spec, client: nil)
         try OutputKey.checkRenames(context)
         try checkUniqueNames(context)

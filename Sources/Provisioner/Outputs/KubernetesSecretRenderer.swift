@@ -18,28 +18,28 @@ import YAMLKit
 /// with `name` as a prefix when given, separated by `---`. Every Kubernetes
 /// naming rule and the 1 MiB size limit are checked before anything is
 /// returned, each with its own ``OutputError/Code``.
-public enum KubernetesSecretRenderer {
+package enum KubernetesSecretRenderer {
     /// The label every Secret carries, so tokensmith's Secrets can be selected.
-    public static let managedByLabel = "app.kubernetes.io/managed-by"
+    package static let managedByLabel = "app.kubernetes.io/managed-by"
     /// The annotation holding the expiry time (RFC 3339 UTC).
-    public static let expiresAtAnnotation = "tokensmith.dev/expires-at"
+    package static let expiresAtAnnotation = "tokensmith.dev/expires-at"
     /// The annotation holding the issuer identifier.
-    public static let issuerAnnotation = "tokensmith.dev/issuer"
+    package static let issuerAnnotation = "tokensmith.dev/issuer"
     /// The annotation holding the OAuth client id.
-    public static let clientIDAnnotation = "tokensmith.dev/client-id"
+    package static let clientIDAnnotation = "tokensmith.dev/client-id"
     /// Kubernetes refuses a Secret of 1 MiB or more.
-    public static let maximumSecretBytes = 1 << 20
+    package static let maximumSecretBytes = 1 << 20
     /// Kubernetes refuses annotations whose keys and values add up to more than 256 KiB.
-    public static let maximumAnnotationBytes = 256 << 10
+    package static let maximumAnnotationBytes = 256 << 10
 
     /// One client's Secret, one document.
-    public static func render(_ token: IssuedToken, spec: OutputSpec, options: KubernetesSecretOptions) throws(OutputError) -> [UInt8] {
+    package static func render(_ token: IssuedToken, spec: OutputSpec, options: KubernetesSecretOptions) throws(OutputError) -> [UInt8] {
         let context = OutputContext(spec: spec, client: token.clientName)
         return try document(token, name: options.name ?? token.clientName, options: options, context: context)
     }
 
     /// One Secret per client, sorted by client name, `---` before each when there are several.
-    public static func render(_ tokens: [IssuedToken], spec: OutputSpec, options: KubernetesSecretOptions) throws(OutputError) -> [UInt8] {
+    package static func render(_ tokens: [IssuedToken], spec: OutputSpec, options: KubernetesSecretOptions) throws(OutputError) -> [UInt8] {
         let sorted = tokens.sorted { $0.clientName < $1.clientName }
         var out: [UInt8] = []
         for token in sorted {

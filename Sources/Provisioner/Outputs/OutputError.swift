@@ -3,60 +3,60 @@
 ///
 /// Messages name keys, rules and character classes but never contain a token
 /// or any other output value, so they are safe to log.
-public struct OutputError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct OutputError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What kind of failure this is; a struct with static members so codes can be added later.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
         private let raw: String
         private init(_ raw: String) { self.raw = raw }
 
         /// An env key does not match `[A-Z_][A-Z0-9_]*`.
-        public static let invalidEnvKey = Code("invalid-env-key")
+        package static let invalidEnvKey = Code("invalid-env-key")
         /// A value the docker flavour cannot carry (space, newline, quote, …).
-        public static let unsafeEnvValue = Code("unsafe-env-value")
+        package static let unsafeEnvValue = Code("unsafe-env-value")
         /// A value no quoting of the chosen flavour reads back exactly (NUL, CR, `${…}` for dotenv).
-        public static let unrepresentableEnvValue = Code("unrepresentable-env-value")
+        package static let unrepresentableEnvValue = Code("unrepresentable-env-value")
         /// Two entries of one output would get the same key.
-        public static let duplicateKey = Code("duplicate-key")
+        package static let duplicateKey = Code("duplicate-key")
         /// `keys:` renames a key tokensmith does not know.
-        public static let unknownKey = Code("unknown-key")
+        package static let unknownKey = Code("unknown-key")
         /// `metadata.name` is not a DNS-1123 subdomain.
-        public static let invalidSecretName = Code("invalid-secret-name")
+        package static let invalidSecretName = Code("invalid-secret-name")
         /// `metadata.namespace` is not a DNS-1123 label.
-        public static let invalidNamespace = Code("invalid-namespace")
+        package static let invalidNamespace = Code("invalid-namespace")
         /// A Secret `data` key breaks Kubernetes' key rules.
-        public static let invalidDataKey = Code("invalid-data-key")
+        package static let invalidDataKey = Code("invalid-data-key")
         /// A label key or value breaks Kubernetes' label rules.
-        public static let invalidLabel = Code("invalid-label")
+        package static let invalidLabel = Code("invalid-label")
         /// An annotation key breaks Kubernetes' rules, or annotations are too large.
-        public static let invalidAnnotation = Code("invalid-annotation")
+        package static let invalidAnnotation = Code("invalid-annotation")
         /// The Secret would reach Kubernetes' 1 MiB limit.
-        public static let secretTooLarge = Code("secret-too-large")
+        package static let secretTooLarge = Code("secret-too-large")
         /// libyaml refused to emit the manifest.
-        public static let emitterFailed = Code("emitter-failed")
+        package static let emitterFailed = Code("emitter-failed")
         /// Two outputs of one run target the same file.
-        public static let duplicatePath = Code("duplicate-path")
+        package static let duplicatePath = Code("duplicate-path")
         /// The file could not be written; see ``OutputError/reason``.
-        public static let writeFailed = Code("write-failed")
+        package static let writeFailed = Code("write-failed")
 
         /// The code's stable name, for logs and tests.
-        public var description: String { raw }
+        package var description: String { raw }
     }
 
     /// The kind of failure.
-    public var code: Code
+    package var code: Code
     /// The client whose token was being written; nil for a problem of a whole aggregate output.
-    public var client: String?
+    package var client: String?
     /// The output's path as configured (`-` for standard output).
-    public var path: String
+    package var path: String
     /// Where the output is declared in the manifest (`file:line:column`), or empty.
-    public var origin: String
+    package var origin: String
     /// What is wrong, as a sentence.
-    public var reason: String
+    package var reason: String
     /// What to do about it.
-    public var hint: String
+    package var hint: String
 
     /// Creates an error.
-    public init(code: Code, client: String?, path: String, origin: String, reason: String, hint: String) {
+    package init(code: Code, client: String?, path: String, origin: String, reason: String, hint: String) {
         self.code = code
         self.client = client
         self.path = path
@@ -66,7 +66,7 @@ public struct OutputError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `origin: error: output PATH (client NAME): reason; hint`.
-    public var description: String {
+    package var description: String {
         let location = origin.isEmpty ? "" : "\(origin): "
         let who = client.map { " (client \($0))" } ?? ""
         return "\(location)error: output \(path)\(who): \(reason); \(hint)"

@@ -4,7 +4,7 @@
 /// the Secret `data` key, or, for env files, the part after the prefix
 /// (`<PREFIX>TOKEN`), so aggregate env files stay unique per client.
 /// `keys: {expires_at: ~}` leaves the key out of the output altogether.
-public enum OutputKey: String, Sendable, CaseIterable {
+package enum OutputKey: String, Sendable, CaseIterable {
     /// The access token itself.
     case accessToken = "access_token"
     /// `Bearer` or `DPoP`.

@@ -6,22 +6,22 @@
 /// entry in ``failures`` and is left out of ``writes``, so one client's bad
 /// value does not stop the others. Two outputs aimed at the same file are a
 /// failure of the second one.
-public struct OutputPlan: Sendable {
+package struct OutputPlan: Sendable {
     /// One file (or standard output) to write.
-    public struct Write: Sendable {
+    package struct Write: Sendable {
         /// The target path as configured; `-` means standard output.
-        public var path: String
+        package var path: String
         /// The complete content.
-        public var bytes: [UInt8]
+        package var bytes: [UInt8]
         /// The file mode.
-        public var mode: UInt16
+        package var mode: UInt16
         /// The output this came from, for messages.
-        public var spec: OutputSpec
+        package var spec: OutputSpec
         /// The client, or nil for an aggregate output.
-        public var client: String?
+        package var client: String?
 
         /// Creates a write.
-        public init(path: String, bytes: [UInt8], mode: UInt16, spec: OutputSpec, client: String?) {
+        package init(path: String, bytes: [UInt8], mode: UInt16, spec: OutputSpec, client: String?) {
             self.path = path
             self.bytes = bytes
             self.mode = mode
@@ -30,7 +30,7 @@ public struct OutputPlan: Sendable {
         }
 
         /// Stages this write in `transaction`, turning a file error into an ``OutputError`` with the client and origin.
-        public func stage(in transaction: FileTransaction) throws(OutputError) {
+        package func stage(in transaction: FileTransaction) throws(OutputError) {
             do {
                 try transaction.stage(bytes, to: path, mode: mode)
             } catch {
@@ -41,28 +41,28 @@ public struct OutputPlan: Sendable {
     }
 
     /// One client's token and the outputs declared for it.
-    public struct ClientOutputs: Sendable {
+    package struct ClientOutputs: Sendable {
         /// The token to write.
-        public var token: IssuedToken
+        package var token: IssuedToken
         /// The client's own `outputs`.
-        public var outputs: [OutputSpec]
+        package var outputs: [OutputSpec]
 
         /// Creates a client's entry.
-        public init(token: IssuedToken, outputs: [OutputSpec]) {
+        package init(token: IssuedToken, outputs: [OutputSpec]) {
             self.token = token
             self.outputs = outputs
         }
     }
 
     /// What to write, per-client outputs first (in the given order), then aggregates.
-    public var writes: [Write]
+    package var writes: [Write]
     /// Outputs that could not be rendered, in the same order.
-    public var failures: [OutputError]
+    package var failures: [OutputError]
 
     /// Renders every per-client output of `clients` and every `aggregate`
     /// output over `aggregateTokens` (which may include still-valid tokens of
     /// clients not renewed in this run).
-    public init(clients: [ClientOutputs], aggregate: [OutputSpec], aggregateTokens: [IssuedToken]) {
+    package init(clients: [ClientOutputs], aggregate: [OutputSpec], aggregateTokens: [IssuedToken]) {
         var writes: [Write] = []
         failures = Self.render(clients: clients, aggregate: aggregate, aggregateTokens: aggregateTokens) { writes.append($0) }
         self.writes = writes
@@ -72,7 +72,7 @@ public struct OutputPlan: Sendable {
     /// in the same order, but each write is handed to `body` as soon as it is
     /// rendered and not kept: a 10,000-client run then never holds every
     /// rendered file at once. Returns the failures.
-    public static func render(
+    package static func render(
         clients: [ClientOutputs], aggregate: [OutputSpec], aggregateTokens: [IssuedToken], _ body: (Write) -> Void
     ) -> [OutputError] {
         var failures: [OutputError] = []
@@ -110,7 +110,7 @@ public struct OutputPlan: Sendable {
     }
 
     /// Stages every write in `transaction`; returns the failures (the runner decides to commit or abort).
-    public func stage(in transaction: FileTransaction) -> [OutputError] {
+    package func stage(in transaction: FileTransaction) -> [OutputError] {
         var errors: [OutputError] = []
         for write in writes {
             do {

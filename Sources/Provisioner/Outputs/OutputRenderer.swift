@@ -3,9 +3,9 @@
 /// Pure: no files, no clock, no environment. The runner renders everything
 /// first (see ``OutputPlan``) and writes afterwards, so a rendering error
 /// never leaves a half-updated set of files.
-public enum OutputRenderer {
+package enum OutputRenderer {
     /// The bytes of a per-client output for one token.
-    public static func render(_ spec: OutputSpec, token: IssuedToken) throws(OutputError) -> [UInt8] {
+    package static func render(_ spec: OutputSpec, token: IssuedToken) throws(OutputError) -> [UInt8] {
         switch spec.format {
         case .env(let options): try EnvRenderer.render(token, spec: spec, options: options)
         case .json: try JSONRenderer.render(token, spec: spec)
@@ -14,7 +14,7 @@ public enum OutputRenderer {
     }
 
     /// The bytes of an aggregate output over `tokens` (order does not matter; outputs sort by client name).
-    public static func render(_ spec: OutputSpec, tokens: [IssuedToken]) throws(OutputError) -> [UInt8] {
+    package static func render(_ spec: OutputSpec, tokens: [IssuedToken]) throws(OutputError) -> [UInt8] {
         switch spec.format {
         case .env(let options): try EnvRenderer.render(tokens, spec: spec, options: options)
         case .json: try JSONRenderer.render(tokens, spec: spec)
@@ -23,7 +23,7 @@ public enum OutputRenderer {
     }
 
     /// Renders `spec` for `scope`: per client with exactly the one token given, aggregate with all.
-    public static func render(spec: OutputSpec, scope: OutputScope, tokens: [IssuedToken]) throws(OutputError) -> [UInt8] {
+    package static func render(spec: OutputSpec, scope: OutputScope, tokens: [IssuedToken]) throws(OutputError) -> [UInt8] {
         switch scope {
         case .aggregate:
             return try render(spec, tokens: tokens)

@@ -3,16 +3,16 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-public import struct Foundation.Date
+package import struct Foundation.Date
 
 /// Formats instants as RFC 3339 UTC (`2026-11-26T18:00:00Z`) by hand.
 ///
 /// `gmtime_r` plus fixed-width digits costs well under a microsecond; a
 /// `DateFormatter` or `ISO8601DateFormatter` per token would dominate a run
 /// of 10,000 clients. Fractions of a second are dropped (rounded down).
-public enum RFC3339 {
+package enum RFC3339 {
     /// The UTC timestamp of `date`, to the second.
-    public static func string(from date: Date) -> String {
+    package static func string(from date: Date) -> String {
         String(decoding: bytes(from: date), as: UTF8.self)
     }
 

@@ -1,13 +1,13 @@
-public import struct Foundation.Date
+package import struct Foundation.Date
 
 /// Renders a run's results in the Prometheus text exposition format, for
 /// node_exporter's textfile collector.
 ///
 /// Labels carry only client and issuer names (manifest names the operator
 /// chose), never a token, secret or client id that might be sensitive.
-public enum PrometheusMetrics {
+package enum PrometheusMetrics {
     /// The text for one run.
-    public static func render(results: [ClientResult], runDuration: Double, finishedAt: Date) -> String {
+    package static func render(results: [ClientResult], runDuration: Double, finishedAt: Date) -> String {
         var out = ""
         out.reserveCapacity(256 + results.count * 400)
         func family(_ name: String, _ type: String, _ help: String) {

@@ -1,13 +1,13 @@
-public import Foundation
+package import Foundation
 
 /// The `--report` document: every selected client's outcome, as JSON.
 ///
 /// It holds names, statuses, error codes and messages, counts and times —
 /// never a token or a secret — so CI systems can keep it as an artifact.
-public enum RunReport {
+package enum RunReport {
     /// The report's bytes: UTF-8 JSON from `JSONEncoder` (pretty-printed, keys
     /// sorted), ending with a newline.
-    public static func render(_ summary: RunSummary, finishedAt: Date) -> [UInt8] {
+    package static func render(_ summary: RunSummary, finishedAt: Date) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         // Every member is a string, number, boolean or null: encoding cannot fail.

@@ -1,11 +1,11 @@
-public import Foundation
+package import Foundation
 
 /// The table people read after a run: client, issuer, result, expiry,
 /// attempts, duration, then one line per failure with the server's error or
 /// the transport problem. Holds no token or secret.
-public enum SummaryTable {
+package enum SummaryTable {
     /// The whole text, ending with a newline.
-    public static func render(_ summary: RunSummary, now: Date = Date()) -> String {
+    package static func render(_ summary: RunSummary, now: Date = Date()) -> String {
         let header = ["CLIENT", "ISSUER", "RESULT", "EXPIRES", "ATTEMPTS", "TIME"]
         var rows: [[String]] = []
         rows.reserveCapacity(summary.results.count)
@@ -50,7 +50,7 @@ public enum SummaryTable {
     }
 
     /// `12 granted, 3 skipped, 1 failed, 1 write error in 0.84s` and the file counts.
-    public static func totals(_ summary: RunSummary) -> String {
+    package static func totals(_ summary: RunSummary) -> String {
         var parts: [String] = []
         for status in [ClientResult.Status.granted, .skipped, .planned, .failed, .cancelled] {
             let count = summary.count(status)

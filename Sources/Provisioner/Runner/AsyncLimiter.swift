@@ -5,7 +5,7 @@ import OAuthClient
 ///
 /// Used for per-issuer `max_concurrency`. Waiters are served in arrival order,
 /// and a cancelled waiter leaves the queue at once instead of holding a slot.
-public final class AsyncLimiter: Sendable {
+package final class AsyncLimiter: Sendable {
     private struct Waiter {
         let id: UInt64
         let continuation: CheckedContinuation<Void, any Error>
@@ -20,10 +20,10 @@ public final class AsyncLimiter: Sendable {
     private let state: NIOLockedValueBox<State>
 
     /// The configured number of slots.
-    public let limit: Int
+    package let limit: Int
 
     /// Creates a limiter with `limit` slots (at least one).
-    public init(limit: Int) {
+    package init(limit: Int) {
         self.limit = max(1, limit)
         self.state = NIOLockedValueBox(State(available: max(1, limit)))
     }
@@ -32,7 +32,7 @@ public final class AsyncLimiter: Sendable {
     ///
     /// The check for a free slot and the joining of the queue happen in one
     /// critical section, so a `release()` can never slip between them.
-    public func acquire() async throws {
+    package func acquire() async throws {
         if state.withLockedValue({ state -> Bool in
             guard state.available > 0 else { return false }
             state.available -= 1
@@ -70,7 +70,7 @@ public final class AsyncLimiter: Sendable {
     }
 
     /// Gives a slot back, waking the longest waiter if there is one.
-    public func release() {
+    package func release() {
         let waiter = state.withLockedValue { state -> Waiter? in
             if state.waiters.isEmpty {
                 state.available = min(limit, state.available + 1)

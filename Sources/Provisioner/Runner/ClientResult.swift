@@ -1,12 +1,12 @@
-public import struct Foundation.Date
+package import struct Foundation.Date
 
 /// What happened to one client in a run, for the summary, report and metrics.
 ///
 /// Holds no token and no secret: failures carry the server's `error` code and
 /// description or the transport problem, already free of credentials.
-public struct ClientResult: Sendable, Hashable {
+package struct ClientResult: Sendable, Hashable {
     /// The outcome kinds.
-    public enum Status: String, Sendable, Hashable {
+    package enum Status: String, Sendable, Hashable {
         /// A new token was obtained and written.
         case granted
         /// The cached token stays valid beyond `renew_before`; nothing was requested.
@@ -20,28 +20,28 @@ public struct ClientResult: Sendable, Hashable {
     }
 
     /// The client's manifest name.
-    public var name: String
+    package var name: String
     /// The issuer's manifest name.
-    public var issuer: String
+    package var issuer: String
     /// The OAuth client id.
-    public var clientID: String
+    package var clientID: String
     /// The outcome.
-    public var status: Status
+    package var status: Status
     /// Why (skip reason, failure message, plan reason); never a secret.
-    public var detail: String?
+    package var detail: String?
     /// A stable machine-readable failure code (`invalid_client`, `timeout`, …).
-    public var errorCode: ClientFailure.Code?
+    package var errorCode: ClientFailure.Code?
     /// Token requests sent for this client (retries included).
-    public var attempts: Int
+    package var attempts: Int
     /// Wall time spent on this client, in seconds.
-    public var duration: Double
+    package var duration: Double
     /// When the client's current token expires, if known (new or kept).
-    public var expiresAt: Date?
+    package var expiresAt: Date?
     /// When the client last got a token successfully, if ever.
-    public var lastSuccess: Date?
+    package var lastSuccess: Date?
 
     /// Creates a result.
-    public init(
+    package init(
         name: String, issuer: String, clientID: String, status: Status, detail: String? = nil, errorCode: ClientFailure.Code? = nil,
         attempts: Int = 0, duration: Double = 0, expiresAt: Date? = nil, lastSuccess: Date? = nil
     ) {

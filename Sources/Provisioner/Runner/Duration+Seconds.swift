@@ -8,7 +8,7 @@ extension Duration {
     }
 
     /// Seconds as a `Double`, for reports and metrics.
-    public var secondsDouble: Double {
+    package var secondsDouble: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
     }

@@ -1,31 +1,31 @@
 /// The `--only` selection: client names and shell-style globs (`*`, `?`).
-public struct NameFilter: Sendable, Hashable {
+package struct NameFilter: Sendable, Hashable {
     /// The patterns, as given (comma-separated on the command line).
-    public let patterns: [String]
+    package let patterns: [String]
 
     /// Creates a filter from patterns; an empty list selects everything.
-    public init(patterns: [String]) {
+    package init(patterns: [String]) {
         self.patterns = patterns.filter { !$0.isEmpty }
     }
 
     /// Parses `--only NAME,GLOB,...`.
-    public init(parsing text: String) {
+    package init(parsing text: String) {
         self.init(patterns: text.split(separator: ",").map { String($0).trimmingSpaces() })
     }
 
     /// Whether `name` is selected.
-    public func matches(_ name: String) -> Bool {
+    package func matches(_ name: String) -> Bool {
         patterns.isEmpty || patterns.contains { Self.glob($0, matches: name) }
     }
 
     /// The patterns that selected nothing among `names`, to warn about typos.
-    public func unmatchedPatterns(in names: [String]) -> [String] {
+    package func unmatchedPatterns(in names: [String]) -> [String] {
         patterns.filter { pattern in !names.contains { Self.glob(pattern, matches: $0) } }
     }
 
     /// One message per pattern that selects nothing among `names`, with a
     /// "did you mean" hint for a near miss: a typo in `--only` is a usage error.
-    public func unmatchedPatternMessages(in names: [String]) -> [String] {
+    package func unmatchedPatternMessages(in names: [String]) -> [String] {
         unmatchedPatterns(in: names).map { pattern in
             "--only pattern `\(pattern)` matches no client in the manifest\(Suggestions.hint(for: pattern, among: names))"
         }

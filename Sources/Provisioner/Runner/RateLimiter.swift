@@ -5,18 +5,18 @@ import OAuthClient
 ///
 /// Used for an issuer's `rate_limit` (`20/s`, `600/m`). Each caller reserves
 /// the next free start time and sleeps until it; cancellation ends the sleep.
-public final class RateLimiter: Sendable {
+package final class RateLimiter: Sendable {
     private let interval: Duration
     private let next: NIOLockedValueBox<ContinuousClock.Instant>
 
     /// Creates a limiter allowing `count` request starts per `period`.
-    public init(count: Int, per period: Duration) {
+    package init(count: Int, per period: Duration) {
         self.interval = period / max(1, count)
         self.next = NIOLockedValueBox(ContinuousClock.now)
     }
 
     /// Waits until this caller may start its request.
-    public func waitForTurn() async throws {
+    package func waitForTurn() async throws {
         let now = ContinuousClock.now
         let slot = reserve(at: now)
         if slot > now {

@@ -1,26 +1,26 @@
 /// How one `tokensmith run` behaves, from the command line.
-public struct RunOptions: Sendable {
+package struct RunOptions: Sendable {
     /// `--only`: names and globs; empty selects every client.
-    public var filter: NameFilter
+    package var filter: NameFilter
     /// `--shard I/N`: this process's slice of the fleet.
-    public var shard: Shard?
+    package var shard: Shard?
     /// `--concurrency`: grants in flight at once; nil uses the manifest's `concurrency`.
-    public var concurrency: Int?
+    package var concurrency: Int?
     /// `--force`: grant even when the cached token is still valid.
-    public var force: Bool
+    package var force: Bool
     /// `--all-or-nothing`: if any selected grant fails, change no output at all.
-    public var allOrNothing: Bool
+    package var allOrNothing: Bool
     /// `--dry-run`: validate, resolve, discover, print the plan; no token request, no file.
-    public var dryRun: Bool
+    package var dryRun: Bool
     /// `--deadline`: the whole run's time budget.
-    public var deadline: Duration?
+    package var deadline: Duration?
     /// The token state file (absolute path), or nil to keep no state.
-    public var statePath: String?
+    package var statePath: String?
     /// How long saving the state waits for another run's lock on it.
-    public var stateLockTimeout: Duration = .seconds(30)
+    package var stateLockTimeout: Duration = .seconds(30)
 
     /// Options with every switch off.
-    public init(
+    package init(
         filter: NameFilter = NameFilter(patterns: []), shard: Shard? = nil, concurrency: Int? = nil, force: Bool = false,
         allOrNothing: Bool = false, dryRun: Bool = false, deadline: Duration? = nil, statePath: String? = nil
     ) {
@@ -36,7 +36,7 @@ public struct RunOptions: Sendable {
 }
 
 /// Receives progress while a run goes on (the CLI's progress line and log).
-public protocol RunObserver: Sendable {
+package protocol RunObserver: Sendable {
     /// The plan is made: how many clients will be granted and how many skipped.
     func planned(toGrant: Int, toSkip: Int)
     /// One client is finished (granted, failed, skipped or cancelled).
@@ -46,32 +46,32 @@ public protocol RunObserver: Sendable {
 }
 
 /// What a run did, for the summary, report, metrics and exit status.
-public struct RunSummary: Sendable {
+package struct RunSummary: Sendable {
     /// Every selected client's result, sorted by name.
-    public var results: [ClientResult]
+    package var results: [ClientResult]
     /// Wall time of the run in seconds.
-    public var duration: Double
+    package var duration: Double
     /// The run was stopped by SIGINT/SIGTERM.
-    public var interrupted: Bool
+    package var interrupted: Bool
     /// The run's `--deadline` passed before every grant finished.
-    public var deadlineExceeded: Bool
+    package var deadlineExceeded: Bool
     /// Problems writing outputs or state; each names the file and what to do.
-    public var writeErrors: [WriteFailure]
+    package var writeErrors: [WriteFailure]
     /// Files written with new content.
-    public var filesWritten: Int
+    package var filesWritten: Int
     /// Files left alone because their content was unchanged.
-    public var filesUnchanged: Int
+    package var filesUnchanged: Int
     /// Whether `--all-or-nothing` held every output back.
-    public var heldBack: Bool
+    package var heldBack: Bool
 
     /// Counts by status.
-    public func count(_ status: ClientResult.Status) -> Int {
+    package func count(_ status: ClientResult.Status) -> Int {
         results.reduce(0) { $0 + ($1.status == status ? 1 : 0) }
     }
 
     /// 0 when every selected client has a valid token written, 1 when any
     /// grant or write failed (or the deadline passed), 130 when interrupted.
-    public var exitStatus: Int32 {
+    package var exitStatus: Int32 {
         if interrupted { return 130 }
         if count(.failed) > 0 || count(.cancelled) > 0 || !writeErrors.isEmpty || deadlineExceeded { return 1 }
         return 0

@@ -1,4 +1,4 @@
-public import AsyncHTTPClient
+package import AsyncHTTPClient
 import Foundation
 import OAuthClient
 
@@ -10,14 +10,14 @@ import OAuthClient
 /// cancels the others. Cancelling the task that runs ``run()`` (SIGINT,
 /// SIGTERM) stops the grants; tokens already obtained are still written
 /// atomically unless `--all-or-nothing` holds everything back.
-public final class Runner: Sendable {
+package final class Runner: Sendable {
     private let manifest: Manifest
     private let options: RunOptions
     private let observer: (any RunObserver)?
     private let httpClient: HTTPClient
 
     /// Creates a runner over a validated manifest; `httpClient` is shared by every request.
-    public init(manifest: Manifest, options: RunOptions, observer: (any RunObserver)? = nil, httpClient: HTTPClient) {
+    package init(manifest: Manifest, options: RunOptions, observer: (any RunObserver)? = nil, httpClient: HTTPClient) {
         self.manifest = manifest
         self.options = options
         self.observer = observer
@@ -25,7 +25,7 @@ public final class Runner: Sendable {
     }
 
     /// The clients this run is responsible for (`--only`, `--shard`), in manifest order.
-    public var selectedClients: [ClientDefinition] {
+    package var selectedClients: [ClientDefinition] {
         // Without --only or --shard, the manifest's own array (no copy of 10,000 definitions).
         if options.filter.patterns.isEmpty, options.shard == nil { return manifest.clients }
         return manifest.clients.filter { client in
@@ -34,7 +34,7 @@ public final class Runner: Sendable {
     }
 
     /// Runs the whole job and says what happened; never throws.
-    public func run() async -> RunSummary {
+    package func run() async -> RunSummary {
         let start = ContinuousClock.now
         let now = Date()
         let selected = selectedClients

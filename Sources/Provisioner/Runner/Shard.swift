@@ -7,32 +7,32 @@
 /// path must differ per shard: the manifest names it with
 /// `${TOKENSMITH_SHARD}` (``environmentVariable``), which the loader defines
 /// as ``index`` while it expands the manifest.
-public struct Shard: Sendable, Hashable, CustomStringConvertible {
+package struct Shard: Sendable, Hashable, CustomStringConvertible {
     /// `TOKENSMITH_SHARD`: the shard index in `${…}` expansion; defined by
     /// tokensmith only when sharding (a value in the process environment is ignored).
-    public static let environmentVariable = "TOKENSMITH_SHARD"
+    package static let environmentVariable = "TOKENSMITH_SHARD"
 
     /// This shard's number, `0 ..< count`.
-    public let index: Int
+    package let index: Int
     /// How many shards share the fleet.
-    public let count: Int
+    package let count: Int
 
     /// Creates a shard; nil when `index` is not in `0 ..< count`.
-    public init?(index: Int, count: Int) {
+    package init?(index: Int, count: Int) {
         guard count >= 1, index >= 0, index < count else { return nil }
         self.index = index
         self.count = count
     }
 
     /// Parses `I/N` as given to `--shard`.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else { return nil }
         self.init(index: index, count: count)
     }
 
     /// Whether this shard owns the client called `name`.
-    public func owns(_ name: String) -> Bool {
+    package func owns(_ name: String) -> Bool {
         count == 1 || Int(Self.hash(name) % UInt64(count)) == index
     }
 
@@ -47,5 +47,5 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `I/N`.
-    public var description: String { "\(index)/\(count)" }
+    package var description: String { "\(index)/\(count)" }
 }

@@ -9,7 +9,7 @@ extension TokenState {
     /// Read straight into entries with OAuthClient's pull reader rather than
     /// `JSONDecoder` or a JSON tree: the file is read on every cron run, and
     /// for 10,000 clients this is a large share of an idle run.
-    public static func decode(_ bytes: [UInt8]) throws -> TokenState {
+    package static func decode(_ bytes: [UInt8]) throws -> TokenState {
         var reader = JSONReader(bytes: bytes)
         var version: Int?
         var clients: [String: Entry]?

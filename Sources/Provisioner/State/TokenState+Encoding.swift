@@ -11,7 +11,7 @@ extension TokenState {
     /// clients, client_secret_basic, env per client + JSON (tmpfs)" (peak
     /// RSS) and "second run within renew_before" (the state is read and
     /// written there too); keep this fast path unless those rows say otherwise.
-    public func encoded() throws -> [UInt8] {
+    package func encoded() throws -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(64 + clients.count * 512)
         out.append(contentsOf: Array(#"{"clients":{"#.utf8))

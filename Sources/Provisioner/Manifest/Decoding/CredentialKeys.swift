@@ -31,7 +31,7 @@ package enum CredentialKeys {
     package enum Role: Equatable, Sendable {
         /// The value may be a secret: hide it.
         case secret
-        /// The value is an `auth`-like mapping: hide what it holds but its public keys.
+        /// The value is an `auth`-like mapping: hide what it holds but its package keys.
         case auth
         /// Nothing special.
         case plain

@@ -6,7 +6,7 @@ extension FileDecoder {
     enum FileKind {
         /// A client secret or private key: loose permissions earn a warning.
         case sensitive
-        /// A certificate or CA bundle: public material.
+        /// A certificate or CA bundle: package material.
         case publicMaterial
     }
 

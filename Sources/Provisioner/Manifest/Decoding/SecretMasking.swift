@@ -41,7 +41,7 @@ enum SecretMasking {
                     case .auth:
                         walk(pair.value, parentKey: key, insideAuth: true)
                     case .plain:
-                        // A public key's value, even inside `auth` (`method`, `kid`, the `*_file` paths).
+                        // A package key's value, even inside `auth` (`method`, `kid`, the `*_file` paths).
                         walk(pair.value, parentKey: key, insideAuth: false)
                     }
                 }

@@ -8,9 +8,9 @@ import OAuthClient
 /// and discovery modes are enums, and each auth method's required keys are
 /// conditional requirements. Any string value may instead be a `${VAR}`
 /// reference, which the schema accepts wherever a number or boolean is expected.
-public enum ManifestSchema {
+package enum ManifestSchema {
     /// The schema as pretty-printed JSON text.
-    public static var json: String { document.rendered() }
+    package static var json: String { document.rendered() }
 
     static let namePattern = "^(?!.*\\.\\.)[a-z0-9]([a-z0-9._-]*[a-z0-9])?$"
     static let durationPattern = "^([0-9]+(ms|s|m|h))+$"
