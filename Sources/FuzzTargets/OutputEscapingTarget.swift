@@ -82,6 +82,9 @@ enum OutputEscapingTarget {
         }
     }
 
+    /// The oracle for `.invalidEnvKey` refusals: `[A-Z_][A-Z0-9_]*`, written
+    /// here on purpose rather than calling Provisioner's `EnvKey.isValid`,
+    /// since that is the rule the property checks the writer against.
     static func isValidEnvKey(_ key: String) -> Bool {
         guard let first = key.utf8.first, first == UInt8(ascii: "_") || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first) else { return false }
         return key.utf8.allSatisfy { $0 == UInt8(ascii: "_") || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }

@@ -1,9 +1,12 @@
-/// A value that must never be printed: secrets, private keys, tokens.
+/// A value that must never be printed: client secrets (from a manifest, an
+/// environment variable or a file), private keys, tokens.
 ///
 /// `description`, `debugDescription` and `dump` all show `<redacted>`, so a
-/// configuration can be logged or inspected in a debugger without leaking.
+/// configuration or manifest model can be logged or inspected in a debugger
+/// without leaking; the value is only reachable through ``value``, read only
+/// where it is used.
 public struct Redacted<Value: Sendable>: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    /// The wrapped value; read it only where it is used.
+    /// The wrapped value; read it only where it is used, and never log it.
     public let value: Value
 
     /// Wraps a sensitive value.
@@ -18,3 +21,9 @@ public struct Redacted<Value: Sendable>: Sendable, CustomStringConvertible, Cust
     /// A mirror with no children, so `dump` prints `<redacted>` only.
     public var customMirror: Mirror { Mirror(self, children: [], displayStyle: nil) }
 }
+
+/// Equal when the wrapped values are, so models holding a secret stay comparable.
+extension Redacted: Equatable where Value: Equatable {}
+
+/// Hashes the wrapped value, so models holding a secret stay hashable.
+extension Redacted: Hashable where Value: Hashable {}

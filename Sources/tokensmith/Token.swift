@@ -168,7 +168,7 @@ struct Token: AsyncParsableCommand {
     private func clientAuthentication() throws -> ClientAuthentication {
         let secret = try clientSecret()
         let method = authMethod ?? (keyFile != nil ? .privateKeyJWT : secret != nil ? .clientSecretBasic : AuthMethod.none)
-        var auth = ClientAuthDefinition(method: method, secret: secret.map(Secret.init), keyID: kid)
+        var auth = ClientAuthDefinition(method: method, secret: secret.map(Redacted.init), keyID: kid)
         auth.assertionAudience = AssertionAudience(parsing: assertionAudience) ?? .issuer
         let algorithm = alg.flatMap(JWSAlgorithm.init(name:))
         switch method {

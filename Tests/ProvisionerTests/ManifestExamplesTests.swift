@@ -1,4 +1,5 @@
 import Foundation
+import OAuthClient
 import Provisioner
 import Testing
 
@@ -24,7 +25,7 @@ struct ManifestExamplesTests {
         let catalog = try #require(manifest.client(named: "catalog"))
         #expect(catalog.issuerName == "corp")
         #expect(catalog.auth.method == .clientSecretBasic)
-        #expect(catalog.auth.secret?.revealedValue == "from-env")
+        #expect(catalog.auth.secret?.value == "from-env")
         #expect(catalog.scope == ["catalog:read", "profile:read"])
         #expect(catalog.settings.timeout == .seconds(5))
         #expect(catalog.settings.retry.attempts == 6)

@@ -87,7 +87,7 @@ struct ManifestModelTests {
     func resolvedValues() throws {
         let manifest = try load()
         let billing = try #require(manifest.client(named: "billing"))
-        #expect(billing.auth.secret?.revealedValue == "s3cret")
+        #expect(billing.auth.secret?.value == "s3cret")
         #expect(billing.auth.secretSource == .environment)
         #expect(billing.scope == ["invoices:read", "invoices:write"])
         #expect(billing.tokenRequestParameters.parameters.map { "\($0.name)=\($0.value)" } == [
@@ -102,7 +102,7 @@ struct ManifestModelTests {
         #expect(billing.outputs[2].format == .kubernetesSecret(KubernetesSecretOptions(name: "billing-token", namespace: "payments", labels: ["team": "payments"])))
         let orders = try #require(manifest.client(named: "orders"))
         #expect(orders.clientID == "12345")
-        #expect(orders.auth.secret?.revealedValue == "${not-a-variable}")
+        #expect(orders.auth.secret?.value == "${not-a-variable}")
         #expect(orders.auth.secretSource == .literal)
         #expect(orders.audience == ["https://orders.example.com"])
         #expect(orders.auth.clientAuthentication()?.methodName == "client_secret_post")
@@ -157,7 +157,7 @@ struct ManifestModelTests {
 
     @Test("secrets never show in descriptions, dumps or the client model's rendering")
     func secretRedaction() throws {
-        let secret = Secret("hunter2")
+        let secret = Redacted("hunter2")
         #expect(secret.description == "<redacted>")
         #expect(secret.debugDescription == "<redacted>")
         #expect("\(secret)" == "<redacted>")

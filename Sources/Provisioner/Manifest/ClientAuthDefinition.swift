@@ -9,7 +9,7 @@ package struct ClientAuthDefinition: Sendable {
     /// The authentication method.
     package var method: AuthMethod
     /// The client secret (`client_secret_*`), from `secret` or `secret_file`.
-    package var secret: Secret?
+    package var secret: Redacted<String>?
     /// Where the secret came from.
     package var secretSource: SecretSource?
     /// Absolute path of the private key (`private_key_jwt`, mTLS methods).
@@ -33,7 +33,7 @@ package struct ClientAuthDefinition: Sendable {
 
     /// Creates an auth definition; normally built by ``ManifestLoader``.
     package init(
-        method: AuthMethod, secret: Secret? = nil, secretSource: SecretSource? = nil, keyFile: String? = nil,
+        method: AuthMethod, secret: Redacted<String>? = nil, secretSource: SecretSource? = nil, keyFile: String? = nil,
         signingKey: SigningKey? = nil, algorithm: JWSAlgorithm? = nil, keyID: String? = nil,
         certificateFile: String? = nil, certificateThumbprint: CertificateThumbprint? = nil, x5tSHA1: Bool = false,
         assertionAudience: AssertionAudience = .issuer, tlsIdentity: TLSClientIdentity? = nil
@@ -68,13 +68,13 @@ package struct ClientAuthDefinition: Sendable {
         )
         switch method {
         case .clientSecretBasic:
-            return secret.map { .clientSecretBasic($0.revealedValue) }
+            return secret.map { .clientSecretBasic($0.value) }
         case .clientSecretPost:
-            return secret.map { .clientSecretPost($0.revealedValue) }
+            return secret.map { .clientSecretPost($0.value) }
         case .clientSecretJWT:
             guard let secret else { return nil }
             let hmac = ClientAuthentication.HMACAlgorithm(rawValue: algorithm?.rawValue ?? "HS256") ?? .hs256
-            return .clientSecretJWT(secret.revealedValue, algorithm: hmac, options: options)
+            return .clientSecretJWT(secret.value, algorithm: hmac, options: options)
         case .privateKeyJWT:
             return signingKey.map { .privateKeyJWT($0, options: options) }
         case .tlsClientAuth:

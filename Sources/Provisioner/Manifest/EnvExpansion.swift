@@ -63,7 +63,7 @@ enum EnvExpansion {
                 fallback = nil
             }
             referenced = true
-            if !isVariableName(name) {
+            if !EnvKey.isVariableName(name) {
                 // The text is not quoted: in a `secret` it is part of the secret.
                 problems.append(Problem(
                     message: "invalid environment variable name in `${…}`; use letters, digits and `_`, not starting with a digit",
@@ -89,13 +89,5 @@ enum EnvExpansion {
             index = close + 1
         }
         return Result(value: String(output), referencesEnvironment: referenced, problems: problems)
-    }
-
-    /// `[A-Za-z_][A-Za-z0-9_]*`.
-    static func isVariableName(_ name: String) -> Bool {
-        guard let first = name.utf8.first, !(first >= 0x30 && first <= 0x39) else { return false }
-        return name.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F
-        }
     }
 }

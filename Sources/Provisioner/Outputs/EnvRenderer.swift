@@ -45,8 +45,8 @@ package enum EnvRenderer {
         if options.includeScope, let scope = token.scope { pairs.append((.scope, scope)) }
         for (key, value) in pairs where key.isWritten(in: context.spec) {
             let name = prefix + key.envName(in: context.spec)
-            guard isValidKey(name) else {
-                throw context.error(.invalidEnvKey, "the key `\(name)` (for \(key.rawValue)) does not match [A-Z_][A-Z0-9_]*",
+            guard EnvKey.isValid(name) else {
+                throw context.error(.invalidEnvKey, "the key `\(name)` (for \(key.rawValue)) does not match \(EnvKey.pattern)",
                                     hint: "use upper-case letters, digits and `_` in `prefix` and `keys`")
             }
             guard seen.insert(name).inserted else {
@@ -64,21 +64,5 @@ package enum EnvRenderer {
             out.append(contentsOf: encoded)
             out.append(UInt8(ascii: "\n"))
         }
-    }
-
-    /// `[A-Z_][A-Z0-9_]*`.
-    static func isValidKey(_ key: String) -> Bool {
-        var first = true
-        for byte in key.utf8 {
-            let ok: Bool
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"): ok = true
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): ok = !first
-            default: ok = false
-            }
-            if !ok { return false }
-            first = false
-        }
-        return !first
     }
 }

@@ -46,10 +46,10 @@ enum OutputPreflight {
         let context = OutputContext(spec: spec, client: name)
         switch spec.format {
         case .env(let options):
-            if scope == .aggregate, !EnvRenderer.isValidKey(options.prefix + EnvRenderer.clientPrefix(name)) {
+            if scope == .aggregate, !EnvKey.isValid(options.prefix + EnvRenderer.clientPrefix(name)) {
                 let key = options.prefix + EnvRenderer.clientPrefix(name) + OutputKey.accessToken.envName(in: spec)
                 return context.error(
-                    .invalidEnvKey, "the key `\(key)` made from the client name does not match [A-Z_][A-Z0-9_]*",
+                    .invalidEnvKey, "the key `\(key)` made from the client name does not match \(EnvKey.pattern)",
                     hint: "set a `prefix` such as `APP_` on this output, since the client name starts with a digit")
             }
             if options.includeScope, OutputKey.scope.isWritten(in: spec), !requestedScope.isEmpty {

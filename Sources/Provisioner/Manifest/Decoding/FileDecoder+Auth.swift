@@ -3,7 +3,7 @@ import YAMLKit
 
 /// A client's `auth` block: method, secret, keys and certificates.
 extension FileDecoder {
-    static let authKeys = ["method", "secret", "secret_file", "key_file", "alg", "kid", "certificate_file", "x5t_sha1", "audience"]
+    static let authKeys = ManifestVocabulary.auth.keys
 
     /// The `auth` keys each method uses besides `method`.
     static func authKeys(for method: AuthMethod) -> [String] {
@@ -78,7 +78,7 @@ extension FileDecoder {
             definition.algorithm = algorithm ?? .hs256
             if let secret = definition.secret {
                 let needed = (definition.algorithm == .hs512 ? 64 : definition.algorithm == .hs384 ? 48 : 32)
-                if secret.revealedValue.utf8.count < needed {
+                if secret.value.utf8.count < needed {
                     warning(
                         "the secret is shorter than the \(needed) bytes RFC 7518 asks for with \(definition.algorithm!.rawValue)",
                         at: (fields["secret"] ?? fields["secret_file"])?.value.mark ?? methodMark, path: path
@@ -181,7 +181,7 @@ extension FileDecoder {
             guard let text = string(literal.value, key: "secret", path: path + ".secret") else { return }
             // Unresolved (validate --no-secrets): the value is a placeholder, nothing to check it by.
             if !resolvesSecrets, text.referencesEnvironment { return }
-            definition.secret = Secret(text.value)
+            definition.secret = Redacted(text.value)
             definition.secretSource = text.referencesEnvironment ? .environment : .literal
             if !text.referencesEnvironment, let manifestMode, manifestMode & 0o044 != 0 {
                 warning(
@@ -201,7 +201,7 @@ extension FileDecoder {
                 error("the secret file `\(Self.clip(resolved.text.value))` is empty", at: resolved.text.mark, path: path + ".secret_file")
                 return
             }
-            definition.secret = Secret(value)
+            definition.secret = Redacted(value)
             definition.secretSource = .file(resolved.path)
         } else {
             error("`\(method.rawValue)` needs `secret` or `secret_file`", at: methodMark, path: path + ".secret")

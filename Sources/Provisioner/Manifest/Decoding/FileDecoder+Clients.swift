@@ -3,15 +3,12 @@ import YAMLKit
 
 /// One entry of `clients`.
 extension FileDecoder {
-    static let clientKeys = [
-        "name", "issuer", "client_id", "auth", "scope", "resource", "audience", "params", "dpop",
-        "timeout", "retry", "renew_before", "outputs",
-    ]
-    static let dpopKeys = ["key_file", "alg"]
+    static let clientKeys = ManifestVocabulary.client.keys
+    static let dpopKeys = ManifestVocabulary.dpop.keys
     /// Parameters OAuthClient sets itself; `params` must not override them.
-    static let reservedParameters = ["grant_type", "client_id", "client_secret", "client_assertion", "client_assertion_type"]
+    static let reservedParameters = ManifestVocabulary.reservedParameters
     /// Parameters that have their own manifest key.
-    static let keyedParameters = ["scope", "resource", "audience"]
+    static let keyedParameters = ManifestVocabulary.keyedParameters
 
     func decodeClient(_ node: Node, path: String) -> ClientDraft? {
         guard let block = node.mapping else {

@@ -4,10 +4,7 @@ import YAMLKit
 
 /// The `issuers` mapping.
 extension FileDecoder {
-    static let issuerKeys = [
-        "issuer", "token_endpoint", "discovery", "ca_file", "max_concurrency", "rate_limit", "allow_insecure_http",
-        "timeout", "retry", "renew_before",
-    ]
+    static let issuerKeys = ManifestVocabulary.issuer.keys
 
     func decodeIssuers(_ node: Node) -> [IssuerDraft] {
         if node.scalar?.resolved == .null { return [] }

@@ -2,17 +2,16 @@ import YAMLKit
 
 /// `outputs` lists, per client and aggregate, turned into ``OutputSpec`` values.
 extension FileDecoder {
-    static let formatKeys = ["env", "json", "kubernetes_secret"]
-    static let outputKeys = formatKeys + ["prefix", "flavor", "mode", "include_scope", "keys", "name", "namespace", "labels", "annotations"]
-    static let canonicalOutputKeys = ["access_token", "token_type", "expires_at", "expires_in", "scope", "issuer", "client_id"]
+    static let formatKeys = ManifestVocabulary.outputFormats.map(\.key)
+    /// Every key an output may hold: the format keys, then each format's options once.
+    static let outputKeys = ManifestVocabulary.outputFormats.reduce(formatKeys) { keys, format in
+        keys + format.options.keys.filter { !keys.contains($0) }
+    }
+    static let canonicalOutputKeys = ManifestVocabulary.canonicalOutputKeys
 
     /// The option keys each format accepts besides its own.
     static func optionKeys(for format: String) -> [String] {
-        switch format {
-        case "env": ["prefix", "flavor", "mode", "include_scope", "keys"]
-        case "json": ["mode", "keys"]
-        default: ["name", "namespace", "labels", "annotations", "mode", "keys"]
-        }
+        ManifestVocabulary.outputFormats.first { $0.key == format }?.options.keys ?? []
     }
 
     func decodeOutputs(_ node: Node, path: String, scope: OutputScope) -> [OutputDraft] {
@@ -86,7 +85,7 @@ extension FileDecoder {
         case "env":
             var options = EnvOptions()
             if let pair = fields["prefix"], let text = string(pair.value, key: "prefix", path: path + ".prefix", allowEmpty: true) {
-                if Self.isEnvKey(text.value + "X") {
+                if EnvKey.isValid(text.value + "X") {
                     options.prefix = text.value
                 } else {
                     error("`prefix` must be upper-case letters, digits and `_`, not starting with a digit", at: text.mark, path: path + ".prefix")
@@ -107,14 +106,14 @@ extension FileDecoder {
         default:
             var options = KubernetesSecretOptions()
             if let pair = fields["name"], let text = string(pair.value, key: "name", path: path + ".name") {
-                if Self.isDNSSubdomain(text.value) {
+                if KubernetesNames.subdomainProblem(text.value) == nil {
                     options.name = text.value
                 } else {
                     error("`name` must be a Kubernetes object name (lower-case letters, digits, `-` and `.`, at most 253), not `\(Self.clip(text.value))`", at: text.mark, path: path + ".name")
                 }
             }
             if let pair = fields["namespace"], let text = string(pair.value, key: "namespace", path: path + ".namespace") {
-                if text.value.count <= 63, Self.isDNSLabel(text.value) {
+                if KubernetesNames.labelNameProblem(text.value) == nil {
                     options.namespace = text.value
                 } else {
                     error("`namespace` must be a Kubernetes namespace (lower-case letters, digits and `-`, at most 63), not `\(Self.clip(text.value))`", at: text.mark, path: path + ".namespace")
@@ -152,9 +151,9 @@ extension FileDecoder {
                 continue
             }
             guard let text = string(pair.value, key: key, path: "\(path).\(key)") else { continue }
-            if format == "env", !Self.isEnvKey(text.value) {
+            if format == "env", !EnvKey.isValid(text.value) {
                 error("env key `\(Self.clip(text.value))` must be upper-case letters, digits and `_`, not starting with a digit", at: text.mark, path: "\(path).\(key)")
-            } else if format == "kubernetes_secret", !Self.isSecretDataKey(text.value) {
+            } else if format == "kubernetes_secret", KubernetesNames.dataKeyProblem(text.value) != nil {
                 error("Secret data key `\(Self.clip(text.value))` may only hold letters, digits, `-`, `_` and `.`", at: text.mark, path: "\(path).\(key)")
             } else {
                 keys[key] = text.value
@@ -182,32 +181,5 @@ extension FileDecoder {
         if digits.hasPrefix("0o") { digits = digits.dropFirst(2) }
         guard (3...4).contains(digits.count), let value = UInt16(digits, radix: 8), value <= 0o777 else { return nil }
         return value
-    }
-
-    /// `[A-Z_][A-Z0-9_]*`.
-    static func isEnvKey(_ text: String) -> Bool {
-        guard let first = text.utf8.first, !(first >= 0x30 && first <= 0x39) else { return false }
-        return text.utf8.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
-    }
-
-    /// DNS-1123 label: `[a-z0-9]([-a-z0-9]*[a-z0-9])?`.
-    static func isDNSLabel(_ text: some StringProtocol) -> Bool {
-        let bytes = Array(text.utf8)
-        guard let first = bytes.first, let last = bytes.last else { return false }
-        func alphanumeric(_ byte: UInt8) -> Bool { (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) }
-        return alphanumeric(first) && alphanumeric(last) && bytes.allSatisfy { alphanumeric($0) || $0 == 0x2D }
-    }
-
-    /// DNS-1123 subdomain: labels joined by `.`, at most 253 characters.
-    static func isDNSSubdomain(_ text: String) -> Bool {
-        text.count <= 253 && text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isDNSLabel($0) }
-    }
-
-    /// `[-._a-zA-Z0-9]+`, not `.` or `..`.
-    static func isSecretDataKey(_ text: String) -> Bool {
-        guard !text.isEmpty, text != ".", text != "..", text.count <= 253 else { return false }
-        return text.utf8.allSatisfy {
-            ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E || $0 == 0x5F
-        }
     }
 }

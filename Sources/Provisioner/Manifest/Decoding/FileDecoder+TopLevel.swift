@@ -2,10 +2,10 @@ import YAMLKit
 
 /// The top level of a manifest file and its `defaults`.
 extension FileDecoder {
-    static let topLevelKeys = ["version", "defaults", "issuers", "clients", "outputs"]
-    static let defaultsKeys = ["timeout", "retry", "renew_before", "concurrency"]
-    static let retryKeys = ["attempts", "initial_backoff", "max_backoff"]
-    static let supportedVersion = 1
+    static let topLevelKeys = ManifestVocabulary.topLevel.keys
+    static let defaultsKeys = ManifestVocabulary.defaults.keys
+    static let retryKeys = ManifestVocabulary.retry.keys
+    static let supportedVersion = ManifestVocabulary.supportedVersion
 
     /// Decodes a whole document (nil when the file is empty).
     func decode(_ root: Node?, file record: Manifest.File) -> ManifestFragment {

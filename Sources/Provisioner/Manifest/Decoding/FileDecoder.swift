@@ -224,10 +224,15 @@ final class FileDecoder {
 
     // MARK: Names and URLs
 
-    /// `[a-z0-9]([a-z0-9._-]*[a-z0-9])?` without `..`.
+    /// The rule for client and issuer names, as a pattern for the schema: ``isValidName`` checks it.
+    static let namePattern = "^(?!.*\\.\\.)[a-z0-9]([a-z0-9._-]*[a-z0-9])?$"
+    /// The longest client or issuer name.
+    static let maxNameLength = 253
+
+    /// ``namePattern``: `[a-z0-9]([a-z0-9._-]*[a-z0-9])?` without `..`, at most ``maxNameLength``.
     static func isValidName(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
-        guard let first = bytes.first, let last = bytes.last, bytes.count <= 253 else { return false }
+        guard let first = bytes.first, let last = bytes.last, bytes.count <= maxNameLength else { return false }
         func alphanumeric(_ byte: UInt8) -> Bool { (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) }
         guard alphanumeric(first), alphanumeric(last) else { return false }
         var previous: UInt8 = 0

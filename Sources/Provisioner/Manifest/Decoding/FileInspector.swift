@@ -61,10 +61,10 @@ final class FileInspector {
     private var secretHashes: [String: String] = [:]
 
     /// SHA-256 hex of a secret, computed once per distinct secret.
-    func hash(of secret: Secret) -> String {
-        if let cached = secretHashes[secret.revealedValue] { return cached }
-        let value = secret.sha256Hex
-        secretHashes[secret.revealedValue] = value
+    func hash(of secret: Redacted<String>) -> String {
+        if let cached = secretHashes[secret.value] { return cached }
+        let value = SHA256Digest.hex(of: Array(secret.value.utf8))
+        secretHashes[secret.value] = value
         return value
     }
 

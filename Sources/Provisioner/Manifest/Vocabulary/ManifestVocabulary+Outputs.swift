@@ -1,0 +1,56 @@
+/// The vocabulary of an output: one format key holding the target path, and
+/// the option keys that format accepts.
+extension ManifestVocabulary {
+    /// One output format: its key (`env`, `json`, `kubernetes_secret`) and its options.
+    struct OutputFormat {
+        let key: String
+        let options: [Property]
+
+        /// The format key with the target path, then the options: every key an output of this format accepts.
+        var properties: [Property] { [Property(key, targetPath)] + options }
+    }
+
+    /// The canonical names `keys:` may rename or drop.
+    static let canonicalOutputKeys = ["access_token", "token_type", "expires_at", "expires_in", "scope", "issuer", "client_id"]
+
+    static let targetPath = object([
+        "description": "Target path under the output root, or - for standard output.", "type": "string", "minLength": 1,
+    ])
+
+    static let mode = Property("mode", object([
+        "description": "File mode, octal (default \"0600\").",
+        "anyOf": [object(["type": "string", "pattern": "^(0o)?[0-7]{3,4}$"]), object(["type": "integer"])],
+    ]))
+
+    static let keys = Property("keys", object([
+        "description": "Rename output keys, e.g. {access_token: TOKEN}, or leave one out with ~, e.g. {expires_at: ~}.",
+        "type": "object",
+        "propertyNames": object(["enum": .array(canonicalOutputKeys.map { .string($0) })]),
+        "properties": object(["access_token": object(["type": "string"])]),
+        "additionalProperties": object(["type": ["string", "null"]]),
+    ]))
+
+    static let stringMap = object(["type": "object", "additionalProperties": object(["type": "string"])])
+
+    /// Every output format, in the order the schema lists them.
+    static let outputFormats: [OutputFormat] = [
+        OutputFormat(key: "env", options: [
+            Property("prefix", object(["type": "string", "pattern": .string("^(\(EnvKey.pattern))?$")])),
+            Property("flavor", object([
+                "description": "Quoting rules of the reader.", "enum": .array(EnvOptions.Flavor.allCases.map { .string($0.rawValue) }),
+            ])),
+            mode,
+            Property("include_scope", reference("boolean", "Also write <PREFIX>SCOPE.")),
+            keys,
+        ]),
+        OutputFormat(key: "json", options: [mode, keys]),
+        OutputFormat(key: "kubernetes_secret", options: [
+            Property("name", object(["description": "metadata.name (default: the client name).", "type": "string"])),
+            Property("namespace", object(["type": "string"])),
+            Property("labels", stringMap),
+            Property("annotations", stringMap),
+            mode,
+            keys,
+        ]),
+    ]
+}
