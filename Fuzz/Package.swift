@@ -10,7 +10,7 @@ import PackageDescription
 let package = Package(
     name: "tokensmith-fuzz",
     dependencies: [
-        .package(name: "tokensmith", path: ".."),
+        .package(name: "tokensmith", path: "..")
     ],
     targets: [
         .target(

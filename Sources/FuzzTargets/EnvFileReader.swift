@@ -88,7 +88,8 @@ enum EnvFileReader {
         var position = 0
         while position < raw.count {
             if raw[position] == UInt8(ascii: "\\"), position + 1 < raw.count,
-               raw[position + 1] == UInt8(ascii: "\\") || raw[position + 1] == UInt8(ascii: "'") {
+                raw[position + 1] == UInt8(ascii: "\\") || raw[position + 1] == UInt8(ascii: "'")
+            {
                 decoded.append(raw[position + 1])
                 position += 2
             } else {

@@ -41,7 +41,8 @@ enum ManifestTarget {
         let lines = SourceText(bytes: input).lineCount
         for diagnostic in result.diagnostics {
             guard diagnostic.file == "fuzz.yaml", diagnostic.line >= 1, diagnostic.line <= lines + 1, diagnostic.column >= 1 else {
-                throw FuzzFinding("the diagnostic \"\(diagnostic.message)\" points at \(diagnostic.location), outside the \(lines)-line file")
+                throw FuzzFinding(
+                    "the diagnostic \"\(diagnostic.message)\" points at \(diagnostic.location), outside the \(lines)-line file")
             }
         }
         let secrets = secretsWritten(in: input)
@@ -63,10 +64,13 @@ enum ManifestTarget {
         for value in scalars {
             // A plain or quoted secret over several lines is folded: each piece
             // is still on its own source line, so each must stay hidden too.
-            for piece in value.split(whereSeparator: { $0 == " " || $0 == "\n" }) where piece != Substring(value) && looksLikeSecret(piece) {
+            for piece in value.split(whereSeparator: { $0 == " " || $0 == "\n" }) where piece != Substring(value) && looksLikeSecret(piece)
+            {
                 if !piece.contains("$"), occurrences(of: String(piece), in: text) == 1 { secrets.append(String(piece)) }
             }
-            if value.contains("${FUZZ_SECRET}"), occurrences(of: "FUZZ_SECRET", in: text) == scalars.reduce(0, { $0 + occurrences(of: "FUZZ_SECRET", in: $1) }) {
+            if value.contains("${FUZZ_SECRET}"),
+                occurrences(of: "FUZZ_SECRET", in: text) == scalars.reduce(0, { $0 + occurrences(of: "FUZZ_SECRET", in: $1) })
+            {
                 secrets.append(environmentSecret)
             }
             if looksLikeSecret(Substring(value)), !value.contains("$"), occurrences(of: value, in: text) == 1 {

@@ -48,7 +48,8 @@ enum OutputEscapingTarget {
         }
         let want = expected.map { (options.prefix + $0.0, $0.1) }
         guard read.count == want.count, zip(read, want).allSatisfy({ $0.0 == $1.0 && $0.1 == $1.1 }) else {
-            throw FuzzFinding("the \(options.flavor) env file reads back different keys or values:\n\(String(decoding: bytes, as: UTF8.self))")
+            throw FuzzFinding(
+                "the \(options.flavor) env file reads back different keys or values:\n\(String(decoding: bytes, as: UTF8.self))")
         }
     }
 
@@ -86,8 +87,13 @@ enum OutputEscapingTarget {
     /// here on purpose rather than calling Provisioner's `EnvKey.isValid`,
     /// since that is the rule the property checks the writer against.
     static func isValidEnvKey(_ key: String) -> Bool {
-        guard let first = key.utf8.first, first == UInt8(ascii: "_") || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first) else { return false }
-        return key.utf8.allSatisfy { $0 == UInt8(ascii: "_") || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+        guard let first = key.utf8.first, first == UInt8(ascii: "_") || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first) else {
+            return false
+        }
+        return key.utf8.allSatisfy {
+            $0 == UInt8(ascii: "_") || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+        }
     }
 
     // MARK: JSON
@@ -105,7 +111,9 @@ enum OutputEscapingTarget {
         guard case .object(let object)? = try? JSONValue(parsing: bytes) else {
             throw FuzzFinding("the JSON file does not parse:\n\(String(decoding: bytes, as: UTF8.self))")
         }
-        var expected: [String: String] = ["access_token": token.accessToken, "token_type": token.tokenType, "issuer": token.issuer, "client_id": token.clientID]
+        var expected: [String: String] = [
+            "access_token": token.accessToken, "token_type": token.tokenType, "issuer": token.issuer, "client_id": token.clientID,
+        ]
         if let scope = token.scope { expected["scope"] = scope }
         for (key, value) in expected where object[key]?.stringValue != value {
             throw FuzzFinding("the JSON member \(key) reads back differently:\n\(String(decoding: bytes, as: UTF8.self))")
@@ -118,7 +126,8 @@ enum OutputEscapingTarget {
         let options = KubernetesSecretOptions(name: "fuzz-secret", namespace: "fuzz")
         let bytes: [UInt8]
         do {
-            bytes = try KubernetesSecretRenderer.render(token, spec: OutputSpec(format: .kubernetesSecret(options), path: "fuzz.yaml"), options: options)
+            bytes = try KubernetesSecretRenderer.render(
+                token, spec: OutputSpec(format: .kubernetesSecret(options), path: "fuzz.yaml"), options: options)
         } catch {
             if error.code == .secretTooLarge || error.code == .invalidAnnotation { return }
             throw FuzzFinding("the Secret writer refused a token: \(error.description)")
@@ -131,7 +140,7 @@ enum OutputEscapingTarget {
             throw FuzzFinding("the Secret does not parse: \(error.message)\n\(text)")
         }
         guard let secret = document?.mapping, let data = secret["data"]?.mapping,
-              let annotations = secret["metadata"]?.mapping?["annotations"]?.mapping
+            let annotations = secret["metadata"]?.mapping?["annotations"]?.mapping
         else {
             throw FuzzFinding("the Secret lacks data or annotations:\n\(text)")
         }
@@ -139,13 +148,13 @@ enum OutputEscapingTarget {
         if let scope = token.scope { expected["scope"] = scope }
         for (key, value) in expected {
             guard let encoded = data[key]?.scalar?.value, let decoded = Data(base64Encoded: encoded),
-                  decoded == Data(value.utf8)
+                decoded == Data(value.utf8)
             else {
                 throw FuzzFinding("the Secret's data.\(key) decodes differently:\n\(text)")
             }
         }
         guard annotations[KubernetesSecretRenderer.issuerAnnotation]?.scalar?.value == token.issuer,
-              annotations[KubernetesSecretRenderer.clientIDAnnotation]?.scalar?.value == token.clientID
+            annotations[KubernetesSecretRenderer.clientIDAnnotation]?.scalar?.value == token.clientID
         else {
             throw FuzzFinding("the Secret's annotations read back differently:\n\(text)")
         }

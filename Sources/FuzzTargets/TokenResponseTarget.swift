@@ -12,7 +12,8 @@ import OAuthClient
 /// short enough for a log line, however large the body.
 enum TokenResponseTarget {
     static let statuses = [200, 200, 200, 200, 400, 401, 403, 429, 500, 503, 302, 307, 201, 204, 404, 599]
-    static let endpoint = try! Endpoint(URL(string: "https://issuer.example/oauth/token")!, allowInsecureHTTP: false, role: "token endpoint")
+    static let endpoint = try! Endpoint(
+        URL(string: "https://issuer.example/oauth/token")!, allowInsecureHTTP: false, role: "token endpoint")
     static let receivedAt = Date(timeIntervalSince1970: 1_800_000_000)
     /// Longest message a refused answer may produce.
     static let maximumMessageBytes = 2048
@@ -67,7 +68,9 @@ enum TokenResponseTarget {
     /// Token values in the body (read with Foundation's parser, independent of
     /// the client's own) that occur exactly once, so any echo is a leak.
     static func tokensCarried(in body: [UInt8]) -> [String] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) as? [String: Any] else { return [] }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) as? [String: Any] else {
+            return []
+        }
         let text = String(decoding: body, as: UTF8.self)
         return ["access_token", "refresh_token", "id_token"].compactMap { name in
             guard let value = object[name] as? String, value.utf8.count >= 8 else { return nil }

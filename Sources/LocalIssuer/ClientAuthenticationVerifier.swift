@@ -121,7 +121,8 @@ struct ClientAuthenticationVerifier {
             return AuthenticatedClient(record: record, method: .tlsClientAuth, assertionAudience: nil)
         case .selfSignedTLSClientAuth:
             guard request.listener == .mutualTLS else {
-                throw .invalidClient("This client uses self_signed_tls_client_auth; send the request to the mTLS endpoint.", triedBasic: false)
+                throw .invalidClient(
+                    "This client uses self_signed_tls_client_auth; send the request to the mTLS endpoint.", triedBasic: false)
             }
             guard let peer = request.peerCertificate else {
                 throw .invalidClient("No client certificate was presented in the TLS handshake.", triedBasic: false)
@@ -131,7 +132,9 @@ struct ClientAuthenticationVerifier {
             }
             return AuthenticatedClient(record: record, method: .selfSignedTLSClientAuth, assertionAudience: nil)
         default:
-            throw .invalidClient("Client authentication failed: this client is registered for \(record.client.authentication.method.rawValue) but sent no credentials.", triedBasic: false)
+            throw .invalidClient(
+                "Client authentication failed: this client is registered for \(record.client.authentication.method.rawValue) but sent no credentials.",
+                triedBasic: false)
         }
     }
 

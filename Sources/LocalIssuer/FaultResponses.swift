@@ -11,7 +11,10 @@ enum FaultResponses {
         case .serverError(let status, _):
             return .respond(.json(.init(statusCode: status), #"{"error":"server_error","error_description":"Simulated server failure."}"#))
         case .rateLimited(let retryAfter, _):
-            return .respond(.json(.tooManyRequests, #"{"error":"temporarily_unavailable","error_description":"Simulated rate limit."}"#, headers: [("Retry-After", String(retryAfter))]))
+            return .respond(
+                .json(
+                    .tooManyRequests, #"{"error":"temporarily_unavailable","error_description":"Simulated rate limit."}"#,
+                    headers: [("Retry-After", String(retryAfter))]))
         case .closeConnection:
             return .closeConnection
         case .malformedJSON:
@@ -27,8 +30,10 @@ enum FaultResponses {
         case .negativeExpiresIn:
             return .respond(.json(.ok, fields.json(expiresInText: String(-abs(fields.expiresIn == 0 ? 1 : fields.expiresIn)))))
         case .htmlErrorPage(let status):
-            let page = "<!DOCTYPE html>\n<html><head><title>\(status) Error</title></head><body><h1>Something went wrong</h1><p>The service is unavailable.</p></body></html>\n"
-            return .respond(OutgoingResponse(status: .init(statusCode: status), headers: [("Content-Type", "text/html; charset=utf-8")], body: page))
+            let page =
+                "<!DOCTYPE html>\n<html><head><title>\(status) Error</title></head><body><h1>Something went wrong</h1><p>The service is unavailable.</p></body></html>\n"
+            return .respond(
+                OutgoingResponse(status: .init(statusCode: status), headers: [("Content-Type", "text/html; charset=utf-8")], body: page))
         case .oversizedBody:
             let padding = String(repeating: "x", count: (1 << 20) + 1024)
             return .respond(.json(.ok, fields.json(extra: "\"padding\":\"\(padding)\"")))

@@ -120,7 +120,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             let buffer = context.channel.allocator.buffer(string: response.body)
             headers.replaceOrAdd(name: "Content-Length", value: String(buffer.readableBytes))
             if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))), promise: nil)
+            context.write(
+                wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
             // Counted as finished before the answer leaves: once a client has
             // read it, the statistics must no longer show the request in flight.
@@ -133,7 +134,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             context.close(promise: nil)
         case .streamForever(let response, let interval):
             let headers = HTTPHeaders(response.headers)
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))), promise: nil)
+            context.write(
+                wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))), promise: nil)
             let first = context.channel.allocator.buffer(string: response.body)
             context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(first))), promise: nil)
             streamChunk(context: context, interval: interval)

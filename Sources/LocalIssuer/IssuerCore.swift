@@ -85,7 +85,8 @@ final class IssuerCore: Sendable {
             if request.method == .GET {
                 reply = Reply(.json(.ok, route == .jwks ? jwksBody : metadataBody))
             } else {
-                reply = Reply(.json(.methodNotAllowed, #"{"error":"invalid_request","error_description":"Use GET."}"#, headers: [("Allow", "GET")]))
+                reply = Reply(
+                    .json(.methodNotAllowed, #"{"error":"invalid_request","error_description":"Use GET."}"#, headers: [("Allow", "GET")]))
             }
         case .notFound:
             reply = Reply(.json(.notFound, #"{"error":"not_found","error_description":"No endpoint at this path."}"#))

@@ -113,7 +113,9 @@ struct AccessTokenSigner: Sendable {
             do {
                 privateKey = try P256.Signing.PrivateKey(pemRepresentation: pem)
             } catch {
-                throw LocalIssuerError("The signing key is not a P-256 private key in PEM form; generate one with `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`.")
+                throw LocalIssuerError(
+                    "The signing key is not a P-256 private key in PEM form; generate one with `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`."
+                )
             }
         } else {
             privateKey = P256.Signing.PrivateKey()

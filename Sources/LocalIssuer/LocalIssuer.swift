@@ -80,11 +80,13 @@ public final class LocalIssuer: Sendable {
         let slot = CoreSlot()
         var channels: [any Channel] = []
         do {
-            let main = try await bind(group: group, port: configuration.port, slot: slot, listener: .main, tls: serverContext, clientCAs: nil)
+            let main = try await bind(
+                group: group, port: configuration.port, slot: slot, listener: .main, tls: serverContext, clientCAs: nil)
             channels.append(main)
             var mtlsChannel: (any Channel)?
             if let mtlsContext, let mtls = configuration.mutualTLS {
-                let channel = try await bind(group: group, port: mtls.port, slot: slot, listener: .mutualTLS, tls: mtlsContext, clientCAs: clientCAs)
+                let channel = try await bind(
+                    group: group, port: mtls.port, slot: slot, listener: .mutualTLS, tls: mtlsContext, clientCAs: clientCAs)
                 channels.append(channel)
                 mtlsChannel = channel
             }

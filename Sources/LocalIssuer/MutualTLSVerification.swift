@@ -31,7 +31,9 @@ enum MutualTLSVerification {
             let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore(intermediates))
             let chains: Bool
             if case .validCertificate = result { chains = true } else { chains = false }
-            let commonName = leaf.subject.flatMap { $0 }.first { $0.type == .RDNAttributeType.commonName }.map { String(describing: $0.value) }
+            let commonName = leaf.subject.flatMap { $0 }.first { $0.type == .RDNAttributeType.commonName }.map {
+                String(describing: $0.value)
+            }
             box.set(PeerCertificate(der: leafDER, subject: leaf.subject.description, commonName: commonName, chainsToClientCA: chains))
             promise.succeed(.certificateVerified)
         }

@@ -43,23 +43,32 @@ public struct TestKeyPair: Sendable, Hashable {
                 "n": .string(Base64URL.encode(primitives.modulus)),
                 "e": .string(Base64URL.encode(primitives.publicExponent)),
             ])
-            return TestKeyPair(kind: kind, privateKeyPEM: key.pkcs8PEMRepresentation, publicKeyPEM: key.publicKey.pemRepresentation, publicJWK: jwk.jsonText)
+            return TestKeyPair(
+                kind: kind, privateKeyPEM: key.pkcs8PEMRepresentation, publicKeyPEM: key.publicKey.pemRepresentation,
+                publicJWK: jwk.jsonText)
         case .p256:
             let key = P256.Signing.PrivateKey()
-            return TestKeyPair(kind: kind, privateKeyPEM: key.pemRepresentation, publicKeyPEM: key.publicKey.pemRepresentation, publicJWK: ecJWK("P-256", Array(key.publicKey.rawRepresentation)))
+            return TestKeyPair(
+                kind: kind, privateKeyPEM: key.pemRepresentation, publicKeyPEM: key.publicKey.pemRepresentation,
+                publicJWK: ecJWK("P-256", Array(key.publicKey.rawRepresentation)))
         case .p384:
             let key = P384.Signing.PrivateKey()
-            return TestKeyPair(kind: kind, privateKeyPEM: key.pemRepresentation, publicKeyPEM: key.publicKey.pemRepresentation, publicJWK: ecJWK("P-384", Array(key.publicKey.rawRepresentation)))
+            return TestKeyPair(
+                kind: kind, privateKeyPEM: key.pemRepresentation, publicKeyPEM: key.publicKey.pemRepresentation,
+                publicJWK: ecJWK("P-384", Array(key.publicKey.rawRepresentation)))
         case .p521:
             let key = P521.Signing.PrivateKey()
-            return TestKeyPair(kind: kind, privateKeyPEM: key.pemRepresentation, publicKeyPEM: key.publicKey.pemRepresentation, publicJWK: ecJWK("P-521", Array(key.publicKey.rawRepresentation)))
+            return TestKeyPair(
+                kind: kind, privateKeyPEM: key.pemRepresentation, publicKeyPEM: key.publicKey.pemRepresentation,
+                publicJWK: ecJWK("P-521", Array(key.publicKey.rawRepresentation)))
         case .ed25519:
             let key = Curve25519.Signing.PrivateKey()
             let jwk = JSONValue.object([
                 "kty": .string("OKP"), "crv": .string("Ed25519"),
                 "x": .string(Base64URL.encode(key.publicKey.rawRepresentation)),
             ])
-            return TestKeyPair(kind: kind, privateKeyPEM: key.pemRepresentation, publicKeyPEM: key.publicKey.pemRepresentation, publicJWK: jwk.jsonText)
+            return TestKeyPair(
+                kind: kind, privateKeyPEM: key.pemRepresentation, publicKeyPEM: key.publicKey.pemRepresentation, publicJWK: jwk.jsonText)
         }
     }
 

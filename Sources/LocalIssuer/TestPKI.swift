@@ -32,11 +32,13 @@ public struct TestPKI: Sendable {
             OrganizationName("tokensmith tests")
             CommonName(caCommonName)
         }
-        let ca = try Self.sign(key: key, subject: name, issuer: name, issuerKey: key, extensions: try Certificate.Extensions {
-            Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
-            Critical(KeyUsage(keyCertSign: true, cRLSign: true))
-            SubjectKeyIdentifier(hash: Certificate.PublicKey(key.publicKey))
-        })
+        let ca = try Self.sign(
+            key: key, subject: name, issuer: name, issuerKey: key,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+                Critical(KeyUsage(keyCertSign: true, cRLSign: true))
+                SubjectKeyIdentifier(hash: Certificate.PublicKey(key.publicKey))
+            })
         self.caKey = key
         self.caName = name
         self.certificateAuthority = Identity(
@@ -74,12 +76,15 @@ public struct TestPKI: Sendable {
     public static func makeSelfSignedCertificate(commonName: String) throws -> Identity {
         let key = P256.Signing.PrivateKey()
         let name = try DistinguishedName { CommonName(commonName) }
-        let certificate = try sign(key: key, subject: name, issuer: name, issuerKey: key, extensions: try Certificate.Extensions {
-            Critical(BasicConstraints.notCertificateAuthority)
-            Critical(KeyUsage(digitalSignature: true))
-            try ExtendedKeyUsage([.clientAuth])
-        })
-        return Identity(certificatePEM: try certificate.serializeAsPEM().pemString, privateKeyPEM: key.pemRepresentation, subject: name.description)
+        let certificate = try sign(
+            key: key, subject: name, issuer: name, issuerKey: key,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.notCertificateAuthority)
+                Critical(KeyUsage(digitalSignature: true))
+                try ExtendedKeyUsage([.clientAuth])
+            })
+        return Identity(
+            certificatePEM: try certificate.serializeAsPEM().pemString, privateKeyPEM: key.pemRepresentation, subject: name.description)
     }
 
     /// One v3 certificate, ECDSA P-256/SHA-256, valid from an hour ago for 30 days.
@@ -113,15 +118,18 @@ public struct TestPKI: Sendable {
             OrganizationName("tokensmith tests")
             CommonName(commonName)
         }
-        let certificate = try sign(key: key, subject: name, issuer: issuerName, issuerKey: issuerKey, extensions: try Certificate.Extensions {
-            Critical(BasicConstraints.notCertificateAuthority)
-            Critical(KeyUsage(digitalSignature: true, keyEncipherment: true))
-            try ExtendedKeyUsage([usage])
-            AuthorityKeyIdentifier(keyIdentifier: SubjectKeyIdentifier(hash: Certificate.PublicKey(issuerKey.publicKey)).keyIdentifier)
-            if !alternativeNames.isEmpty {
-                SubjectAlternativeNames(alternativeNames)
-            }
-        })
-        return Identity(certificatePEM: try certificate.serializeAsPEM().pemString, privateKeyPEM: key.pemRepresentation, subject: name.description)
+        let certificate = try sign(
+            key: key, subject: name, issuer: issuerName, issuerKey: issuerKey,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.notCertificateAuthority)
+                Critical(KeyUsage(digitalSignature: true, keyEncipherment: true))
+                try ExtendedKeyUsage([usage])
+                AuthorityKeyIdentifier(keyIdentifier: SubjectKeyIdentifier(hash: Certificate.PublicKey(issuerKey.publicKey)).keyIdentifier)
+                if !alternativeNames.isEmpty {
+                    SubjectAlternativeNames(alternativeNames)
+                }
+            })
+        return Identity(
+            certificatePEM: try certificate.serializeAsPEM().pemString, privateKeyPEM: key.pemRepresentation, subject: name.description)
     }
 }

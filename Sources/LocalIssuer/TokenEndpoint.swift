@@ -45,10 +45,14 @@ extension IssuerCore {
         }
         do {
             guard request.method == .POST else {
-                throw OAuthError(code: "invalid_request", description: "The token endpoint accepts POST only.", status: .methodNotAllowed, headers: [("Allow", "POST")])
+                throw OAuthError(
+                    code: "invalid_request", description: "The token endpoint accepts POST only.", status: .methodNotAllowed,
+                    headers: [("Allow", "POST")])
             }
             let contentType = request.headers.first(name: "Content-Type") ?? ""
-            let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map {
+                $0.trimmingCharacters(in: .whitespaces).lowercased()
+            }
             guard mediaType == "application/x-www-form-urlencoded" else {
                 throw OAuthError.invalidRequest("The body must be application/x-www-form-urlencoded.")
             }
@@ -57,7 +61,8 @@ extension IssuerCore {
                 throw OAuthError.invalidRequest("The form body has a malformed percent-escape or is not UTF-8.")
             }
             let parameters = try FormParameters(pairs)
-            let client = try ClientAuthenticationVerifier(core: self).authenticate(request, parameters: parameters, now: now, clientID: &clientID)
+            let client = try ClientAuthenticationVerifier(core: self).authenticate(
+                request, parameters: parameters, now: now, clientID: &clientID)
             authenticated = client
             guard let grantType = parameters["grant_type"] else {
                 throw OAuthError.invalidRequest("The `grant_type` parameter is missing.")
@@ -75,7 +80,8 @@ extension IssuerCore {
             let resources = try checkResources(parameters.values["resource"] ?? [], client: client.record.client)
             let audiences = parameters.values["audience"] ?? []
 
-            let (delay, barrier, fault) = client.record.client.faults.isEmpty
+            let (delay, barrier, fault) =
+                client.record.client.faults.isEmpty
                 ? (Duration.zero, 0, nil) : registry.takeFaults(for: client.record.client.id)
             var fields = TokenResponseFields(
                 accessToken: "",
@@ -102,7 +108,9 @@ extension IssuerCore {
         } catch let error as OAuthError {
             return Reply(error.response)
         } catch {
-            return Reply(OAuthError(code: "server_error", description: "The access token could not be signed.", status: .internalServerError).response)
+            return Reply(
+                OAuthError(code: "server_error", description: "The access token could not be signed.", status: .internalServerError)
+                    .response)
         }
     }
 
@@ -112,7 +120,11 @@ extension IssuerCore {
             return client.allowedScopes.map { $0.sorted().joined(separator: " ") }.flatMap { $0.isEmpty ? nil : $0 }
         }
         let scopes = requested.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        guard !scopes.isEmpty, scopes.allSatisfy({ token in token.unicodeScalars.allSatisfy { $0.value >= 0x21 && $0.value <= 0x7E && $0 != "\"" && $0 != "\\" } }) else {
+        guard !scopes.isEmpty,
+            scopes.allSatisfy({ token in
+                token.unicodeScalars.allSatisfy { $0.value >= 0x21 && $0.value <= 0x7E && $0 != "\"" && $0 != "\\" }
+            })
+        else {
             throw OAuthError(code: "invalid_scope", description: "The `scope` parameter is empty or malformed.")
         }
         if let allowed = client.allowedScopes, let refused = scopes.first(where: { !allowed.contains($0) }) {

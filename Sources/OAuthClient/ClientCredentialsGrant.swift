@@ -65,11 +65,12 @@ enum TokenRequestBody {
             FormEncoding.encode(pairs: [("client_id", config.clientID), ("client_secret", secret.value)], into: &bytes)
         case .clientSecretJWT(let key, _), .privateKeyJWT(let key, _):
             let assertion = try ClientAssertion.make(config.prepared, key: key, now: now)
-            FormEncoding.encode(pairs: [
-                ("client_id", config.clientID),
-                ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
-                ("client_assertion", assertion),
-            ], into: &bytes)
+            FormEncoding.encode(
+                pairs: [
+                    ("client_id", config.clientID),
+                    ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+                    ("client_assertion", assertion),
+                ], into: &bytes)
         case .none, .tlsClientAuth, .selfSignedTLSClientAuth:
             FormEncoding.encode(pairs: CollectionOfOne(("client_id", config.clientID)), into: &bytes)
         }

@@ -128,10 +128,12 @@ public struct Configuration: Sendable, CustomStringConvertible, CustomReflectabl
 
     /// A mirror without the precomputed request headers (they hold the Basic credentials).
     public var customMirror: Mirror {
-        Mirror(self, children: [
-            "serverMetadata": serverMetadata, "clientID": clientID,
-            "clientAuthentication": clientAuthentication, "options": options,
-        ], displayStyle: .struct)
+        Mirror(
+            self,
+            children: [
+                "serverMetadata": serverMetadata, "clientID": clientID,
+                "clientAuthentication": clientAuthentication, "options": options,
+            ], displayStyle: .struct)
     }
 }
 
@@ -161,14 +163,16 @@ public final class ServerConfiguration: Sendable, CustomStringConvertible {
         self.options = options
         self.httpClient = httpClient
         func checked(_ url: URL) -> Result<Endpoint, OAuthClientError> {
-            Result { () throws(OAuthClientError) in try Endpoint(url, allowInsecureHTTP: options.allowInsecureHTTP, role: "token endpoint") }
+            Result { () throws(OAuthClientError) in try Endpoint(url, allowInsecureHTTP: options.allowInsecureHTTP, role: "token endpoint")
+            }
         }
         if let url = serverMetadata.tokenEndpoint {
             self.tokenEndpoint = checked(url)
         } else {
-            self.tokenEndpoint = .failure(OAuthClientError(
-                .missingTokenEndpoint, "the metadata of issuer \(serverMetadata.issuer) has no token_endpoint; configure it explicitly",
-                endpoint: serverMetadata.issuer))
+            self.tokenEndpoint = .failure(
+                OAuthClientError(
+                    .missingTokenEndpoint, "the metadata of issuer \(serverMetadata.issuer) has no token_endpoint; configure it explicitly",
+                    endpoint: serverMetadata.issuer))
         }
         self.mtlsTokenEndpoint = serverMetadata.mtlsEndpointAliases["token_endpoint"].map(checked)
         var headers = HTTPHeaders()

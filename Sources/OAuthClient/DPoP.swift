@@ -37,26 +37,33 @@ public final class DPoPHandle: Sendable, CustomStringConvertible {
     public let nonces: DPoPNonceStore
 
     /// The algorithms a DPoP proof may use here.
-    public static let supportedAlgorithms: [JWSAlgorithm] = [.es256, .es384, .es512, .edDSA, .ed25519, .rs256, .rs384, .rs512, .ps256, .ps384, .ps512]
+    public static let supportedAlgorithms: [JWSAlgorithm] = [
+        .es256, .es384, .es512, .edDSA, .ed25519, .rs256, .rs384, .rs512, .ps256, .ps384, .ps512,
+    ]
 
     /// A handle for an existing asymmetric key; `nonces` may be shared with other handles.
     public init(key: SigningKey, nonces: DPoPNonceStore = DPoPNonceStore()) throws(OAuthClientError) {
         guard let jwk = key.publicJWK, let thumbprint = key.jwkThumbprint, Self.supportedAlgorithms.contains(key.algorithm) else {
-            throw OAuthClientError(.algorithmMismatch, "a DPoP key must be asymmetric (ES256, ES384, ES512, EdDSA, RS256, PS256 …); \(key.algorithm) cannot sign DPoP proofs")
+            throw OAuthClientError(
+                .algorithmMismatch,
+                "a DPoP key must be asymmetric (ES256, ES384, ES512, EdDSA, RS256, PS256 …); \(key.algorithm) cannot sign DPoP proofs")
         }
         self.key = key
         self.thumbprint = thumbprint
         self.nonces = nonces
         let jwkJSON = JSONValue.object(jwk.mapValues(JSONValue.string)).jsonText
-        self.headerSegment = JWS.segment(JWS.header([
-            ("alg", JWS.quoted(key.algorithm.rawValue)),
-            ("jwk", jwkJSON),
-            ("typ", "\"dpop+jwt\""),
-        ]))
+        self.headerSegment = JWS.segment(
+            JWS.header([
+                ("alg", JWS.quoted(key.algorithm.rawValue)),
+                ("jwk", jwkJSON),
+                ("typ", "\"dpop+jwt\""),
+            ]))
     }
 
     /// A handle with a freshly generated key; ES256 unless told otherwise.
-    public static func generate(_ algorithm: JWSAlgorithm = .es256, nonces: DPoPNonceStore = DPoPNonceStore()) throws(OAuthClientError) -> DPoPHandle {
+    public static func generate(_ algorithm: JWSAlgorithm = .es256, nonces: DPoPNonceStore = DPoPNonceStore()) throws(OAuthClientError)
+        -> DPoPHandle
+    {
         try DPoPHandle(key: SigningKey.generate(algorithm), nonces: nonces)
     }
 

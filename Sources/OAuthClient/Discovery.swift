@@ -31,7 +31,8 @@ public func discovery(
     mode: DiscoveryMode = .auto
 ) async throws -> Configuration {
     let metadata = try await fetchServerMetadata(issuer: issuer, options: options, httpClient: httpClient, mode: mode)
-    return Configuration(serverMetadata: metadata, clientID: clientID, clientAuthentication: clientAuthentication, options: options, httpClient: httpClient)
+    return Configuration(
+        serverMetadata: metadata, clientID: clientID, clientAuthentication: clientAuthentication, options: options, httpClient: httpClient)
 }
 
 /// Fetches and checks the metadata of `issuer` (one request, or two in `.auto` mode after a 404).
@@ -50,7 +51,9 @@ public func fetchServerMetadata(
     case .oauth2:
         return try await DiscoveryRequest.fetch(oauth2, issuer: issuer, options: options, httpClient: httpClient)
     case .auto:
-        if let metadata = try await DiscoveryRequest.fetch(oidc, issuer: issuer, options: options, httpClient: httpClient, fallbackOn404: true) {
+        if let metadata = try await DiscoveryRequest.fetch(
+            oidc, issuer: issuer, options: options, httpClient: httpClient, fallbackOn404: true)
+        {
             return metadata
         }
         return try await DiscoveryRequest.fetch(oauth2, issuer: issuer, options: options, httpClient: httpClient)
@@ -78,13 +81,17 @@ enum DiscoveryRequest {
     /// The metadata at `url`; a 404 is an error.
     static func fetch(_ url: URL, issuer: URL, options: Configuration.Options, httpClient: HTTPClient) async throws -> ServerMetadata {
         guard let metadata = try await fetch(url, issuer: issuer, options: options, httpClient: httpClient, fallbackOn404: false) else {
-            throw OAuthClientError(.unexpectedStatus, "the discovery endpoint \(url.absoluteString) answered HTTP 404", endpoint: url.absoluteString, statusCode: 404)
+            throw OAuthClientError(
+                .unexpectedStatus, "the discovery endpoint \(url.absoluteString) answered HTTP 404", endpoint: url.absoluteString,
+                statusCode: 404)
         }
         return metadata
     }
 
     /// Nil only when `fallbackOn404` and the answer was 404.
-    static func fetch(_ url: URL, issuer: URL, options: Configuration.Options, httpClient: HTTPClient, fallbackOn404: Bool) async throws -> ServerMetadata? {
+    static func fetch(_ url: URL, issuer: URL, options: Configuration.Options, httpClient: HTTPClient, fallbackOn404: Bool) async throws
+        -> ServerMetadata?
+    {
         let endpoint = try Endpoint(url, allowInsecureHTTP: options.allowInsecureHTTP, role: "discovery endpoint")
         var headers = HTTPHeaders()
         headers.add(name: "Accept", value: "application/json")
@@ -100,10 +107,12 @@ enum DiscoveryRequest {
                 throw TokenResponseProcessing.errorForNon200(answer, endpoint: endpoint, role: "discovery endpoint")
             }
             var message = "the discovery endpoint \(endpoint.url) answered HTTP \(answer.status)"
-            message += answer.status == 404
+            message +=
+                answer.status == 404
                 ? "; check the issuer URL or choose the other discovery form (OpenID Connect or RFC 8414)"
                 : "; check the issuer URL and that the server is up"
-            throw OAuthClientError(.unexpectedStatus, message, endpoint: endpoint.url, statusCode: answer.status, retryAfter: answer.retryAfter)
+            throw OAuthClientError(
+                .unexpectedStatus, message, endpoint: endpoint.url, statusCode: answer.status, retryAfter: answer.retryAfter)
         }
         let members = try TokenResponseProcessing.jsonObject(answer, endpoint: endpoint, role: "discovery endpoint")
         var metadata = try ServerMetadata(json: members, source: endpoint.url)

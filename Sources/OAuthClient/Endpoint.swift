@@ -16,8 +16,8 @@ package struct Endpoint: Sendable, Hashable {
     package init(_ url: URL, allowInsecureHTTP: Bool, role: String) throws(OAuthClientError) {
         let text = url.absoluteString
         guard let components = URLComponents(url: url, resolvingAgainstBaseURL: false),
-              let scheme = components.scheme?.lowercased(),
-              let host = components.host, !host.isEmpty
+            let scheme = components.scheme?.lowercased(),
+            let host = components.host, !host.isEmpty
         else {
             throw OAuthClientError(.unsupportedURL, "the \(role) \(text) is not an absolute URL with a host", endpoint: text)
         }
@@ -33,7 +33,8 @@ package struct Endpoint: Sendable, Hashable {
                 )
             }
         default:
-            throw OAuthClientError(.unsupportedURL, "the \(role) \(text) uses the scheme \"\(scheme)\"; only https is allowed", endpoint: text)
+            throw OAuthClientError(
+                .unsupportedURL, "the \(role) \(text) uses the scheme \"\(scheme)\"; only https is allowed", endpoint: text)
         }
         guard components.user == nil, components.password == nil else {
             throw OAuthClientError(.unsupportedURL, "the \(role) must not carry credentials in the URL", endpoint: components.host)
@@ -57,7 +58,7 @@ enum IssuerIdentifier {
     /// Lower-cased scheme and host, default port dropped, one trailing slash dropped.
     static func normalise(_ text: String) -> String {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-              let host = components.host
+            let host = components.host
         else { return text }
         var out = "\(scheme)://\(host.lowercased())"
         if let port = components.port, !(scheme == "https" && port == 443), !(scheme == "http" && port == 80) {
@@ -81,7 +82,7 @@ enum IssuerIdentifier {
         let placeholder = "tenantid-template-0c6f"
         let parts = normalise(metadata.replacingOccurrences(of: "{tenantid}", with: placeholder)).components(separatedBy: placeholder)
         guard parts.count == 2, expectedNormal.hasPrefix(parts[0]), expectedNormal.hasSuffix(parts[1]),
-              expectedNormal.count > parts[0].count + parts[1].count
+            expectedNormal.count > parts[0].count + parts[1].count
         else { return false }
         let middle = expectedNormal.dropFirst(parts[0].count).dropLast(parts[1].count)
         return !middle.contains("/")

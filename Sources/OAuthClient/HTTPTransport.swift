@@ -135,7 +135,10 @@ enum HTTPTransport {
             case .tooLarge(let status):
                 throw tooLarge(endpoint: endpoint, role: role, limit: maximumBodySize, status: status)
             case .redirected:
-                throw OAuthClientError(.redirectNotFollowed, "the \(role) \(endpoint.url) redirected and the HTTP client followed it; use an HTTPClient made by OAuthHTTP, which never follows redirects", endpoint: endpoint.url)
+                throw OAuthClientError(
+                    .redirectNotFollowed,
+                    "the \(role) \(endpoint.url) redirected and the HTTP client followed it; use an HTTPClient made by OAuthHTTP, which never follows redirects",
+                    endpoint: endpoint.url)
             }
         } catch {
             throw translate(error, endpoint: endpoint, role: role, timeout: timeout)
@@ -143,7 +146,10 @@ enum HTTPTransport {
     }
 
     private static func tooLarge(endpoint: Endpoint, role: String, limit: Int, status: Int) -> OAuthClientError {
-        OAuthClientError(.responseTooLarge, "the \(role) \(endpoint.url) answered with a body larger than \(limit) bytes, which is refused; raise the response size limit only if this server is trusted", endpoint: endpoint.url, statusCode: status)
+        OAuthClientError(
+            .responseTooLarge,
+            "the \(role) \(endpoint.url) answered with a body larger than \(limit) bytes, which is refused; raise the response size limit only if this server is trusted",
+            endpoint: endpoint.url, statusCode: status)
     }
 
     /// Maps transport errors to codes; never includes request content.
@@ -156,7 +162,10 @@ enum HTTPTransport {
         if let httpError = error as? HTTPClientError {
             switch httpError {
             case .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .tlsHandshakeTimeout, .getConnectionFromPoolTimeout:
-                return OAuthClientError(.timeout, "the \(role) \(url) did not answer within \(seconds.formatted()) s; check that the server is up, or raise the timeout", endpoint: url)
+                return OAuthClientError(
+                    .timeout,
+                    "the \(role) \(url) did not answer within \(seconds.formatted()) s; check that the server is up, or raise the timeout",
+                    endpoint: url)
             case .cancelled:
                 return OAuthClientError(.cancelled, "the request to the \(role) \(url) was cancelled", endpoint: url)
             case .alreadyShutdown:
@@ -174,7 +183,9 @@ enum HTTPTransport {
             return OAuthClientError(.tlsFailure, failure.message(role: role, url: url, host: endpoint.parsed.host), endpoint: url)
         }
         if let failure = ConnectionFailure(error) {
-            return OAuthClientError(.connectionFailed, "could not connect to the \(role) \(url) (\(failure.reason)); check the URL and that the server is running", endpoint: url)
+            return OAuthClientError(
+                .connectionFailed,
+                "could not connect to the \(role) \(url) (\(failure.reason)); check the URL and that the server is running", endpoint: url)
         }
         return OAuthClientError(.transportFailure, "the request to the \(role) \(url) failed: \(error)", endpoint: url)
     }

@@ -96,7 +96,10 @@ public struct SigningKey: Sendable, CustomStringConvertible, CustomDebugStringCo
         var chosen = algorithm
         if chosen == nil, let jwkAlgorithm = loaded.algorithm {
             guard let parsed = JWSAlgorithm(name: jwkAlgorithm) else {
-                throw OAuthClientError(.unsupportedAlgorithm, "the JWK names the algorithm \"\(LogSafe.truncate(jwkAlgorithm, limit: 20))\", which is not supported; use one of \(JWSAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw OAuthClientError(
+                    .unsupportedAlgorithm,
+                    "the JWK names the algorithm \"\(LogSafe.truncate(jwkAlgorithm, limit: 20))\", which is not supported; use one of \(JWSAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             chosen = parsed
         }
@@ -131,7 +134,8 @@ public struct SigningKey: Sendable, CustomStringConvertible, CustomDebugStringCo
                 throw OAuthClientError(.invalidKey, "could not generate an RSA key: \(error)")
             }
         case .hs256, .hs384, .hs512:
-            throw OAuthClientError(.unsupportedAlgorithm, "cannot generate a key for \(algorithm): HMAC keys are client secrets, not generated keys")
+            throw OAuthClientError(
+                .unsupportedAlgorithm, "cannot generate a key for \(algorithm): HMAC keys are client secrets, not generated keys")
         }
         return try SigningKey(material: material, algorithm: algorithm, keyID: nil)
     }
@@ -181,9 +185,12 @@ public struct SigningKey: Sendable, CustomStringConvertible, CustomDebugStringCo
             case (.hmac(let key), .hs256): return Array(HMAC<SHA256>.authenticationCode(for: input, using: key))
             case (.hmac(let key), .hs384): return Array(HMAC<SHA384>.authenticationCode(for: input, using: key))
             case (.hmac(let key), .hs512): return Array(HMAC<SHA512>.authenticationCode(for: input, using: key))
-            case (.rsa(let key), .rs256): return Array(try key.signature(for: SHA256.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation)
-            case (.rsa(let key), .rs384): return Array(try key.signature(for: SHA384.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation)
-            case (.rsa(let key), .rs512): return Array(try key.signature(for: SHA512.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation)
+            case (.rsa(let key), .rs256):
+                return Array(try key.signature(for: SHA256.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation)
+            case (.rsa(let key), .rs384):
+                return Array(try key.signature(for: SHA384.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation)
+            case (.rsa(let key), .rs512):
+                return Array(try key.signature(for: SHA512.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation)
             case (.rsa(let key), .ps256): return Array(try key.signature(for: SHA256.hash(data: input), padding: .PSS).rawRepresentation)
             case (.rsa(let key), .ps384): return Array(try key.signature(for: SHA384.hash(data: input), padding: .PSS).rawRepresentation)
             case (.rsa(let key), .ps512): return Array(try key.signature(for: SHA512.hash(data: input), padding: .PSS).rawRepresentation)

@@ -77,8 +77,8 @@ enum TLSFailure: Equatable {
     /// parsing that text. Nil when the layout is not the expected one.
     private static func sslReason(_ error: BoringSSLInternalError) -> UInt32? {
         guard let backing = Mirror(reflecting: error).children.first(where: { $0.label == "backing" })?.value,
-              let payload = Mirror(reflecting: backing).children.first?.value,
-              let packed = Mirror(reflecting: payload).children.first?.value as? UInt32
+            let payload = Mirror(reflecting: backing).children.first?.value,
+            let packed = Mirror(reflecting: payload).children.first?.value as? UInt32
         else { return nil }
         guard packed >> 24 == sslLibrary else { return nil }
         return packed & 0xFFF
@@ -88,17 +88,22 @@ enum TLSFailure: Equatable {
     func message(role: String, url: String, host: String?) -> String {
         switch self {
         case .notTLS:
-            return "the \(role) \(url) did not answer with TLS: that port seems to speak plain HTTP; use the server's HTTPS port, or http:// with allow_insecure_http for local testing"
+            return
+                "the \(role) \(url) did not answer with TLS: that port seems to speak plain HTTP; use the server's HTTPS port, or http:// with allow_insecure_http for local testing"
         case .untrustedCertificate:
-            return "the certificate of the \(role) \(url) is not trusted (unknown CA, expired or otherwise invalid); if a private CA signs it, name that CA's certificate in the issuer's ca_file (--ca-file for `tokensmith token`)"
+            return
+                "the certificate of the \(role) \(url) is not trusted (unknown CA, expired or otherwise invalid); if a private CA signs it, name that CA's certificate in the issuer's ca_file (--ca-file for `tokensmith token`)"
         case .hostnameMismatch:
             let name = host.map { " \($0)" } ?? ""
-            return "the certificate of the \(role) \(url) is not valid for the host name\(name); use the host name the certificate was issued for"
+            return
+                "the certificate of the \(role) \(url) is not valid for the host name\(name); use the host name the certificate was issued for"
         case .clientCertificateRefused:
-            return "the \(role) \(url) refused the client certificate; check that it is the certificate registered for this client and that it chains to a CA the server trusts"
+            return
+                "the \(role) \(url) refused the client certificate; check that it is the certificate registered for this client and that it chains to a CA the server trusts"
         case .other(let reason):
             let code = reason.map { " (BoringSSL reason \($0))" } ?? ""
-            return "the TLS handshake with the \(role) \(url) failed\(code); check the server certificate, the trusted CA files and the client certificate"
+            return
+                "the TLS handshake with the \(role) \(url) failed\(code); check the server certificate, the trusted CA files and the client certificate"
         }
     }
 }

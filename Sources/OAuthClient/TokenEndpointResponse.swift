@@ -41,13 +41,19 @@ public struct TokenEndpointResponse: Sendable, CustomStringConvertible, CustomDe
     /// Bearer (RFC 6750 §4) or DPoP (RFC 9449 §5).
     ///
     /// - Parameter endpoint: named in errors.
-    public init(json members: [String: JSONValue], receivedAt: Date = Date(), endpoint: String = "the token endpoint", warnings: [String] = []) throws(OAuthClientError) {
+    public init(
+        json members: [String: JSONValue], receivedAt: Date = Date(), endpoint: String = "the token endpoint", warnings: [String] = []
+    ) throws(OAuthClientError) {
         func invalid(_ what: String) -> OAuthClientError {
-            OAuthClientError(.invalidResponse, "the token endpoint \(endpoint) answered with an invalid token response: \(what)", endpoint: endpoint, statusCode: 200)
+            OAuthClientError(
+                .invalidResponse, "the token endpoint \(endpoint) answered with an invalid token response: \(what)", endpoint: endpoint,
+                statusCode: 200)
         }
         guard let accessTokenValue = members["access_token"] else { throw invalid("`access_token` is missing") }
         guard case .string(let accessToken) = accessTokenValue, !accessToken.isEmpty else {
-            throw invalid("`access_token` must be a non-empty string, got \(accessTokenValue.typeName == "string" ? "an empty string" : "a \(accessTokenValue.typeName)")")
+            throw invalid(
+                "`access_token` must be a non-empty string, got \(accessTokenValue.typeName == "string" ? "an empty string" : "a \(accessTokenValue.typeName)")"
+            )
         }
         guard let tokenTypeValue = members["token_type"] else { throw invalid("`token_type` is missing") }
         guard case .string(let rawTokenType) = tokenTypeValue, !rawTokenType.isEmpty else {
@@ -121,9 +127,11 @@ public struct TokenEndpointResponse: Sendable, CustomStringConvertible, CustomDe
 
     /// A mirror without the tokens.
     public var customMirror: Mirror {
-        Mirror(self, children: [
-            "tokenType": tokenType, "expiresIn": expiresIn as Any, "scope": scope as Any,
-            "accessToken": "<redacted>", "receivedAt": receivedAt, "warnings": warnings,
-        ], displayStyle: .struct)
+        Mirror(
+            self,
+            children: [
+                "tokenType": tokenType, "expiresIn": expiresIn as Any, "scope": scope as Any,
+                "accessToken": "<redacted>", "receivedAt": receivedAt, "warnings": warnings,
+            ], displayStyle: .struct)
     }
 }

@@ -1,6 +1,7 @@
 /// Extra token request parameters, in order, with repeated names allowed
 /// (several `resource` indicators, RFC 8707).
-public struct TokenRequestParameters: Sendable, Hashable, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, CustomStringConvertible {
+public struct TokenRequestParameters: Sendable, Hashable, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, CustomStringConvertible
+{
     /// One name/value pair.
     public struct Parameter: Sendable, Hashable {
         /// The parameter name.

@@ -16,10 +16,12 @@ package enum TokenResponseProcessing {
         }
         var response = try TokenEndpointResponse(json: members, receivedAt: answer.receivedAt, endpoint: endpoint.url)
         if response.idToken != nil {
-            response.warnings.append("the token endpoint \(endpoint.url) returned an id_token, which is not validated by this client; do not rely on its claims")
+            response.warnings.append(
+                "the token endpoint \(endpoint.url) returned an id_token, which is not validated by this client; do not rely on its claims")
         }
         if dpopUsed, response.tokenType == "bearer" {
-            let message = "a DPoP proof was sent to \(endpoint.url) but the server issued a Bearer token, so the token is not bound to the DPoP key; check that DPoP is enabled for this client at the server"
+            let message =
+                "a DPoP proof was sent to \(endpoint.url) but the server issued a Bearer token, so the token is not bound to the DPoP key; check that DPoP is enabled for this client at the server"
             if strict {
                 throw OAuthClientError(.dpopNotHonoured, message, endpoint: endpoint.url, statusCode: 200)
             }
@@ -43,8 +45,9 @@ package enum TokenResponseProcessing {
         let challengeValues = answer.headers["www-authenticate"]
         var bodyError: ResponseBodyError?
         if (400...499).contains(answer.status),
-           let value = try? JSONValue(parsing: answer.body.readableBytesView),
-           case .object(let members) = value, case .string(let error)? = members["error"] {
+            let value = try? JSONValue(parsing: answer.body.readableBytesView),
+            case .object(let members) = value, case .string(let error)? = members["error"]
+        {
             bodyError = ResponseBodyError(members, error: error, status: answer.status, endpoint: endpoint, retryAfter: retryAfter)
         }
         if !challengeValues.isEmpty, let challenges = WWWAuthenticateChallenge.parse(headers: challengeValues) {
@@ -77,16 +80,24 @@ package enum TokenResponseProcessing {
     static func jsonObject(_ answer: HTTPAnswer, endpoint: Endpoint, role: String) throws(OAuthClientError) -> [String: JSONValue] {
         let contentType = answer.contentType.map { LogSafe.truncate($0, limit: 80) } ?? "no content type"
         guard answer.isJSONContentType else {
-            throw OAuthClientError(.notJSON, "the \(role) \(endpoint.url) answered HTTP \(answer.status) with \(contentType) instead of application/json; check the endpoint URL", endpoint: endpoint.url, statusCode: answer.status)
+            throw OAuthClientError(
+                .notJSON,
+                "the \(role) \(endpoint.url) answered HTTP \(answer.status) with \(contentType) instead of application/json; check the endpoint URL",
+                endpoint: endpoint.url, statusCode: answer.status)
         }
         let value: JSONValue
         do {
             value = try JSONValue(parsing: answer.body.readableBytesView)
         } catch {
-            throw OAuthClientError(.notJSON, "the \(role) \(endpoint.url) answered HTTP \(answer.status) with \(contentType) but the body is not valid JSON (\(error))", endpoint: endpoint.url, statusCode: answer.status)
+            throw OAuthClientError(
+                .notJSON,
+                "the \(role) \(endpoint.url) answered HTTP \(answer.status) with \(contentType) but the body is not valid JSON (\(error))",
+                endpoint: endpoint.url, statusCode: answer.status)
         }
         guard case .object(let members) = value else {
-            throw OAuthClientError(.invalidResponse, "the \(role) \(endpoint.url) answered with a JSON \(value.typeName) where a JSON object was expected", endpoint: endpoint.url, statusCode: answer.status)
+            throw OAuthClientError(
+                .invalidResponse, "the \(role) \(endpoint.url) answered with a JSON \(value.typeName) where a JSON object was expected",
+                endpoint: endpoint.url, statusCode: answer.status)
         }
         return members
     }

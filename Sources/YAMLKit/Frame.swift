@@ -64,7 +64,6 @@ struct MappingBuilder {
     private var explicitKeyList: [(text: String, tag: Int, mark: Mark)] = []
     private var explicitKeys: [String: Mark] = [:]
 
-
     mutating func add(_ node: Node, file: String, source: () -> SourceText) throws(YAMLError) {
         guard let key = pendingKey else {
             pendingKey = node

@@ -42,7 +42,7 @@ extension Node {
             if let tag {
                 switch tag {
                 case "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
-                     "!!int", "!!float", "!!bool", "!!null":
+                    "!!int", "!!float", "!!bool", "!!null":
                     return ScalarResolver.coreSchema(value)
                 default:
                     return .string

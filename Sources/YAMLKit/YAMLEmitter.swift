@@ -40,12 +40,14 @@ private final class EmitSession {
         yaml_emitter_set_width(&emitter, -1)
         yaml_emitter_set_indent(&emitter, 2)
         let context = Unmanaged.passUnretained(output).toOpaque()
-        yaml_emitter_set_output(&emitter, { context, buffer, size in
-            guard let context, let buffer else { return 0 }
-            let output = Unmanaged<OutputBuffer>.fromOpaque(context).takeUnretainedValue()
-            output.bytes.append(contentsOf: UnsafeBufferPointer(start: buffer, count: size))
-            return 1
-        }, context)
+        yaml_emitter_set_output(
+            &emitter,
+            { context, buffer, size in
+                guard let context, let buffer else { return 0 }
+                let output = Unmanaged<OutputBuffer>.fromOpaque(context).takeUnretainedValue()
+                output.bytes.append(contentsOf: UnsafeBufferPointer(start: buffer, count: size))
+                return 1
+            }, context)
 
         var event = yaml_event_t()
         yaml_stream_start_event_initialize(&event, YAML_UTF8_ENCODING)

@@ -46,7 +46,9 @@ public struct YAMLParser: Sendable {
     public func parseSingle(_ text: String, file: String = "<input>") throws(YAMLError) -> Node? {
         let documents = try parse(text, file: file)
         if documents.count > 1 {
-            throw YAMLError(file: file, mark: documents[1].mark, message: "expected one YAML document but found \(documents.count); remove the extra `---`")
+            throw YAMLError(
+                file: file, mark: documents[1].mark,
+                message: "expected one YAML document but found \(documents.count); remove the extra `---`")
         }
         return documents.first
     }
@@ -118,7 +120,9 @@ private final class ParseSession {
                 }
                 expanded += target.weight
                 if expanded > limits.maxAliasExpansion {
-                    throw error(at: mark, "aliases expand to more than \(limits.maxAliasExpansion) nodes; this looks like a \"billion laughs\" document")
+                    throw error(
+                        at: mark,
+                        "aliases expand to more than \(limits.maxAliasExpansion) nodes; this looks like a \"billion laughs\" document")
                 }
                 try complete(target.node, weight: target.weight, anchor: nil, mark: mark)
             case YAML_SEQUENCE_START_EVENT:

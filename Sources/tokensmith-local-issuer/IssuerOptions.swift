@@ -57,7 +57,8 @@ struct IssuerOptions: ParsableCommand {
             """
     )
 
-    @Option(name: .customLong("config"), help: ArgumentHelp("JSON config file with clients and settings (format below).", valueName: "file"))
+    @Option(
+        name: .customLong("config"), help: ArgumentHelp("JSON config file with clients and settings (format below).", valueName: "file"))
     var configPath: String?
 
     @Option(help: ArgumentHelp("Listen port; 0 (default) picks a free one.", valueName: "n"))
@@ -69,7 +70,9 @@ struct IssuerOptions: ParsableCommand {
     @Flag(help: "Opaque random tokens, no signing (benchmarks).")
     var fast = false
 
-    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("Server certificate chain (PEM); with --tls-key serves https.", valueName: "file"))
+    @Option(
+        name: .customLong("tls-cert"), help: ArgumentHelp("Server certificate chain (PEM); with --tls-key serves https.", valueName: "file")
+    )
     var tlsCert: String?
 
     @Option(name: .customLong("tls-key"), help: ArgumentHelp("Server private key (PEM).", valueName: "file"))

@@ -9,7 +9,8 @@ struct GlobalOptions: ParsableArguments {
     }
 
     @Option(
-        help: ArgumentHelp("Folder that output paths resolve against and must stay inside (default: each manifest's folder).", valueName: "dir"),
+        help: ArgumentHelp(
+            "Folder that output paths resolve against and must stay inside (default: each manifest's folder).", valueName: "dir"),
         completion: .directory)
     var outputRoot: String?
 

@@ -41,7 +41,8 @@ struct LineLogHandler: LogHandler {
     }
 
     private func jsonLine(_ event: LogEvent, _ metadata: Logger.Metadata) -> String {
-        var line = "{\"time\":\(quoted(RFC3339.string(from: Date()))),\"level\":\(quoted(event.level.rawValue)),\"message\":\(quoted(event.message.description))"
+        var line =
+            "{\"time\":\(quoted(RFC3339.string(from: Date()))),\"level\":\(quoted(event.level.rawValue)),\"message\":\(quoted(event.message.description))"
         for key in metadata.keys.sorted() {
             line += ",\(quoted(key)):\(value(metadata[key]))"
         }
@@ -52,7 +53,13 @@ struct LineLogHandler: LogHandler {
         switch value {
         case .string(let text)?: quoted(text)
         case .stringConvertible(let convertible)?:
-            if let number = convertible as? Int { "\(number)" } else if let number = convertible as? Double { "\(number)" } else { quoted(convertible.description) }
+            if let number = convertible as? Int {
+                "\(number)"
+            } else if let number = convertible as? Double {
+                "\(number)"
+            } else {
+                quoted(convertible.description)
+            }
         case .array(let items)?: "[" + items.map { self.value($0) }.joined(separator: ",") + "]"
         case .dictionary(let dictionary)?:
             "{" + dictionary.keys.sorted().map { "\(quoted($0)):\(self.value(dictionary[$0]))" }.joined(separator: ",") + "}"

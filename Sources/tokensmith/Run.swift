@@ -33,7 +33,9 @@ struct Run: AsyncParsableCommand {
         completion: .file(extensions: ManifestCompletion.extensions))
     var manifests: [String] = []
 
-    @Option(help: ArgumentHelp("Only these clients: names and globs, comma-separated (e.g. billing,report*); each must match a client.", valueName: "names"))
+    @Option(
+        help: ArgumentHelp(
+            "Only these clients: names and globs, comma-separated (e.g. billing,report*); each must match a client.", valueName: "names"))
     var only: String?
 
     @OptionGroup var sharding: ShardOptions
@@ -47,19 +49,28 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "If any selected grant fails, change no output file at all.")
     var allOrNothing = false
 
-    @Flag(help: "Validate, resolve secrets and run discovery, then print the plan; request no token, write no output or cache (--report still works).")
+    @Flag(
+        help:
+            "Validate, resolve secrets and run discovery, then print the plan; request no token, write no output or cache (--report still works)."
+    )
     var dryRun = false
 
     @Option(help: ArgumentHelp("Stop the run after this long (e.g. 90s, 5m); unfinished clients count as failed.", valueName: "duration"))
     var deadline: String?
 
-    @Option(help: ArgumentHelp("Write a JSON report of every client's outcome (no tokens) to this file.", valueName: "file"), completion: .file())
+    @Option(
+        help: ArgumentHelp("Write a JSON report of every client's outcome (no tokens) to this file.", valueName: "file"),
+        completion: .file())
     var report: String?
 
-    @Option(help: ArgumentHelp("Write Prometheus metrics (node_exporter textfile format) to this file.", valueName: "file"), completion: .file())
+    @Option(
+        help: ArgumentHelp("Write Prometheus metrics (node_exporter textfile format) to this file.", valueName: "file"), completion: .file()
+    )
     var metricsFile: String?
 
-    @Option(help: ArgumentHelp("The token cache (default: .tokensmith-state.json in the first manifest's output root).", valueName: "file"), completion: .file())
+    @Option(
+        help: ArgumentHelp("The token cache (default: .tokensmith-state.json in the first manifest's output root).", valueName: "file"),
+        completion: .file())
     var stateFile: String?
 
     @Flag(help: "Keep no token cache: every run grants every selected client.")
@@ -174,12 +185,14 @@ struct Run: AsyncParsableCommand {
         }
         if global.logFormat == .json {
             for error in summary.writeErrors { logger.error("write error: \(error)") }
-            logger.info("run finished", metadata: [
-                "granted": .stringConvertible(summary.count(.granted)), "skipped": .stringConvertible(summary.count(.skipped)),
-                "failed": .stringConvertible(summary.count(.failed)), "cancelled": .stringConvertible(summary.count(.cancelled)),
-                "planned": .stringConvertible(summary.count(.planned)), "write_errors": .stringConvertible(summary.writeErrors.count),
-                "duration_seconds": .stringConvertible(summary.duration), "exit_status": .stringConvertible(Int(summary.exitStatus)),
-            ])
+            logger.info(
+                "run finished",
+                metadata: [
+                    "granted": .stringConvertible(summary.count(.granted)), "skipped": .stringConvertible(summary.count(.skipped)),
+                    "failed": .stringConvertible(summary.count(.failed)), "cancelled": .stringConvertible(summary.count(.cancelled)),
+                    "planned": .stringConvertible(summary.count(.planned)), "write_errors": .stringConvertible(summary.writeErrors.count),
+                    "duration_seconds": .stringConvertible(summary.duration), "exit_status": .stringConvertible(Int(summary.exitStatus)),
+                ])
         } else if !global.quiet || summary.exitStatus != 0 {
             StandardErrorLock.write(global.quiet ? failuresOnly(summary) : SummaryTable.render(summary, now: finishedAt))
         }

@@ -6,9 +6,10 @@ import Provisioner
 /// either, `${TOKENSMITH_SHARD}` is the shard index in the manifest, and every
 /// aggregate output path must use it (each shard writes its own file).
 struct ShardOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "Take shard I of N: the clients whose name hashes to I (0-based). Aggregate outputs then hold this shard's clients, so their paths must use ${TOKENSMITH_SHARD}.",
-        valueName: "I/N"))
+    @Option(
+        help: ArgumentHelp(
+            "Take shard I of N: the clients whose name hashes to I (0-based). Aggregate outputs then hold this shard's clients, so their paths must use ${TOKENSMITH_SHARD}.",
+            valueName: "I/N"))
     var shard: String?
 
     @Option(help: ArgumentHelp("Number of shards for a Kubernetes Indexed Job; the index comes from JOB_COMPLETION_INDEX.", valueName: "N"))
@@ -22,7 +23,8 @@ struct ShardOptions: ParsableArguments {
         if let shardCount {
             guard shardCount >= 1 else { throw ValidationError("--shard-count must be at least 1.") }
             guard resolved(environment: ProcessInfo.processInfo.environment) != nil else {
-                throw ValidationError("--shard-count needs JOB_COMPLETION_INDEX set to 0..<\(shardCount) (Kubernetes sets it in Indexed Jobs).")
+                throw ValidationError(
+                    "--shard-count needs JOB_COMPLETION_INDEX set to 0..<\(shardCount) (Kubernetes sets it in Indexed Jobs).")
             }
         }
     }

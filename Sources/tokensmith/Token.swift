@@ -38,9 +38,10 @@ struct Token: AsyncParsableCommand {
     /// Where the secret is read from when neither option names a source.
     static let defaultSecretVariable = "TOKENSMITH_CLIENT_SECRET"
 
-    @Option(help: ArgumentHelp(
-        "Environment variable holding the client secret (default: TOKENSMITH_CLIENT_SECRET, used when set); a variable named here must be set.",
-        valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "Environment variable holding the client secret (default: TOKENSMITH_CLIENT_SECRET, used when set); a variable named here must be set.",
+            valueName: "name"))
     var clientSecretEnv: String?
 
     @Option(help: ArgumentHelp("File holding the client secret (trailing newline ignored).", valueName: "file"), completion: .file())
@@ -55,7 +56,9 @@ struct Token: AsyncParsableCommand {
     @Option(help: ArgumentHelp("kid header of the assertion.", valueName: "kid"))
     var kid: String?
 
-    @Option(help: ArgumentHelp("Certificate (PEM): mTLS client certificate, or x5t#S256 source for private_key_jwt.", valueName: "file"), completion: .file())
+    @Option(
+        help: ArgumentHelp("Certificate (PEM): mTLS client certificate, or x5t#S256 source for private_key_jwt.", valueName: "file"),
+        completion: .file())
     var certificateFile: String?
 
     @Option(help: ArgumentHelp("Assertion aud: issuer, token_endpoint or a URL.", valueName: "aud"))
@@ -154,7 +157,9 @@ struct Token: AsyncParsableCommand {
                     issuer: url, clientID: clientId, clientAuthentication: authentication, options: options,
                     httpClient: httpClient, mode: discovery)
             } else {
-                guard let endpoint = tokenEndpoint.flatMap(URL.init(string:)) else { throw ValidationError("--token-endpoint is not a URL.") }
+                guard let endpoint = tokenEndpoint.flatMap(URL.init(string:)) else {
+                    throw ValidationError("--token-endpoint is not a URL.")
+                }
                 configuration = Configuration(
                     serverMetadata: ServerMetadata(issuer: endpoint.absoluteString, tokenEndpoint: endpoint),
                     clientID: clientId, clientAuthentication: authentication, options: options, httpClient: httpClient)
@@ -175,7 +180,8 @@ struct Token: AsyncParsableCommand {
         case .clientSecretBasic, .clientSecretPost, .clientSecretJWT:
             guard secret != nil else {
                 throw ValidationError(
-                    "\(method.rawValue) needs a client secret: set \(Self.defaultSecretVariable), or use --client-secret-env or --client-secret-file.")
+                    "\(method.rawValue) needs a client secret: set \(Self.defaultSecretVariable), or use --client-secret-env or --client-secret-file."
+                )
             }
             auth.algorithm = method == .clientSecretJWT ? algorithm ?? .hs256 : nil
         case .privateKeyJWT:
@@ -183,8 +189,11 @@ struct Token: AsyncParsableCommand {
             auth.signingKey = try SigningKey(text: try readText(keyFile), algorithm: algorithm, keyID: kid)
             auth.certificateThumbprint = try certificateFile.map { try CertificateThumbprint(certificatePEM: try readText($0)) }
         case .tlsClientAuth, .selfSignedTLSClientAuth:
-            guard let certificateFile, let keyFile else { throw ValidationError("\(method.rawValue) needs --certificate-file and --key-file.") }
-            auth.tlsIdentity = try TLSClientIdentity(certificateChainPEM: try readText(certificateFile), privateKeyPEM: try readText(keyFile))
+            guard let certificateFile, let keyFile else {
+                throw ValidationError("\(method.rawValue) needs --certificate-file and --key-file.")
+            }
+            auth.tlsIdentity = try TLSClientIdentity(
+                certificateChainPEM: try readText(certificateFile), privateKeyPEM: try readText(keyFile))
         case .none:
             break
         }
@@ -200,7 +209,7 @@ struct Token: AsyncParsableCommand {
         if let clientSecretFile {
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: clientSecretFile, isDirectory: &isFolder), !isFolder.boolValue,
-                  let data = FileManager.default.contents(atPath: clientSecretFile)
+                let data = FileManager.default.contents(atPath: clientSecretFile)
             else {
                 throw ValidationError("--client-secret-file \(clientSecretFile) cannot be read: give a file that exists and is readable.")
             }

@@ -22,12 +22,15 @@ struct Validate: ParsableCommand {
 
     @OptionGroup var sharding: ShardOptions
 
-    @Flag(help: ArgumentHelp(
-        "Check secrets for shape only: ${VAR} references in secrets need not be set, secret and key files need not exist (CI before its secrets are there)."))
+    @Flag(
+        help: ArgumentHelp(
+            "Check secrets for shape only: ${VAR} references in secrets need not be set, secret and key files need not exist (CI before its secrets are there)."
+        ))
     var noSecrets = false
 
     @Argument(
-        help: ArgumentHelp("Manifest files; several are merged (names stay unique across them); - reads one from standard input.", valueName: "manifest"),
+        help: ArgumentHelp(
+            "Manifest files; several are merged (names stay unique across them); - reads one from standard input.", valueName: "manifest"),
         completion: .file(extensions: ManifestCompletion.extensions))
     var manifests: [String] = []
 

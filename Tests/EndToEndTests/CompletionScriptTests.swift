@@ -84,11 +84,14 @@ struct CompletionScriptTests {
         }
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("out"), withIntermediateDirectories: true)
 
-        #expect(try await bashComplete(["tokensmith", "run", "--report", ""], in: folder, scriptPath: scriptPath)
-            == ["fleet.yaml", "keys", "more.yml", "notes.txt", "out"])
+        #expect(
+            try await bashComplete(["tokensmith", "run", "--report", ""], in: folder, scriptPath: scriptPath)
+                == ["fleet.yaml", "keys", "more.yml", "notes.txt", "out"])
         #expect(try await bashComplete(["tokensmith", "run", "--state-file", "n"], in: folder, scriptPath: scriptPath) == ["notes.txt"])
-        #expect(try await bashComplete(["tokensmith", "token", "--key-file", "keys/"], in: folder, scriptPath: scriptPath) == ["keys/a.pem"])
-        #expect(try await bashComplete(["tokensmith", "validate", "--output-root", ""], in: folder, scriptPath: scriptPath) == ["keys", "out"])
+        #expect(
+            try await bashComplete(["tokensmith", "token", "--key-file", "keys/"], in: folder, scriptPath: scriptPath) == ["keys/a.pem"])
+        #expect(
+            try await bashComplete(["tokensmith", "validate", "--output-root", ""], in: folder, scriptPath: scriptPath) == ["keys", "out"])
         #expect(try await bashComplete(["tokensmith", "run", "f"], in: folder, scriptPath: scriptPath) == ["fleet.yaml"])
         #expect(try await bashComplete(["tokensmith", "validate", "m"], in: folder, scriptPath: scriptPath) == ["more.yml"])
     }

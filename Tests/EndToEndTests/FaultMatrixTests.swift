@@ -32,8 +32,11 @@ struct FaultMatrixTests {
         let harness = try RunHarness()
         var clients = Self.cases.map { RegisteredClient(id: $0.0, authentication: .clientSecretBasic(secret: "s"), faults: $0.1) }
         clients.append(RegisteredClient(id: "bad-credentials", authentication: .clientSecretBasic(secret: "right")))
-        let wrongIssuer = LocalIssuer.Configuration(serveWrongIssuer: true, clients: [RegisteredClient(id: "w", authentication: .clientSecretBasic(secret: "s"))])
-        let nonce = LocalIssuer.Configuration(requireDPoPNonce: true, clients: [RegisteredClient(id: "n", authentication: .clientSecretBasic(secret: "s"), requiresDPoP: true)])
+        let wrongIssuer = LocalIssuer.Configuration(
+            serveWrongIssuer: true, clients: [RegisteredClient(id: "w", authentication: .clientSecretBasic(secret: "s"))])
+        let nonce = LocalIssuer.Configuration(
+            requireDPoPNonce: true,
+            clients: [RegisteredClient(id: "n", authentication: .clientSecretBasic(secret: "s"), requiresDPoP: true)])
         try await withIssuers([LocalIssuer.Configuration(clients: clients), wrongIssuer, nonce]) { issuers in
             var manifest = """
                 version: 1
@@ -66,7 +69,9 @@ struct FaultMatrixTests {
             var byName: [String: [String: Any]] = [:]
             for entry in entries { byName[entry["name"] as? String ?? ""] = entry }
             var expectations = Self.cases.map { ($0.0, $0.2, $0.3) }
-            expectations += [("bad-credentials", "failed", "invalid_client"), ("wrong-issuer", "failed", "discovery"), ("dpop-nonce", "granted", nil)]
+            expectations += [
+                ("bad-credentials", "failed", "invalid_client"), ("wrong-issuer", "failed", "discovery"), ("dpop-nonce", "granted", nil),
+            ]
             for (name, status, code) in expectations {
                 let entry = byName[name] ?? [:]
                 #expect(entry["status"] as? String == status, "\(name): \(entry)")

@@ -16,8 +16,11 @@ struct HostileInputTests {
         #expect(huge.status == 2)
         // Refused by its size before it is read (not by a parse that ran out
         // of time or memory): the message gives the size and the limit.
-        let size = try #require((try FileManager.default.attributesOfItem(atPath: harness.folder.appendingPathComponent("big.yaml").path))[.size] as? NSNumber)
-        #expect(huge.standardError.contains("big.yaml:1:1: error: the manifest is \(size.intValue) bytes, over the limit of 67108864 bytes"), "\(huge.standardError)")
+        let size = try #require(
+            (try FileManager.default.attributesOfItem(atPath: harness.folder.appendingPathComponent("big.yaml").path))[.size] as? NSNumber)
+        #expect(
+            huge.standardError.contains("big.yaml:1:1: error: the manifest is \(size.intValue) bytes, over the limit of 67108864 bytes"),
+            "\(huge.standardError)")
 
         var laughs = "version: 1\nx-a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
         for level in 1...9 {
@@ -31,7 +34,8 @@ struct HostileInputTests {
         // line 7, before the anchors of lines 8 to 11 were expanded.
         #expect(lol.standardError.contains("lol.yaml:7:"), "\(lol.standardError)")
 
-        try harness.write("version: 1\nx-deep: " + String(repeating: "[", count: 500) + String(repeating: "]", count: 500) + "\n", to: "deep.yaml")
+        try harness.write(
+            "version: 1\nx-deep: " + String(repeating: "[", count: 500) + String(repeating: "]", count: 500) + "\n", to: "deep.yaml")
         let deep = try await harness.run(["validate", "deep.yaml"])
         #expect(deep.status == 2)
         #expect(deep.standardError.contains("nesting is deeper than"))
@@ -40,7 +44,8 @@ struct HostileInputTests {
     @Test("names with ../ and outputs that escape the root are manifest errors at their line:column")
     func escapes() async throws {
         let harness = try RunHarness()
-        try harness.write("""
+        try harness.write(
+            """
             version: 1
             issuers:
               corp: {issuer: "https://sso.example.com"}
@@ -59,14 +64,17 @@ struct HostileInputTests {
         let result = try await harness.run(["validate", "m.yaml"])
         #expect(result.status == 2)
         #expect(result.standardError.contains("m.yaml:5:11: error: invalid client name `../evil`"), "\(result.standardError)")
-        #expect(result.standardError.contains("m.yaml:14:14: error: output path `../../etc/evil.env` escapes the output root"), "\(result.standardError)")
+        #expect(
+            result.standardError.contains("m.yaml:14:14: error: output path `../../etc/evil.env` escapes the output root"),
+            "\(result.standardError)")
     }
 
     @Test("an unreadable key file is an error at its line:column, before any request")
     func unreadableKeyFile() async throws {
         let harness = try RunHarness()
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: harness.folder.path)
-        try harness.write("""
+        try harness.write(
+            """
             version: 1
             issuers:
               corp: {token_endpoint: "https://sso.example.com/token"}
@@ -76,15 +84,21 @@ struct HostileInputTests {
                 client_id: signer
                 auth: {method: private_key_jwt, key_file: signer.pem, alg: ES256}
             """, to: "m.yaml")
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: harness.folder.appendingPathComponent("m.yaml").path)
-        let key = try String(contentsOf: RunHarness.repositoryRoot.appendingPathComponent("examples/keys/example-okta-es256.pem"), encoding: .utf8)
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o644], ofItemAtPath: harness.folder.appendingPathComponent("m.yaml").path)
+        let key = try String(
+            contentsOf: RunHarness.repositoryRoot.appendingPathComponent("examples/keys/example-okta-es256.pem"), encoding: .utf8)
         try harness.write(key, to: "signer.pem")
-        try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: harness.folder.appendingPathComponent("signer.pem").path)
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o000], ofItemAtPath: harness.folder.appendingPathComponent("signer.pem").path)
         for command in [["validate", "m.yaml"], ["run", "m.yaml", "--no-state"]] {
             let result = try await harness.run(command, unprivileged: true)
             #expect(result.status == 2, "\(command[0]): \(result.standardError)")
             #expect(result.standardError.contains("m.yaml:8:47: error:"), "\(command[0]): \(result.standardError)")
-            #expect(result.standardError.contains("`signer.pem` cannot be read (permission denied); make it readable by the user tokensmith runs as"), "\(command[0]): \(result.standardError)")
+            #expect(
+                result.standardError.contains(
+                    "`signer.pem` cannot be read (permission denied); make it readable by the user tokensmith runs as"),
+                "\(command[0]): \(result.standardError)")
             #expect(!result.standardError.contains("BEGIN"), "the key must not be shown")
         }
         #expect(!harness.exists("out"), "nothing may be written")
@@ -94,9 +108,13 @@ struct HostileInputTests {
     func symlinkedOutputFolder() async throws {
         let harness = try RunHarness()
         let elsewhere = try RunHarness()
-        try FileManager.default.createSymbolicLink(atPath: harness.folder.appendingPathComponent("out").path, withDestinationPath: elsewhere.folder.path)
-        try await withIssuers([LocalIssuer.Configuration(clients: [RegisteredClient(id: "a", authentication: .clientSecretBasic(secret: "s"))])]) { issuers in
-            try harness.write("""
+        try FileManager.default.createSymbolicLink(
+            atPath: harness.folder.appendingPathComponent("out").path, withDestinationPath: elsewhere.folder.path)
+        try await withIssuers([
+            LocalIssuer.Configuration(clients: [RegisteredClient(id: "a", authentication: .clientSecretBasic(secret: "s"))])
+        ]) { issuers in
+            try harness.write(
+                """
                 version: 1
                 issuers:
                   local: {issuer: "\(issuers[0].issuer)", allow_insecure_http: true}
@@ -126,7 +144,8 @@ struct HostileInputTests {
             RegisteredClient(id: "bad", authentication: .clientSecretBasic(secret: "Other-Secret-Value-99aa")),
         ]
         try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
-            try harness.write("""
+            try harness.write(
+                """
                 version: 1
                 issuers:
                   local: {issuer: "\(issuers[0].issuer)", allow_insecure_http: true}
@@ -155,7 +174,8 @@ struct HostileInputTests {
                 transcripts.append(("\(arguments.joined(separator: " ")) stdout", result.standardOutput))
             }
             // The token command prints the token on stdout by design; its stderr is scanned.
-            let good = try await harness.run(["token", "--issuer", issuers[0].issuer, "--client-id", "basic", "--allow-insecure-http"], environment: environment)
+            let good = try await harness.run(
+                ["token", "--issuer", issuers[0].issuer, "--client-id", "basic", "--allow-insecure-http"], environment: environment)
             #expect(good.status == 0)
             transcripts.append(("token stderr", good.standardError))
             for file in ["r1.json", "r2.json", "m1.prom", "m2.prom"] {

@@ -95,10 +95,13 @@ struct ManifestCommandLineTests {
     @Test("validate exits 2 with file:line:column diagnostics on a bad manifest")
     func validateBad() async throws {
         let folder = try Self.temporaryFolder()
-        try Self.write(Self.good.replacingOccurrences(of: "issuer: corp", with: "issuer: crop") + "\n    scopes: [a]\n", to: "bad.yaml", in: folder)
+        try Self.write(
+            Self.good.replacingOccurrences(of: "issuer: corp", with: "issuer: crop") + "\n    scopes: [a]\n", to: "bad.yaml", in: folder)
         let result = try await Self.run(["validate", "bad.yaml"], in: folder)
         #expect(result.status == 2)
-        #expect(result.standardError.contains("bad.yaml:6:13: error: unknown issuer `crop`; did you mean `corp`?\n    issuer: crop\n            ^"))
+        #expect(
+            result.standardError.contains(
+                "bad.yaml:6:13: error: unknown issuer `crop`; did you mean `corp`?\n    issuer: crop\n            ^"))
         #expect(result.standardError.contains("bad.yaml:10:5: error: unknown key `scopes` in a client; did you mean `scope`?"))
         #expect(result.standardOutput == "1 manifest, 1 client, 2 errors, 0 warnings\n")
     }

@@ -51,7 +51,8 @@ struct OutputUnitEndToEndTests {
             let first = try await harness.run(["run", "m.yaml"])
             #expect(first.status == 0, "stderr: \(first.standardError)")
             let before = ["out/wide.json", "out/wide.env", "out/wide.yaml"].map { harness.read($0) }
-            let wideBefore = try #require((try jsonObject(harness.read("out/all.json"))["clients"] as? [String: [String: Any]])?["wide"]?["access_token"] as? String)
+            let wideBefore = try #require(
+                (try jsonObject(harness.read("out/all.json"))["clients"] as? [String: [String: Any]])?["wide"]?["access_token"] as? String)
 
             // Without `scope` the client is changed, granted again, and the response's scope cannot go into its env file.
             try harness.write(manifest(scope: ""), to: "m.yaml")
@@ -59,8 +60,9 @@ struct OutputUnitEndToEndTests {
             #expect(second.status == 1)
             #expect(second.standardError.contains("wide: failed"), "stderr: \(second.standardError)")
             #expect(second.standardError.contains("out/wide.env"), "stderr: \(second.standardError)")
-            #expect(["out/wide.json", "out/wide.env", "out/wide.yaml"].map { harness.read($0) } == before,
-                    "some of the failed client's outputs changed")
+            #expect(
+                ["out/wide.json", "out/wide.env", "out/wide.yaml"].map { harness.read($0) } == before,
+                "some of the failed client's outputs changed")
             let all = try #require(try jsonObject(harness.read("out/all.json"))["clients"] as? [String: [String: Any]])
             #expect(all["wide"]?["access_token"] as? String == wideBefore, "the aggregate took the failed client's new token")
             #expect(all["fine"] != nil)
@@ -73,7 +75,8 @@ struct OutputUnitEndToEndTests {
         let harness = try RunHarness()
         let clients = [RegisteredClient(id: "many", authentication: .clientSecretBasic(secret: "s"))]
         try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
-            try harness.write("""
+            try harness.write(
+                """
                 version: 1
                 issuers:
                 \(Self.issuerBlock(issuers[0]))
@@ -90,8 +93,9 @@ struct OutputUnitEndToEndTests {
                 """, to: "m.yaml")
             let validate = try await harness.run(["validate", "m.yaml"])
             #expect(validate.status == 2)
-            #expect(validate.standardError.contains("error: output `out/many.env` (client `many`): `SCOPE` would hold"),
-                    "stderr: \(validate.standardError)")
+            #expect(
+                validate.standardError.contains("error: output `out/many.env` (client `many`): `SCOPE` would hold"),
+                "stderr: \(validate.standardError)")
             let run = try await harness.run(["run", "m.yaml"])
             #expect(run.status == 2)
             #expect(issuers[0].statistics().totalTokenRequests == 0)
@@ -107,7 +111,8 @@ struct OutputUnitEndToEndTests {
             RegisteredClient(id: "fine", authentication: .clientSecretBasic(secret: "s")),
         ]
         try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
-            try harness.write("""
+            try harness.write(
+                """
                 version: 1
                 issuers:
                 \(Self.issuerBlock(issuers[0]))
@@ -122,9 +127,10 @@ struct OutputUnitEndToEndTests {
             #expect(result.status == 1)
             let report = try jsonObject(harness.read("report.json"))
             let entries = try #require(report["clients"] as? [[String: Any]])
-            let status = Dictionary(uniqueKeysWithValues: entries.compactMap { entry in
-                (entry["name"] as? String).map { ($0, entry["status"] as? String ?? "") }
-            })
+            let status = Dictionary(
+                uniqueKeysWithValues: entries.compactMap { entry in
+                    (entry["name"] as? String).map { ($0, entry["status"] as? String ?? "") }
+                })
             #expect(status == ["wide": "failed", "fine": "granted"])
             let env = try #require(harness.read("out/all.env"), "the aggregate was not written at all")
             #expect(env.contains("FINE_ACCESS_TOKEN=") && !env.contains("WIDE_"))
@@ -137,7 +143,8 @@ struct OutputUnitEndToEndTests {
         let harness = try RunHarness()
         let clients = [RegisteredClient(id: "a", authentication: .clientSecretBasic(secret: "s"))]
         try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
-            try harness.write("""
+            try harness.write(
+                """
                 version: 1
                 issuers:
                 \(Self.issuerBlock(issuers[0]))
@@ -190,7 +197,8 @@ struct OutputUnitEndToEndTests {
         let harness = try RunHarness()
         let clients = [RegisteredClient(id: "a", authentication: .clientSecretBasic(secret: "s"))]
         try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
-            try harness.write("""
+            try harness.write(
+                """
                 version: 1
                 issuers:
                 \(Self.issuerBlock(issuers[0]))
@@ -205,7 +213,8 @@ struct OutputUnitEndToEndTests {
             #expect(entries["a"]?["outputsStamp"] is String)
             entries["a"]?["outputsStamp"] = nil
             state["clients"] = entries
-            try harness.write(String(decoding: try JSONSerialization.data(withJSONObject: state), as: UTF8.self), to: ".tokensmith-state.json")
+            try harness.write(
+                String(decoding: try JSONSerialization.data(withJSONObject: state), as: UTF8.self), to: ".tokensmith-state.json")
             try harness.write("edited\n", to: "out/a.env")
             issuers[0].resetStatistics()
 

@@ -27,7 +27,8 @@ struct RunConsoleTests {
     @Test("--log-format json: diagnostics and the final manifest-errors line share the log schema")
     func jsonManifestErrors() async throws {
         let harness = try RunHarness()
-        try harness.write("""
+        try harness.write(
+            """
             version: 1
             issuers:
               local: {issuer: "http://127.0.0.1:9", allow_insecure_http: true}
@@ -60,7 +61,9 @@ struct RunConsoleTests {
     @Test("--log-format json: a run's events, failures and finish share the log schema")
     func jsonRun() async throws {
         let harness = try RunHarness()
-        let configuration = LocalIssuer.Configuration(clients: [RegisteredClient(id: "good", authentication: .clientSecretBasic(secret: "s"))])
+        let configuration = LocalIssuer.Configuration(clients: [
+            RegisteredClient(id: "good", authentication: .clientSecretBasic(secret: "s"))
+        ])
         try await withIssuers([configuration]) { issuers in
             try harness.write(
                 "version: 1\nissuers:\n" + RunEndToEndTests.issuerBlock("local", issuers[0]) + "clients:\n"
@@ -109,9 +112,13 @@ struct RunConsoleTests {
     @Test("without a terminal and without --progress-interval, a short run prints no progress line")
     func noProgressForShortRuns() async throws {
         let harness = try RunHarness()
-        let configuration = LocalIssuer.Configuration(clients: [RegisteredClient(id: "fast", authentication: .clientSecretBasic(secret: "s"))])
+        let configuration = LocalIssuer.Configuration(clients: [
+            RegisteredClient(id: "fast", authentication: .clientSecretBasic(secret: "s"))
+        ])
         try await withIssuers([configuration]) { issuers in
-            try harness.write("version: 1\nissuers:\n" + RunEndToEndTests.issuerBlock("local", issuers[0]) + "clients:\n" + RunEndToEndTests.basicClient("fast"), to: "m.yaml")
+            try harness.write(
+                "version: 1\nissuers:\n" + RunEndToEndTests.issuerBlock("local", issuers[0]) + "clients:\n"
+                    + RunEndToEndTests.basicClient("fast"), to: "m.yaml")
             let result = try await harness.run(["run", "m.yaml"])
             #expect(result.status == 0)
             #expect(!result.standardError.contains("progress:"))
@@ -138,7 +145,9 @@ struct RunConsoleTests {
     @Test("the summary names a write error as a reason for exit status 1, report and metrics failures included")
     func summaryNamesWriteErrors() async throws {
         let harness = try RunHarness()
-        let configuration = LocalIssuer.Configuration(clients: [RegisteredClient(id: "good", authentication: .clientSecretBasic(secret: "s"))])
+        let configuration = LocalIssuer.Configuration(clients: [
+            RegisteredClient(id: "good", authentication: .clientSecretBasic(secret: "s"))
+        ])
         try await withIssuers([configuration]) { issuers in
             // "blocker" is a file, so nothing can be written below it.
             try harness.write("not a folder\n", to: "blocker")

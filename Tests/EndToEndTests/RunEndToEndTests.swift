@@ -32,11 +32,14 @@ struct RunEndToEndTests {
         let limits = [3, 5, 7]
         let counts = [200, 150, 150]
         let configurations = zip(counts.indices, counts).map { index, count in
-            LocalIssuer.Configuration(clients: (0..<count).map {
-                RegisteredClient(
-                    id: "c\(index)-\($0)", authentication: index == 1 ? .clientSecretPost(secret: "post-\(index)") : .clientSecretBasic(secret: "basic-\(index)"),
-                    faults: [.delay(.milliseconds(4))])
-            })
+            LocalIssuer.Configuration(
+                clients: (0..<count).map {
+                    RegisteredClient(
+                        id: "c\(index)-\($0)",
+                        authentication: index == 1
+                            ? .clientSecretPost(secret: "post-\(index)") : .clientSecretBasic(secret: "basic-\(index)"),
+                        faults: [.delay(.milliseconds(4))])
+                })
         }
         try await withIssuers(configurations) { issuers in
             var manifest = "version: 1\n\(Self.fastRetry)\nissuers:\n"
@@ -48,7 +51,8 @@ struct RunEndToEndTests {
                 let method = index == 1 ? "client_secret_post" : "client_secret_basic"
                 let secret = index == 1 ? "post-\(index)" : "basic-\(index)"
                 for number in 0..<count {
-                    manifest += "  - {name: c\(index)-\(number), issuer: i\(index), client_id: c\(index)-\(number), auth: {method: \(method), secret: \"\(secret)\"}}\n"
+                    manifest +=
+                        "  - {name: c\(index)-\(number), issuer: i\(index), client_id: c\(index)-\(number), auth: {method: \(method), secret: \"\(secret)\"}}\n"
                 }
             }
             manifest += """
@@ -64,12 +68,16 @@ struct RunEndToEndTests {
                   - env: out/all.env
                 """
             try harness.write(manifest, to: "fleet.yaml")
-            let first = try await harness.run(["run", "fleet.yaml", "--concurrency", "12", "--report", "report.json", "--metrics-file", "fleet.prom"])
+            let first = try await harness.run([
+                "run", "fleet.yaml", "--concurrency", "12", "--report", "report.json", "--metrics-file", "fleet.prom",
+            ])
             #expect(first.status == 0, "stderr: \(first.standardError)")
             for (index, issuer) in issuers.enumerated() {
                 let stats = issuer.statistics()
                 #expect(stats.discoveryRequests == 1, "issuer \(index) saw \(stats.discoveryRequests) discovery requests")
-                #expect(stats.maxConcurrentTokenRequests <= limits[index], "issuer \(index) saw \(stats.maxConcurrentTokenRequests) in flight, limit \(limits[index])")
+                #expect(
+                    stats.maxConcurrentTokenRequests <= limits[index],
+                    "issuer \(index) saw \(stats.maxConcurrentTokenRequests) in flight, limit \(limits[index])")
                 #expect(stats.maxConcurrentTokenRequests >= 2, "issuer \(index) never saw concurrent grants")
                 #expect(stats.totalTokenRequests == counts[index] + (index == 0 ? 1 : 0))
             }
@@ -84,8 +92,10 @@ struct RunEndToEndTests {
             let accessTokens = clients.values.compactMap { ($0 as? [String: Any])?["access_token"] as? String }
             #expect(accessTokens.count == 501)
             let secrets = ["basic-0", "post-1", "basic-2"]
-            for (name, text) in [("stdout", first.standardOutput), ("stderr", first.standardError),
-                                 ("report", harness.read("report.json") ?? ""), ("metrics", harness.read("fleet.prom") ?? "")] {
+            for (name, text) in [
+                ("stdout", first.standardOutput), ("stderr", first.standardError),
+                ("report", harness.read("report.json") ?? ""), ("metrics", harness.read("fleet.prom") ?? ""),
+            ] {
                 for secret in secrets { #expect(!text.contains(secret), "\(name) contains a client secret") }
                 for token in accessTokens { #expect(!text.contains(token), "\(name) contains an access token") }
             }
@@ -104,8 +114,10 @@ struct RunEndToEndTests {
         let harness = try RunHarness()
         let clients = [
             RegisteredClient(id: "flaky", authentication: .clientSecretBasic(secret: "s"), faults: [.serverError(status: 503, times: 2)]),
-            RegisteredClient(id: "limited", authentication: .clientSecretBasic(secret: "s"), faults: [.rateLimited(retryAfterSeconds: 1, times: 1)]),
-            RegisteredClient(id: "broken", authentication: .clientSecretBasic(secret: "s"), faults: [.serverError(status: 500, times: 100)]),
+            RegisteredClient(
+                id: "limited", authentication: .clientSecretBasic(secret: "s"), faults: [.rateLimited(retryAfterSeconds: 1, times: 1)]),
+            RegisteredClient(
+                id: "broken", authentication: .clientSecretBasic(secret: "s"), faults: [.serverError(status: 500, times: 100)]),
             RegisteredClient(id: "fine", authentication: .clientSecretBasic(secret: "s")),
         ]
         try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
@@ -140,7 +152,8 @@ struct RunEndToEndTests {
             RegisteredClient(id: "flip", authentication: .clientSecretBasic(secret: "right")),
         ]
         try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
-            try harness.write("""
+            try harness.write(
+                """
                 version: 1
                 issuers:
                 \(Self.issuerBlock("local", issuers[0]))
@@ -185,7 +198,8 @@ struct RunEndToEndTests {
             RegisteredClient(id: "other", authentication: .clientSecretBasic(secret: "o")),
         ]
         try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
-            try harness.write("""
+            try harness.write(
+                """
                 version: 1
                 issuers:
                 \(Self.issuerBlock("local", issuers[0]))
@@ -239,10 +253,13 @@ struct RunEndToEndTests {
             #expect(seen.count == 60 && seen.values.allSatisfy { $0 == 1 })
             #expect(issuers[0].statistics().totalTokenRequests == 60)
 
-            let indexed = try await harness.run(["run", "m.yaml", "--shard-count", "3", "--no-state", "--report", "k1.json"], environment: ["JOB_COMPLETION_INDEX": "1"])
+            let indexed = try await harness.run(
+                ["run", "m.yaml", "--shard-count", "3", "--no-state", "--report", "k1.json"], environment: ["JOB_COMPLETION_INDEX": "1"])
             #expect(indexed.status == 0)
-            let viaIndex = Set((try jsonObject(harness.read("k1.json"))["clients"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String })
-            let viaShard = Set((try jsonObject(harness.read("r1.json"))["clients"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String })
+            let viaIndex = Set(
+                (try jsonObject(harness.read("k1.json"))["clients"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String })
+            let viaShard = Set(
+                (try jsonObject(harness.read("r1.json"))["clients"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String })
             #expect(viaIndex == viaShard)
             let missing = try await harness.run(["run", "m.yaml", "--shard-count", "3"])
             #expect(missing.status == 2)
@@ -255,7 +272,8 @@ struct RunEndToEndTests {
         let harness = try RunHarness()
         let clients = [RegisteredClient(id: "a", authentication: .clientSecretBasic(secret: "s"))]
         try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
-            try harness.write("""
+            try harness.write(
+                """
                 version: 1
                 issuers:
                 \(Self.issuerBlock("local", issuers[0]))
@@ -275,7 +293,9 @@ struct RunEndToEndTests {
     func sigterm() async throws {
         let harness = try RunHarness()
         let names = (0..<200).map { "slow-\($0)" }
-        let clients = names.map { RegisteredClient(id: $0, authentication: .clientSecretBasic(secret: "s"), faults: [.delay(.milliseconds(150))]) }
+        let clients = names.map {
+            RegisteredClient(id: $0, authentication: .clientSecretBasic(secret: "s"), faults: [.delay(.milliseconds(150))])
+        }
         try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
             var manifest = "version: 1\nissuers:\n\(Self.issuerBlock("local", issuers[0]))\nclients:\n"
             for name in names {
@@ -308,7 +328,9 @@ struct RunEndToEndTests {
     func concurrencyReachesTheServer() async throws {
         let harness = try RunHarness()
         let names = (0..<64).map { "wide-\($0)" }
-        let clients = names.map { RegisteredClient(id: $0, authentication: .clientSecretBasic(secret: "s"), faults: [.delay(.milliseconds(60))]) }
+        let clients = names.map {
+            RegisteredClient(id: $0, authentication: .clientSecretBasic(secret: "s"), faults: [.delay(.milliseconds(60))])
+        }
         try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
             var manifest = "version: 1\nissuers:\n\(Self.issuerBlock("local", issuers[0]))\nclients:\n"
             for name in names {
@@ -328,7 +350,10 @@ struct RunEndToEndTests {
     func backoffFreesTheSlot() async throws {
         let harness = try RunHarness()
         let healthy = (0..<5).map { "ok-\($0)" }
-        var clients = [RegisteredClient(id: "flaky", authentication: .clientSecretBasic(secret: "s"), faults: [.rateLimited(retryAfterSeconds: 2, times: 1)])]
+        var clients = [
+            RegisteredClient(
+                id: "flaky", authentication: .clientSecretBasic(secret: "s"), faults: [.rateLimited(retryAfterSeconds: 2, times: 1)])
+        ]
         clients += healthy.map { RegisteredClient(id: $0, authentication: .clientSecretBasic(secret: "s")) }
         try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
             var manifest = """
@@ -377,7 +402,8 @@ struct RunEndToEndTests {
                 """
             try harness.write(manifest, to: "m.yaml")
             // Another run's entry, written while that run holds the lock.
-            let other = #"{"clients":{"other-shard":{"accessToken":"t","clientID":"o","expiresAt":4102444800,"fingerprint":"f","issuedAt":1,"issuer":"i","tokenType":"Bearer"}},"version":1}"#
+            let other =
+                #"{"clients":{"other-shard":{"accessToken":"t","clientID":"o","expiresAt":4102444800,"fingerprint":"f","issuedAt":1,"issuer":"i","tokenType":"Bearer"}},"version":1}"#
             let lockPath = harness.folder.appendingPathComponent(".tokensmith-state.json.lock").path
             let fd = open(lockPath, O_RDWR | O_CREAT, 0o600)
             #expect(fd >= 0)
@@ -385,12 +411,14 @@ struct RunEndToEndTests {
             let waitMessage = ".tokensmith-state.json.lock is held by another tokensmith run; waiting"
             // Order of events, not times: the run says it waits for the lock;
             // only then does the other run save its entry and release the lock.
-            let result = try await harness.run(["run", "m.yaml"], during: { standardError in
-                let waited = await standardError.waitFor(waitMessage)
-                #expect(waited, "the run did not say it waits for the lock")
-                try harness.write(other + "\n", to: ".tokensmith-state.json")
-                close(fd)  // releases the lock
-            })
+            let result = try await harness.run(
+                ["run", "m.yaml"],
+                during: { standardError in
+                    let waited = await standardError.waitFor(waitMessage)
+                    #expect(waited, "the run did not say it waits for the lock")
+                    try harness.write(other + "\n", to: ".tokensmith-state.json")
+                    close(fd)  // releases the lock
+                })
             #expect(result.status == 0, "stderr: \(result.standardError)")
             #expect(result.standardError.contains("the state file lock /"), "the message names the lock: \(result.standardError)")
             let state = try jsonObject(harness.read(".tokensmith-state.json"))

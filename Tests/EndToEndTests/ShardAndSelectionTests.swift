@@ -13,16 +13,21 @@ struct ShardAndSelectionTests {
         return text
     }
 
-    @Test("3 Indexed Job shards over one manifest: each writes its own clients to its own aggregate files, every client exactly once, all exit 0")
+    @Test(
+        "3 Indexed Job shards over one manifest: each writes its own clients to its own aggregate files, every client exactly once, all exit 0"
+    )
     func shardedAggregates() async throws {
         let harness = try RunHarness()
         let names = (0..<30).map { "svc-\($0)" }
         let clients = names.map { RegisteredClient(id: $0, authentication: .clientSecretBasic(secret: "s")) }
         try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
-            try harness.write(Self.manifest(issuers[0], clients: names, aggregate: [
-                "json: out/tokens-${TOKENSMITH_SHARD}.json",
-                "kubernetes_secret: out/secrets-${TOKENSMITH_SHARD}.yaml",
-            ]), to: "m.yaml")
+            try harness.write(
+                Self.manifest(
+                    issuers[0], clients: names,
+                    aggregate: [
+                        "json: out/tokens-${TOKENSMITH_SHARD}.json",
+                        "kubernetes_secret: out/secrets-${TOKENSMITH_SHARD}.yaml",
+                    ]), to: "m.yaml")
             let check = try await harness.run(["validate", "m.yaml", "--shard", "0/3"])
             #expect(check.status == 0, "stderr: \(check.standardError)")
 
@@ -31,10 +36,12 @@ struct ShardAndSelectionTests {
             for index in 0..<3 {
                 // One state file shared by the three shards, as on one host.
                 let result = try await harness.run(
-                    ["run", "m.yaml", "--shard-count", "3", "--report", "r\(index).json"], environment: ["JOB_COMPLETION_INDEX": "\(index)"])
+                    ["run", "m.yaml", "--shard-count", "3", "--report", "r\(index).json"], environment: ["JOB_COMPLETION_INDEX": "\(index)"]
+                )
                 #expect(result.status == 0, "shard \(index) stderr: \(result.standardError)")
-                let granted = Set((try jsonObject(harness.read("r\(index).json"))["clients"] as? [[String: Any]] ?? [])
-                    .compactMap { $0["name"] as? String })
+                let granted = Set(
+                    (try jsonObject(harness.read("r\(index).json"))["clients"] as? [[String: Any]] ?? [])
+                        .compactMap { $0["name"] as? String })
                 let tokens = try jsonObject(harness.read("out/tokens-\(index).json"))["clients"] as? [String: Any] ?? [:]
                 // A shard's file holds exactly its own clients, not the others' (cached ones included).
                 #expect(Set(tokens.keys) == granted)
@@ -50,7 +57,8 @@ struct ShardAndSelectionTests {
             let again = try await harness.run(["run", "m.yaml", "--shard", "1/3", "--report", "again.json"])
             #expect(again.status == 0, "stderr: \(again.standardError)")
             let tokens = try jsonObject(harness.read("out/tokens-1.json"))["clients"] as? [String: Any] ?? [:]
-            let owned = Set((try jsonObject(harness.read("r1.json"))["clients"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String })
+            let owned = Set(
+                (try jsonObject(harness.read("r1.json"))["clients"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String })
             #expect(Set(tokens.keys) == owned)
             #expect(issuers[0].statistics().totalTokenRequests == names.count)
         }
@@ -68,7 +76,10 @@ struct ShardAndSelectionTests {
             let line = try #require(lines.firstIndex { $0.contains("out/tokens.json") }) + 1
             let place = "m.yaml:\(line):11: error: under --shard/--shard-count"
 
-            for arguments in [["run", "m.yaml", "--shard", "0/3"], ["run", "m.yaml", "--shard", "2/3", "--quiet"], ["validate", "m.yaml", "--shard", "1/3"]] {
+            for arguments in [
+                ["run", "m.yaml", "--shard", "0/3"], ["run", "m.yaml", "--shard", "2/3", "--quiet"],
+                ["validate", "m.yaml", "--shard", "1/3"],
+            ] {
                 let result = try await harness.run(arguments)
                 #expect(result.status == 2, "\(arguments): \(result.standardError)")
                 #expect(result.standardError.contains(place), "\(arguments): \(result.standardError)")
@@ -91,7 +102,8 @@ struct ShardAndSelectionTests {
     @Test("${TOKENSMITH_SHARD} without sharding: an error saying what to do, or its default")
     func shardVariableOutsideSharding() async throws {
         let harness = try RunHarness()
-        try harness.write("""
+        try harness.write(
+            """
             version: 1
             issuers:
               corp: {issuer: https://sso.example.com}
@@ -103,8 +115,11 @@ struct ShardAndSelectionTests {
         // A value in the environment does not count: tokensmith defines it only when sharding.
         let result = try await harness.run(["validate", "m.yaml"], environment: ["A_SECRET": "x", "TOKENSMITH_SHARD": "7"])
         #expect(result.status == 2)
-        #expect(result.standardError.contains("m.yaml:7:22: error: `${TOKENSMITH_SHARD}` is the shard index, defined only under --shard or --shard-count"))
-        try harness.write("""
+        #expect(
+            result.standardError.contains(
+                "m.yaml:7:22: error: `${TOKENSMITH_SHARD}` is the shard index, defined only under --shard or --shard-count"))
+        try harness.write(
+            """
             version: 1
             issuers:
               corp: {issuer: https://sso.example.com}
@@ -119,7 +134,8 @@ struct ShardAndSelectionTests {
         #expect(sharded.status == 0, "stderr: \(sharded.standardError)")
     }
 
-    @Test("--only leaving an aggregate output unwritable fails loudly (exit 1, even with --quiet), naming the output and the clients missing")
+    @Test(
+        "--only leaving an aggregate output unwritable fails loudly (exit 1, even with --quiet), naming the output and the clients missing")
     func onlyWithoutCacheFails() async throws {
         let harness = try RunHarness()
         let names = ["alpha", "beta", "gamma"]

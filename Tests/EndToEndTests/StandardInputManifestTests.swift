@@ -22,7 +22,8 @@ struct StandardInputManifestTests {
         #expect(clean.standardOutput.contains("1 client"), "\(clean.standardOutput)")
 
         // secret_file resolves from the current folder: a missing one is named there.
-        let missing = try await harness.run(["validate", "-"], standardInput: manifest.replacingOccurrences(of: "secrets/a.txt", with: "secrets/b.txt"))
+        let missing = try await harness.run(
+            ["validate", "-"], standardInput: manifest.replacingOccurrences(of: "secrets/a.txt", with: "secrets/b.txt"))
         #expect(missing.status == 2)
         #expect(missing.standardError.contains("<stdin>:5:"), "\(missing.standardError)")
 
@@ -34,14 +35,17 @@ struct StandardInputManifestTests {
     @Test("run - grants from the manifest on standard input; outputs and secret files resolve from the current folder")
     func run() async throws {
         let harness = try RunHarness()
-        let configuration = LocalIssuer.Configuration(clients: [RegisteredClient(id: "svc", authentication: .clientSecretBasic(secret: "from-file"))])
+        let configuration = LocalIssuer.Configuration(clients: [
+            RegisteredClient(id: "svc", authentication: .clientSecretBasic(secret: "from-file"))
+        ])
         try await withIssuers([configuration]) { issuers in
             try harness.write("from-file\n", to: "secrets/svc.txt")
-            let manifest = "version: 1\nissuers:\n" + RunEndToEndTests.issuerBlock("local", issuers[0]) + """
-                clients:
-                  - {name: svc, issuer: local, client_id: svc, auth: {method: client_secret_basic, secret_file: secrets/svc.txt}, outputs: [{env: out/svc.env}]}
+            let manifest =
+                "version: 1\nissuers:\n" + RunEndToEndTests.issuerBlock("local", issuers[0]) + """
+                    clients:
+                      - {name: svc, issuer: local, client_id: svc, auth: {method: client_secret_basic, secret_file: secrets/svc.txt}, outputs: [{env: out/svc.env}]}
 
-                """
+                    """
             let result = try await harness.run(["run", "-"], standardInput: manifest)
             #expect(result.status == 0, "\(result.standardError)")
             #expect(harness.read("out/svc.env")?.contains("ACCESS_TOKEN=") == true)

@@ -14,9 +14,12 @@ struct ClientAssertionTests {
 
     @Test("client_secret_jwt accepts the right HMAC and refuses a wrong secret", arguments: ["HS256", "HS384", "HS512"])
     func clientSecretJWT(alg: String) async throws {
-        let client = RegisteredClient(id: "hmac", authentication: .clientSecretJWT(secret: "a-long-shared-secret-of-at-least-64-bytes-for-hs512-0123456789abcdef"))
+        let client = RegisteredClient(
+            id: "hmac", authentication: .clientSecretJWT(secret: "a-long-shared-secret-of-at-least-64-bytes-for-hs512-0123456789abcdef"))
         try await withIssuer(.init(clients: [client])) { issuer in
-            let good = try TestJWS.assertion(clientID: "hmac", audience: issuer.issuer, alg: alg, key: .hmac("a-long-shared-secret-of-at-least-64-bytes-for-hs512-0123456789abcdef"))
+            let good = try TestJWS.assertion(
+                clientID: "hmac", audience: issuer.issuer, alg: alg,
+                key: .hmac("a-long-shared-secret-of-at-least-64-bytes-for-hs512-0123456789abcdef"))
             let ok = try await HTTP.postForm(issuer.tokenEndpoint, Self.form(good, clientID: "hmac"))
             #expect(ok.status == 200)
             let bad = try TestJWS.assertion(clientID: "hmac", audience: issuer.issuer, alg: alg, key: .hmac("another secret"))
@@ -64,18 +67,21 @@ struct ClientAssertionTests {
         let client = RegisteredClient(id: "svc", authentication: .privateKeyJWT(publicKey: pair.publicKeyPEM))
         try await withIssuer(.init(issuerPath: "/tenant", clients: [client])) { issuer in
             func post(_ assertion: String, type: String = ClientAssertionTests.assertionType) async throws -> TestResponse {
-                try await HTTP.postForm(issuer.tokenEndpoint, [clientCredentials, ("client_assertion_type", type), ("client_assertion", assertion)])
+                try await HTTP.postForm(
+                    issuer.tokenEndpoint, [clientCredentials, ("client_assertion_type", type), ("client_assertion", assertion)])
             }
             // aud = token endpoint is accepted and recorded.
             let toEndpoint = try await post(try TestJWS.assertion(clientID: "svc", audience: issuer.tokenEndpoint, alg: "ES256", key: key))
             #expect(toEndpoint.status == 200)
             #expect(issuer.statistics().assertionAudienceByClient["svc"] == issuer.tokenEndpoint)
             // aud as an array containing the issuer.
-            let asArray = try await post(try TestJWS.assertion(clientID: "svc", audience: ["https://other.example", issuer.issuer], alg: "ES256", key: key))
+            let asArray = try await post(
+                try TestJWS.assertion(clientID: "svc", audience: ["https://other.example", issuer.issuer], alg: "ES256", key: key))
             #expect(asArray.status == 200)
             #expect(issuer.statistics().assertionAudienceByClient["svc"] == issuer.issuer)
 
-            let expired = try await post(try TestJWS.assertion(clientID: "svc", audience: issuer.issuer, alg: "ES256", key: key, expiresIn: -30))
+            let expired = try await post(
+                try TestJWS.assertion(clientID: "svc", audience: issuer.issuer, alg: "ES256", key: key, expiresIn: -30))
             #expect(expired.status == 401)
 
             let once = try TestJWS.assertion(clientID: "svc", audience: issuer.issuer, alg: "ES256", key: key, jti: "fixed-jti")
@@ -83,24 +89,30 @@ struct ClientAssertionTests {
             let replayed = try await post(once)
             #expect(replayed.status == 401)
             #expect(replayed.json["error_description"] as? String == "The client assertion was already used (replayed `jti`).")
-            let sameJTI = try await post(try TestJWS.assertion(clientID: "svc", audience: issuer.issuer, alg: "ES256", key: key, jti: "fixed-jti"))
+            let sameJTI = try await post(
+                try TestJWS.assertion(clientID: "svc", audience: issuer.issuer, alg: "ES256", key: key, jti: "fixed-jti"))
             #expect(sameJTI.status == 401)
 
             let origin = "http://127.0.0.1:\(issuer.port)"
             let wrongAudience = try await post(try TestJWS.assertion(clientID: "svc", audience: origin, alg: "ES256", key: key))
             #expect(wrongAudience.status == 401)
 
-            let wrongIssuer = try await post(try TestJWS.assertion(clientID: "svc", audience: issuer.issuer, alg: "ES256", key: key, issuer: "someone-else"))
+            let wrongIssuer = try await post(
+                try TestJWS.assertion(clientID: "svc", audience: issuer.issuer, alg: "ES256", key: key, issuer: "someone-else"))
             #expect(wrongIssuer.status == 401)
 
-            let future = try await post(try TestJWS.assertion(clientID: "svc", audience: issuer.issuer, alg: "ES256", key: key, expiresIn: 7200, issuedAtOffset: 3600))
+            let future = try await post(
+                try TestJWS.assertion(
+                    clientID: "svc", audience: issuer.issuer, alg: "ES256", key: key, expiresIn: 7200, issuedAtOffset: 3600))
             #expect(future.status == 401)
 
-            let wrongType = try await post(try TestJWS.assertion(clientID: "svc", audience: issuer.issuer, alg: "ES256", key: key), type: "urn:example:saml")
+            let wrongType = try await post(
+                try TestJWS.assertion(clientID: "svc", audience: issuer.issuer, alg: "ES256", key: key), type: "urn:example:saml")
             #expect(wrongType.status == 401)
 
             // HS256 keyed with the PEM text must not pass for a private_key_jwt client (algorithm confusion).
-            let confusion = try await post(try TestJWS.assertion(clientID: "svc", audience: issuer.issuer, alg: "HS256", key: .hmac(pair.publicKeyPEM)))
+            let confusion = try await post(
+                try TestJWS.assertion(clientID: "svc", audience: issuer.issuer, alg: "HS256", key: .hmac(pair.publicKeyPEM)))
             #expect(confusion.status == 401)
 
             let noJTI = try TestJWS.sign(
@@ -111,7 +123,8 @@ struct ClientAssertionTests {
             )
             #expect(try await post(noJTI).status == 401)
 
-            let missingAssertion = try await HTTP.postForm(issuer.tokenEndpoint, [clientCredentials, ("client_assertion_type", Self.assertionType), ("client_id", "svc")])
+            let missingAssertion = try await HTTP.postForm(
+                issuer.tokenEndpoint, [clientCredentials, ("client_assertion_type", Self.assertionType), ("client_id", "svc")])
             #expect(missingAssertion.status == 400)
             #expect(missingAssertion.error == "invalid_request")
         }

@@ -39,13 +39,16 @@ struct ClientSecretTests {
         try await withIssuer(.init(clients: Self.clients)) { issuer in
             #expect(Form.encodeComponent("client %&+-_.!~*'()") == "client+%25%26%2B%2D%5F%2E%21%7E%2A%27%28%29")
             let header = Form.basic("client %&+-_.!~*'()", "p@ss+w%rd: é")
-            let ok = try await Subprocess.curl(["-H", "Authorization: \(header)", "-d", "grant_type=client_credentials", issuer.tokenEndpoint])
+            let ok = try await Subprocess.curl([
+                "-H", "Authorization: \(header)", "-d", "grant_type=client_credentials", issuer.tokenEndpoint,
+            ])
             #expect(ok.status == 200)
 
             // curl -u does not form-encode: the server must read `a+b` as `a b` and refuse it.
             let raw = try await Subprocess.curl(["-u", "plus:a+b", "-d", "grant_type=client_credentials", issuer.tokenEndpoint])
             #expect(raw.status == 401)
-            let encoded = try await HTTP.postForm(issuer.tokenEndpoint, [clientCredentials], headers: [("Authorization", Form.basic("plus", "a+b"))])
+            let encoded = try await HTTP.postForm(
+                issuer.tokenEndpoint, [clientCredentials], headers: [("Authorization", Form.basic("plus", "a+b"))])
             #expect(encoded.status == 200)
 
             let garbage = try await HTTP.postForm(issuer.tokenEndpoint, [clientCredentials], headers: [("Authorization", "Basic !!!")])
@@ -57,9 +60,13 @@ struct ClientSecretTests {
     @Test("client_secret_post: right secret passes, wrong secret and wrong method are refused")
     func post() async throws {
         try await withIssuer(.init(clients: Self.clients)) { issuer in
-            let ok = try await Subprocess.curl(["-d", "grant_type=client_credentials", "-d", "client_id=post", "-d", "client_secret=p0st", issuer.tokenEndpoint])
+            let ok = try await Subprocess.curl([
+                "-d", "grant_type=client_credentials", "-d", "client_id=post", "-d", "client_secret=p0st", issuer.tokenEndpoint,
+            ])
             #expect(ok.status == 200)
-            let bad = try await Subprocess.curl(["-d", "grant_type=client_credentials", "-d", "client_id=post", "-d", "client_secret=nope", issuer.tokenEndpoint])
+            let bad = try await Subprocess.curl([
+                "-d", "grant_type=client_credentials", "-d", "client_id=post", "-d", "client_secret=nope", issuer.tokenEndpoint,
+            ])
             #expect(bad.status == 401)
             #expect(bad.error == "invalid_client")
             #expect(bad.header("WWW-Authenticate") == nil)
@@ -67,7 +74,8 @@ struct ClientSecretTests {
             let viaBasic = try await Subprocess.curl(["-u", "post:p0st", "-d", "grant_type=client_credentials", issuer.tokenEndpoint])
             #expect(viaBasic.status == 401)
             // Registered for Basic, sent post.
-            let viaPost = try await HTTP.postForm(issuer.tokenEndpoint, [clientCredentials, ("client_id", "basic"), ("client_secret", "s3cret")])
+            let viaPost = try await HTTP.postForm(
+                issuer.tokenEndpoint, [clientCredentials, ("client_id", "basic"), ("client_secret", "s3cret")])
             #expect(viaPost.status == 401)
             // Both at once is malformed.
             let both = try await HTTP.postForm(
@@ -91,7 +99,8 @@ struct ClientSecretTests {
             #expect(confidential.status == 401)
             let anonymous = try await HTTP.postForm(issuer.tokenEndpoint, [clientCredentials])
             #expect(anonymous.status == 401)
-            let publicWithSecret = try await HTTP.postForm(issuer.tokenEndpoint, [clientCredentials, ("client_id", "public"), ("client_secret", "x")])
+            let publicWithSecret = try await HTTP.postForm(
+                issuer.tokenEndpoint, [clientCredentials, ("client_id", "public"), ("client_secret", "x")])
             #expect(publicWithSecret.status == 401)
         }
     }
@@ -103,9 +112,14 @@ struct ClientSecretTests {
         let ca = try folder.write("ca.pem", pki.certificateAuthority.certificatePEM)
         try await withIssuer(.init(tls: pki.serverTLS, clients: Self.clients)) { issuer in
             #expect(issuer.issuer.hasPrefix("https://127.0.0.1:"))
-            let ok = try await Subprocess.curl(["--cacert", ca, "-u", "basic:s3cret", "-d", "grant_type=client_credentials", issuer.tokenEndpoint])
+            let ok = try await Subprocess.curl([
+                "--cacert", ca, "-u", "basic:s3cret", "-d", "grant_type=client_credentials", issuer.tokenEndpoint,
+            ])
             #expect(ok.status == 200)
-            let bad = try await Subprocess.curl(["--cacert", ca, "-d", "grant_type=client_credentials", "-d", "client_id=post", "-d", "client_secret=x", issuer.tokenEndpoint])
+            let bad = try await Subprocess.curl([
+                "--cacert", ca, "-d", "grant_type=client_credentials", "-d", "client_id=post", "-d", "client_secret=x",
+                issuer.tokenEndpoint,
+            ])
             #expect(bad.status == 401)
             // Without the CA curl must refuse the server certificate.
             let untrusted = try await Subprocess.curl(["-u", "basic:s3cret", "-d", "grant_type=client_credentials", issuer.tokenEndpoint])

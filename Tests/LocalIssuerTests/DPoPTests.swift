@@ -7,9 +7,11 @@ struct DPoPTests {
     static let client = RegisteredClient(id: "svc", authentication: .clientSecretPost(secret: "s"))
     static let credentials = [clientCredentials, ("client_id", "svc"), ("client_secret", "s")]
 
-    @Test("A valid proof yields a DPoP token bound to the key thumbprint", arguments: [
-        (TestKeyPair.Kind.p256, "ES256"), (.p384, "ES384"), (.ed25519, "EdDSA"), (.rsa2048, "RS256"), (.rsa2048, "PS256"),
-    ])
+    @Test(
+        "A valid proof yields a DPoP token bound to the key thumbprint",
+        arguments: [
+            (TestKeyPair.Kind.p256, "ES256"), (.p384, "ES384"), (.ed25519, "EdDSA"), (.rsa2048, "RS256"), (.rsa2048, "PS256"),
+        ])
     func validProof(kind: TestKeyPair.Kind, alg: String) async throws {
         let pair = try await onDedicatedThread { try TestKeyPair.generate(kind) }
         try await withIssuer(.init(clients: [Self.client])) { issuer in
@@ -44,9 +46,15 @@ struct DPoPTests {
             // A query on htu is ignored (RFC 9449 §4.3 step 9).
             #expect(try await post(try TestJWS.dpopProof(pair: pair, alg: "ES256", htu: issuer.tokenEndpoint + "?x=1")).status == 200)
 
-            #expect(try await post(try TestJWS.dpopProof(pair: pair, alg: "ES256", htu: issuer.tokenEndpoint, htm: "GET")).error == "invalid_dpop_proof")
-            #expect(try await post(try TestJWS.dpopProof(pair: pair, alg: "ES256", htu: issuer.tokenEndpoint, typ: "JWT")).error == "invalid_dpop_proof")
-            #expect(try await post(try TestJWS.dpopProof(pair: pair, alg: "ES256", htu: issuer.tokenEndpoint, iatOffset: -600)).error == "invalid_dpop_proof")
+            #expect(
+                try await post(try TestJWS.dpopProof(pair: pair, alg: "ES256", htu: issuer.tokenEndpoint, htm: "GET")).error
+                    == "invalid_dpop_proof")
+            #expect(
+                try await post(try TestJWS.dpopProof(pair: pair, alg: "ES256", htu: issuer.tokenEndpoint, typ: "JWT")).error
+                    == "invalid_dpop_proof")
+            #expect(
+                try await post(try TestJWS.dpopProof(pair: pair, alg: "ES256", htu: issuer.tokenEndpoint, iatOffset: -600)).error
+                    == "invalid_dpop_proof")
 
             // Signed by another key than the one in the header.
             let jwk = try JSONSerialization.jsonObject(with: Data(pair.publicJWK.utf8))
@@ -90,13 +98,19 @@ struct DPoPTests {
     func nonce() async throws {
         let pair = try TestKeyPair.generate(.p256)
         try await withIssuer(.init(requireDPoPNonce: true, clients: [Self.client])) { issuer in
-            let first = try await HTTP.postForm(issuer.tokenEndpoint, Self.credentials, headers: [("DPoP", try TestJWS.dpopProof(pair: pair, alg: "ES256", htu: issuer.tokenEndpoint))])
+            let first = try await HTTP.postForm(
+                issuer.tokenEndpoint, Self.credentials,
+                headers: [("DPoP", try TestJWS.dpopProof(pair: pair, alg: "ES256", htu: issuer.tokenEndpoint))])
             #expect(first.status == 400)
             #expect(first.error == "use_dpop_nonce")
             let nonce = try #require(first.header("DPoP-Nonce"))
-            let wrong = try await HTTP.postForm(issuer.tokenEndpoint, Self.credentials, headers: [("DPoP", try TestJWS.dpopProof(pair: pair, alg: "ES256", htu: issuer.tokenEndpoint, nonce: "made-up"))])
+            let wrong = try await HTTP.postForm(
+                issuer.tokenEndpoint, Self.credentials,
+                headers: [("DPoP", try TestJWS.dpopProof(pair: pair, alg: "ES256", htu: issuer.tokenEndpoint, nonce: "made-up"))])
             #expect(wrong.error == "use_dpop_nonce")
-            let second = try await HTTP.postForm(issuer.tokenEndpoint, Self.credentials, headers: [("DPoP", try TestJWS.dpopProof(pair: pair, alg: "ES256", htu: issuer.tokenEndpoint, nonce: nonce))])
+            let second = try await HTTP.postForm(
+                issuer.tokenEndpoint, Self.credentials,
+                headers: [("DPoP", try TestJWS.dpopProof(pair: pair, alg: "ES256", htu: issuer.tokenEndpoint, nonce: nonce))])
             #expect(second.status == 200)
             #expect(second.header("DPoP-Nonce") != nil)
         }

@@ -53,7 +53,8 @@ struct DiscoveryTests {
 
     @Test("Access tokens verify against the published JWKS key")
     func accessTokenSignature() async throws {
-        let client = RegisteredClient(id: "svc", authentication: .clientSecretPost(secret: "s"), allowedScopes: ["read", "write"], expiresIn: 900)
+        let client = RegisteredClient(
+            id: "svc", authentication: .clientSecretPost(secret: "s"), allowedScopes: ["read", "write"], expiresIn: 900)
         try await withIssuer(.init(clients: [client])) { issuer in
             let jwks = try await HTTP.get(issuer.jwksURI).json
             let key = try #require((jwks["keys"] as? [[String: Any]])?.first)
@@ -63,8 +64,10 @@ struct DiscoveryTests {
                 while base64.count % 4 != 0 { base64 += "=" }
                 return Data(base64Encoded: base64) ?? Data()
             }
-            let publicKey = try P256.Signing.PublicKey(rawRepresentation: decode(key["x"] as? String ?? "") + decode(key["y"] as? String ?? ""))
-            let response = try await HTTP.postForm(issuer.tokenEndpoint, [clientCredentials, ("client_id", "svc"), ("client_secret", "s"), ("scope", "read")])
+            let publicKey = try P256.Signing.PublicKey(
+                rawRepresentation: decode(key["x"] as? String ?? "") + decode(key["y"] as? String ?? ""))
+            let response = try await HTTP.postForm(
+                issuer.tokenEndpoint, [clientCredentials, ("client_id", "svc"), ("client_secret", "s"), ("scope", "read")])
             #expect(response.json["expires_in"] as? Int == 900)
             #expect(response.json["scope"] as? String == "read")
             let token = try #require(response.json["access_token"] as? String)

@@ -13,7 +13,8 @@ struct ExecutableTests {
             candidates.append(folder.appendingPathComponent("tokensmith-local-issuer"))
             folder = folder.deletingLastPathComponent()
         }
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         candidates.append(packageRoot.appendingPathComponent(".build/debug/tokensmith-local-issuer"))
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
             throw LocalIssuerError("tokensmith-local-issuer is not built; run `swift build --product tokensmith-local-issuer` first.")
@@ -24,7 +25,8 @@ struct ExecutableTests {
     @Test("Prints one line with its URL, serves metadata and tokens, exits 0 on SIGTERM")
     func runAndStop() async throws {
         let folder = try TemporaryFolder()
-        let config = try folder.write("issuer.json", #"{"issuer_path":"/demo","clients":[{"id":"demo","method":"client_secret_basic","secret":"s"}]}"#)
+        let config = try folder.write(
+            "issuer.json", #"{"issuer_path":"/demo","clients":[{"id":"demo","method":"client_secret_basic","secret":"s"}]}"#)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.executable())
         process.arguments = ["--config", config, "--fast"]
@@ -70,12 +72,14 @@ struct ExecutableTests {
         #expect(bad.status == 2)
     }
 
-    @Test("command-line mistakes exit 2 with a message naming the option, and nothing on stdout", arguments: [
-        (["--port", "70000"], "--port needs a number 0-65535"),
-        (["--tls-cert", "server.pem"], "--tls-cert and --tls-key go together"),
-        (["--tls-key", "server-key.pem"], "--tls-cert and --tls-key go together"),
-        (["--config"], "--config"),
-    ])
+    @Test(
+        "command-line mistakes exit 2 with a message naming the option, and nothing on stdout",
+        arguments: [
+            (["--port", "70000"], "--port needs a number 0-65535"),
+            (["--tls-cert", "server.pem"], "--tls-cert and --tls-key go together"),
+            (["--tls-key", "server-key.pem"], "--tls-cert and --tls-key go together"),
+            (["--config"], "--config"),
+        ])
     func usageMistakes(arguments: [String], message: String) async throws {
         let result = try await Subprocess.run(try Self.executable(), arguments)
         #expect(result.status == 2)

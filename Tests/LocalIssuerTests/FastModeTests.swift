@@ -10,7 +10,8 @@ struct FastModeTests {
         try await withIssuer(.init(fastMode: true, clients: [client])) { issuer in
             var tokens = Set<String>()
             for _ in 0..<50 {
-                let response = try await HTTP.postForm(issuer.tokenEndpoint, [clientCredentials], headers: [("Authorization", Form.basic("bench", "s"))])
+                let response = try await HTTP.postForm(
+                    issuer.tokenEndpoint, [clientCredentials], headers: [("Authorization", Form.basic("bench", "s"))])
                 #expect(response.status == 200)
                 let token = try #require(response.json["access_token"] as? String)
                 #expect(!token.contains("."))
@@ -18,7 +19,8 @@ struct FastModeTests {
                 tokens.insert(token)
             }
             #expect(tokens.count == 50)
-            let bad = try await HTTP.postForm(issuer.tokenEndpoint, [clientCredentials], headers: [("Authorization", Form.basic("bench", "x"))])
+            let bad = try await HTTP.postForm(
+                issuer.tokenEndpoint, [clientCredentials], headers: [("Authorization", Form.basic("bench", "x"))])
             #expect(bad.status == 401)
         }
     }
@@ -28,7 +30,9 @@ struct FastModeTests {
         let folder = try TemporaryFolder()
         let pair = try TestKeyPair.generate(.p256)
         _ = try folder.write("svc.pub.pem", pair.publicKeyPEM)
-        let path = try folder.write("issuer.json", """
+        let path = try folder.write(
+            "issuer.json",
+            """
             {
               "issuer_path": "/realms/bench",
               "fast_mode": true,
@@ -46,11 +50,15 @@ struct FastModeTests {
         #expect(configuration.issuerPath == "/realms/bench")
         try await withIssuer(configuration) { issuer in
             for id in ["client-1", "client-10000"] {
-                let response = try await HTTP.postForm(issuer.tokenEndpoint, [clientCredentials], headers: [("Authorization", Form.basic(id, "s"))])
+                let response = try await HTTP.postForm(
+                    issuer.tokenEndpoint, [clientCredentials], headers: [("Authorization", Form.basic(id, "s"))])
                 #expect(response.status == 200)
                 #expect(response.json["expires_in"] as? Int == 60)
             }
-            #expect(try await HTTP.postForm(issuer.tokenEndpoint, [clientCredentials], headers: [("Authorization", Form.basic("client-10001", "s"))]).status == 401)
+            #expect(
+                try await HTTP.postForm(
+                    issuer.tokenEndpoint, [clientCredentials], headers: [("Authorization", Form.basic("client-10001", "s"))]
+                ).status == 401)
             let assertion = try TestJWS.assertion(clientID: "svc", audience: issuer.issuer, alg: "ES256", key: try .init(pair))
             let jwt = try await HTTP.postForm(issuer.tokenEndpoint, ClientAssertionTests.form(assertion))
             #expect(jwt.status == 200)

@@ -51,7 +51,9 @@ struct FaultTests {
     @Test("Closed connection without an answer, then success")
     func closeConnection() async throws {
         try await Self.withFaulty([.closeConnection(times: 1)]) { issuer, _ in
-            let dropped = try await Subprocess.curl(["-d", "grant_type=client_credentials&client_id=c&client_secret=s", issuer.tokenEndpoint])
+            let dropped = try await Subprocess.curl([
+                "-d", "grant_type=client_credentials&client_id=c&client_secret=s", issuer.tokenEndpoint,
+            ])
             #expect(dropped.status == -52)  // curl: empty reply from server
             let ok = try await Subprocess.curl(["-d", "grant_type=client_credentials&client_id=c&client_secret=s", issuer.tokenEndpoint])
             #expect(ok.status == 200)
@@ -104,7 +106,9 @@ struct FaultTests {
             #expect(response.body.utf8.count > 1 << 20)
         }
         try await Self.withFaulty([.redirect(location: "http://127.0.0.1:9/token")]) { issuer, _ in
-            let response = try await Subprocess.curl(["-d", "grant_type=client_credentials&client_id=c&client_secret=s", issuer.tokenEndpoint])
+            let response = try await Subprocess.curl([
+                "-d", "grant_type=client_credentials&client_id=c&client_secret=s", issuer.tokenEndpoint,
+            ])
             #expect(response.status == 302)
             #expect(response.header("Location") == "http://127.0.0.1:9/token")
         }
@@ -113,7 +117,9 @@ struct FaultTests {
     @Test("Endless streaming body keeps sending until the client gives up")
     func endlessBody() async throws {
         try await Self.withFaulty([.endlessBody(chunkInterval: .milliseconds(50))]) { issuer, _ in
-            let result = try await Subprocess.run("/usr/bin/curl", ["-s", "--max-time", "1", "-d", "grant_type=client_credentials&client_id=c&client_secret=s", issuer.tokenEndpoint])
+            let result = try await Subprocess.run(
+                "/usr/bin/curl",
+                ["-s", "--max-time", "1", "-d", "grant_type=client_credentials&client_id=c&client_secret=s", issuer.tokenEndpoint])
             #expect(result.status == 28)  // curl: operation timed out
             #expect(result.stdout.hasPrefix("{\"access_token\":\"aaaa"))
             #expect(result.stdout.count > 100)
@@ -127,7 +133,8 @@ struct FaultTests {
             #expect(wrong.status == 401)
             do { let r = try await post(); #expect(r.status == 500) }
             do { let r = try await post(); #expect(r.status == 200) }
-            issuer.register(RegisteredClient(id: "c", authentication: .clientSecretPost(secret: "s"), faults: [.serverError(status: 500, times: 1)]))
+            issuer.register(
+                RegisteredClient(id: "c", authentication: .clientSecretPost(secret: "s"), faults: [.serverError(status: 500, times: 1)]))
             do { let r = try await post(); #expect(r.status == 500) }
         }
     }

@@ -17,7 +17,10 @@ struct MutualTLSTests {
         let folder = try TemporaryFolder()
         let ca = try folder.write("ca.pem", pki.certificateAuthority.certificatePEM)
         func files(_ name: String, _ identity: TestPKI.Identity) throws -> [String] {
-            ["--cert", try folder.write("\(name).pem", identity.certificatePEM), "--key", try folder.write("\(name)-key.pem", identity.privateKeyPEM)]
+            [
+                "--cert", try folder.write("\(name).pem", identity.certificatePEM), "--key",
+                try folder.write("\(name)-key.pem", identity.privateKeyPEM),
+            ]
         }
         let configuration = LocalIssuer.Configuration(
             tls: pki.serverTLS,
@@ -31,7 +34,8 @@ struct MutualTLSTests {
         try await withIssuer(configuration) { issuer in
             let endpoint = try #require(issuer.mtlsTokenEndpoint)
             func post(_ client: String, _ certificate: [String], to url: String? = nil) async throws -> TestResponse {
-                try await Subprocess.curl(["--cacert", ca] + certificate + ["-d", "grant_type=client_credentials", "-d", "client_id=\(client)", url ?? endpoint])
+                try await Subprocess.curl(
+                    ["--cacert", ca] + certificate + ["-d", "grant_type=client_credentials", "-d", "client_id=\(client)", url ?? endpoint])
             }
             #expect(try await post("agent", try files("agent", agent)).status == 200)
             #expect(try await post("agent-dn", try files("agent", agent)).status == 200)

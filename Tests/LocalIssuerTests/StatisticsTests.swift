@@ -16,7 +16,9 @@ struct StatisticsTests {
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<6 {
                     group.addTask {
-                        try await HTTP.postForm(issuer.tokenEndpoint, [clientCredentials], headers: [("Authorization", Form.basic("slow", "s"))]).status
+                        try await HTTP.postForm(
+                            issuer.tokenEndpoint, [clientCredentials], headers: [("Authorization", Form.basic("slow", "s"))]
+                        ).status
                     }
                 }
                 for try await status in group { #expect(status == 200) }

@@ -204,12 +204,18 @@ enum TestJWS {
         let bytes = Data(input.utf8)
         let signature: Data
         switch (key, alg) {
-        case (.hmac(let secret), "HS256"): signature = Data(HMAC<SHA256>.authenticationCode(for: bytes, using: SymmetricKey(data: Data(secret.utf8))))
-        case (.hmac(let secret), "HS384"): signature = Data(HMAC<SHA384>.authenticationCode(for: bytes, using: SymmetricKey(data: Data(secret.utf8))))
-        case (.hmac(let secret), "HS512"): signature = Data(HMAC<SHA512>.authenticationCode(for: bytes, using: SymmetricKey(data: Data(secret.utf8))))
-        case (.rsa(let key), "RS256"): signature = try key.signature(for: SHA256.hash(data: bytes), padding: .insecurePKCS1v1_5).rawRepresentation
-        case (.rsa(let key), "RS384"): signature = try key.signature(for: SHA384.hash(data: bytes), padding: .insecurePKCS1v1_5).rawRepresentation
-        case (.rsa(let key), "RS512"): signature = try key.signature(for: SHA512.hash(data: bytes), padding: .insecurePKCS1v1_5).rawRepresentation
+        case (.hmac(let secret), "HS256"):
+            signature = Data(HMAC<SHA256>.authenticationCode(for: bytes, using: SymmetricKey(data: Data(secret.utf8))))
+        case (.hmac(let secret), "HS384"):
+            signature = Data(HMAC<SHA384>.authenticationCode(for: bytes, using: SymmetricKey(data: Data(secret.utf8))))
+        case (.hmac(let secret), "HS512"):
+            signature = Data(HMAC<SHA512>.authenticationCode(for: bytes, using: SymmetricKey(data: Data(secret.utf8))))
+        case (.rsa(let key), "RS256"):
+            signature = try key.signature(for: SHA256.hash(data: bytes), padding: .insecurePKCS1v1_5).rawRepresentation
+        case (.rsa(let key), "RS384"):
+            signature = try key.signature(for: SHA384.hash(data: bytes), padding: .insecurePKCS1v1_5).rawRepresentation
+        case (.rsa(let key), "RS512"):
+            signature = try key.signature(for: SHA512.hash(data: bytes), padding: .insecurePKCS1v1_5).rawRepresentation
         case (.rsa(let key), "PS256"): signature = try key.signature(for: SHA256.hash(data: bytes), padding: .PSS).rawRepresentation
         case (.rsa(let key), "PS384"): signature = try key.signature(for: SHA384.hash(data: bytes), padding: .PSS).rawRepresentation
         case (.rsa(let key), "PS512"): signature = try key.signature(for: SHA512.hash(data: bytes), padding: .PSS).rawRepresentation

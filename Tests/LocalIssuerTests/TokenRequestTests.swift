@@ -22,11 +22,18 @@ struct TokenRequestTests {
             let repeated = try await HTTP.postForm(issuer.tokenEndpoint, [clientCredentials, clientCredentials] + Self.credentials)
             #expect(repeated.error == "invalid_request")
             #expect(try await HTTP.get(issuer.tokenEndpoint).status == 405)
-            let json = try await Subprocess.curl(["-H", "Content-Type: application/json", "-d", #"{"grant_type":"client_credentials"}"#, issuer.tokenEndpoint])
+            let json = try await Subprocess.curl([
+                "-H", "Content-Type: application/json", "-d", #"{"grant_type":"client_credentials"}"#, issuer.tokenEndpoint,
+            ])
             #expect(json.status == 400 && json.error == "invalid_request")
-            let charset = try await Subprocess.curl(["-H", "Content-Type: application/x-www-form-urlencoded;charset=UTF-8", "-d", "grant_type=client_credentials&client_id=svc&client_secret=s", issuer.tokenEndpoint])
+            let charset = try await Subprocess.curl([
+                "-H", "Content-Type: application/x-www-form-urlencoded;charset=UTF-8", "-d",
+                "grant_type=client_credentials&client_id=svc&client_secret=s", issuer.tokenEndpoint,
+            ])
             #expect(charset.status == 200)
-            let badEscape = try await Subprocess.curl(["-d", "grant_type=client_credentials&client_id=svc&client_secret=%zz", issuer.tokenEndpoint])
+            let badEscape = try await Subprocess.curl([
+                "-d", "grant_type=client_credentials&client_id=svc&client_secret=%zz", issuer.tokenEndpoint,
+            ])
             #expect(badEscape.error == "invalid_request")
         }
     }
@@ -46,14 +53,20 @@ struct TokenRequestTests {
     @Test("resource (RFC 8707): absolute, no fragment, allowed; repeatable; becomes aud")
     func resource() async throws {
         try await withIssuer(.init(clients: [Self.client])) { issuer in
-            let two = try await HTTP.postForm(issuer.tokenEndpoint, [clientCredentials, ("resource", "https://api.example/"), ("resource", "https://other.example/")] + Self.credentials)
+            let two = try await HTTP.postForm(
+                issuer.tokenEndpoint,
+                [clientCredentials, ("resource", "https://api.example/"), ("resource", "https://other.example/")] + Self.credentials)
             #expect(two.status == 200)
-            #expect(jwtClaims(two.json["access_token"] as? String ?? "")["aud"] as? [String] == ["https://api.example/", "https://other.example/"])
+            #expect(
+                jwtClaims(two.json["access_token"] as? String ?? "")["aud"] as? [String] == [
+                    "https://api.example/", "https://other.example/",
+                ])
             for bad in ["/relative", "https://api.example/#frag", "https://not-allowed.example/"] {
                 let response = try await HTTP.postForm(issuer.tokenEndpoint, [clientCredentials, ("resource", bad)] + Self.credentials)
                 #expect(response.status == 400 && response.error == "invalid_target", "\(bad)")
             }
-            let audience = try await HTTP.postForm(issuer.tokenEndpoint, [clientCredentials, ("audience", "billing-api")] + Self.credentials)
+            let audience = try await HTTP.postForm(
+                issuer.tokenEndpoint, [clientCredentials, ("audience", "billing-api")] + Self.credentials)
             #expect(jwtClaims(audience.json["access_token"] as? String ?? "")["aud"] as? String == "billing-api")
         }
     }

@@ -6,9 +6,16 @@ import Testing
 
 @Suite("Discovery against the LocalIssuer and a scripted server")
 struct DiscoveryIntegrationTests {
-    @Test("every mode, with and without an issuer path, then a grant", arguments: [("", DiscoveryMode.auto), ("", .oidc), ("", .oauth2), ("/realms/prod", .auto), ("/realms/prod", .oidc), ("/realms/prod", .oauth2)])
+    @Test(
+        "every mode, with and without an issuer path, then a grant",
+        arguments: [
+            ("", DiscoveryMode.auto), ("", .oidc), ("", .oauth2), ("/realms/prod", .auto), ("/realms/prod", .oidc),
+            ("/realms/prod", .oauth2),
+        ])
     func discover(path: String, mode: DiscoveryMode) async throws {
-        try await withLocalIssuer(.init(issuerPath: path, clients: [RegisteredClient(id: "c", authentication: .clientSecretBasic(secret: "s"))])) { issuer in
+        try await withLocalIssuer(
+            .init(issuerPath: path, clients: [RegisteredClient(id: "c", authentication: .clientSecretBasic(secret: "s"))])
+        ) { issuer in
             // A trailing slash on the configured issuer still matches.
             let config = try await discovery(
                 issuer: URL(string: issuer.issuer + "/")!, clientID: "c", clientAuthentication: .clientSecretBasic("s"),
@@ -29,7 +36,8 @@ struct DiscoveryIntegrationTests {
     func issuerMismatch() async throws {
         try await withLocalIssuer(.init(serveWrongIssuer: true)) { issuer in
             let error = await caught {
-                try await discovery(issuer: URL(string: issuer.issuer)!, clientID: "c", clientAuthentication: .none, options: insecureOptions)
+                try await discovery(
+                    issuer: URL(string: issuer.issuer)!, clientID: "c", clientAuthentication: .none, options: insecureOptions)
             }
             let clientError = try #require(error as? OAuthClientError)
             #expect(clientError.code == .issuerMismatch)
@@ -52,11 +60,17 @@ struct DiscoveryIntegrationTests {
         }) { server in
             port.withLockedValue { $0 = server.port }
             paths.withLockedValue { $0 = [] }
-            let config = try await discovery(issuer: URL(string: server.origin + "/tenant")!, clientID: "c", clientAuthentication: .none, options: insecureOptions)
+            let config = try await discovery(
+                issuer: URL(string: server.origin + "/tenant")!, clientID: "c", clientAuthentication: .none, options: insecureOptions)
             #expect(config.serverMetadata.tokenEndpoint?.absoluteString == server.origin + "/tenant/token")
-            #expect(paths.withLockedValue { $0 } == ["/tenant/.well-known/openid-configuration", "/.well-known/oauth-authorization-server/tenant"])
+            #expect(
+                paths.withLockedValue { $0 } == [
+                    "/tenant/.well-known/openid-configuration", "/.well-known/oauth-authorization-server/tenant",
+                ])
             let oidcOnly = await caught {
-                try await discovery(issuer: URL(string: server.origin + "/tenant")!, clientID: "c", clientAuthentication: .none, options: insecureOptions, mode: .oidc)
+                try await discovery(
+                    issuer: URL(string: server.origin + "/tenant")!, clientID: "c", clientAuthentication: .none, options: insecureOptions,
+                    mode: .oidc)
             }
             let error = try #require(oidcOnly as? OAuthClientError)
             #expect(error.code == .unexpectedStatus)
@@ -67,7 +81,9 @@ struct DiscoveryIntegrationTests {
     @Test("discovery over plain http without the allowance sends nothing")
     func insecureIssuer() async throws {
         try await withLocalIssuer { issuer in
-            let error = await caught { try await discovery(issuer: URL(string: issuer.issuer)!, clientID: "c", clientAuthentication: .none) }
+            let error = await caught {
+                try await discovery(issuer: URL(string: issuer.issuer)!, clientID: "c", clientAuthentication: .none)
+            }
             #expect((error as? OAuthClientError)?.code == .insecureURL)
             #expect(issuer.statistics().totalRequests == 0)
         }

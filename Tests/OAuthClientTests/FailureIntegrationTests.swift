@@ -7,8 +7,13 @@ import Testing
 struct FailureIntegrationTests {
     /// Runs one grant for a client with `faults` and returns its error.
     private func grantError(faults: [Fault], options: Configuration.Options = insecureOptions) async throws -> (any Error)? {
-        try await withLocalIssuer(.init(clients: [RegisteredClient(id: "c", authentication: .clientSecretPost(secret: "s"), faults: faults)])) { issuer in
-            await caught { try await clientCredentialsGrant(configuration(issuer, clientID: "c", authentication: .clientSecretPost("s"), options: options)) }
+        try await withLocalIssuer(
+            .init(clients: [RegisteredClient(id: "c", authentication: .clientSecretPost(secret: "s"), faults: faults)])
+        ) { issuer in
+            await caught {
+                try await clientCredentialsGrant(
+                    configuration(issuer, clientID: "c", authentication: .clientSecretPost("s"), options: options))
+            }
         }
     }
 
@@ -19,7 +24,10 @@ struct FailureIntegrationTests {
     @Test("a plain-http token endpoint without the allowance is refused before any request")
     func insecure() async throws {
         try await withLocalIssuer(.init(clients: [RegisteredClient(id: "c", authentication: .clientSecretPost(secret: "s"))])) { issuer in
-            let error = await caught { try await clientCredentialsGrant(configuration(issuer, clientID: "c", authentication: .clientSecretPost("s"), options: .init())) }
+            let error = await caught {
+                try await clientCredentialsGrant(
+                    configuration(issuer, clientID: "c", authentication: .clientSecretPost("s"), options: .init()))
+            }
             #expect(code(of: error) == .insecureURL)
             #expect(issuer.statistics().totalRequests == 0)
         }
@@ -38,7 +46,9 @@ struct FailureIntegrationTests {
     func timeout() async throws {
         var options = insecureOptions
         options.timeout = .milliseconds(300)
-        try await withLocalIssuer(.init(clients: [RegisteredClient(id: "c", authentication: .clientSecretPost(secret: "s"), faults: [.delay(.seconds(15))])])) { issuer in
+        try await withLocalIssuer(
+            .init(clients: [RegisteredClient(id: "c", authentication: .clientSecretPost(secret: "s"), faults: [.delay(.seconds(15))])])
+        ) { issuer in
             let config = configuration(issuer, clientID: "c", authentication: .clientSecretPost("s"), options: options)
             let error = await caught { try await clientCredentialsGrant(config) }
             #expect(code(of: error) == .timeout)
@@ -67,7 +77,8 @@ struct FailureIntegrationTests {
         let port = server.port
         try await server.shutdown()
         let config = Configuration(
-            serverMetadata: ServerMetadata(issuer: "http://127.0.0.1:\(port)", tokenEndpoint: URL(string: "http://127.0.0.1:\(port)/token")),
+            serverMetadata: ServerMetadata(
+                issuer: "http://127.0.0.1:\(port)", tokenEndpoint: URL(string: "http://127.0.0.1:\(port)/token")),
             clientID: "c", clientAuthentication: .clientSecretBasic("s"), options: insecureOptions
         )
         let error = await caught { try await clientCredentialsGrant(config) }
@@ -79,7 +90,8 @@ struct FailureIntegrationTests {
 
     @Test("a 4xx OAuth error shows error, error_description and error_uri")
     func oauthError() async throws {
-        let body = #"{"error":"invalid_scope","error_description":"scope admin is not allowed","error_uri":"https://as.example/errors/scope"}"#
+        let body =
+            #"{"error":"invalid_scope","error_description":"scope admin is not allowed","error_uri":"https://as.example/errors/scope"}"#
         try await withScriptedServer({ _ in .init(status: 400, body: body) }) { server in
             let error = await caught { try await clientCredentialsGrant(configuration(server)) }
             let bodyError = try #require(error as? ResponseBodyError)
@@ -96,7 +108,8 @@ struct FailureIntegrationTests {
 
     @Test("a 200 that carries error is an error")
     func errorIn200() async throws {
-        try await withScriptedServer({ _ in .init(body: #"{"error":"server_error","access_token":"x","token_type":"bearer"}"#) }) { server in
+        try await withScriptedServer({ _ in .init(body: #"{"error":"server_error","access_token":"x","token_type":"bearer"}"#) }) {
+            server in
             let error = await caught { try await clientCredentialsGrant(configuration(server)) }
             #expect((error as? ResponseBodyError)?.status == 200)
         }
@@ -104,8 +117,12 @@ struct FailureIntegrationTests {
 
     @Test("a 401 with WWW-Authenticate becomes a challenge error; the secret is not in it")
     func challenge() async throws {
-        try await withLocalIssuer(.init(clients: [RegisteredClient(id: "c", authentication: .clientSecretBasic(secret: "right"))])) { issuer in
-            let error = await caught { try await clientCredentialsGrant(configuration(issuer, clientID: "c", authentication: .clientSecretBasic("wrong-secret-value"))) }
+        try await withLocalIssuer(.init(clients: [RegisteredClient(id: "c", authentication: .clientSecretBasic(secret: "right"))])) {
+            issuer in
+            let error = await caught {
+                try await clientCredentialsGrant(
+                    configuration(issuer, clientID: "c", authentication: .clientSecretBasic("wrong-secret-value")))
+            }
             let challengeError = try #require(error as? WWWAuthenticateChallengeError)
             #expect(challengeError.status == 401)
             #expect(challengeError.challenges.first?.scheme == "basic")
@@ -116,8 +133,12 @@ struct FailureIntegrationTests {
 
     @Test("a 401 with a Basic challenge and an OAuth JSON body shows the body's error, description and hint")
     func challengeWithBody() async throws {
-        try await withLocalIssuer(.init(clients: [RegisteredClient(id: "c", authentication: .clientSecretBasic(secret: "right"))])) { issuer in
-            let error = await caught { try await clientCredentialsGrant(configuration(issuer, clientID: "c", authentication: .clientSecretBasic("wrong-secret-value"))) }
+        try await withLocalIssuer(.init(clients: [RegisteredClient(id: "c", authentication: .clientSecretBasic(secret: "right"))])) {
+            issuer in
+            let error = await caught {
+                try await clientCredentialsGrant(
+                    configuration(issuer, clientID: "c", authentication: .clientSecretBasic("wrong-secret-value")))
+            }
             let challengeError = try #require(error as? WWWAuthenticateChallengeError)
             #expect(challengeError.bodyError?.error == "invalid_client")
             #expect(challengeError.oauthError == "invalid_client")
@@ -133,8 +154,11 @@ struct FailureIntegrationTests {
 
     @Test("invalid_client without a challenge is a ResponseBodyError")
     func invalidClientPost() async throws {
-        try await withLocalIssuer(.init(clients: [RegisteredClient(id: "c", authentication: .clientSecretPost(secret: "right"))])) { issuer in
-            let error = await caught { try await clientCredentialsGrant(configuration(issuer, clientID: "c", authentication: .clientSecretPost("wrong"))) }
+        try await withLocalIssuer(.init(clients: [RegisteredClient(id: "c", authentication: .clientSecretPost(secret: "right"))])) {
+            issuer in
+            let error = await caught {
+                try await clientCredentialsGrant(configuration(issuer, clientID: "c", authentication: .clientSecretPost("wrong")))
+            }
             #expect((error as? ResponseBodyError)?.error == "invalid_client")
         }
     }
@@ -174,14 +198,16 @@ struct FailureIntegrationTests {
         #expect("\(page200!)".contains("text/html"))
     }
 
-    @Test("malformed bodies are refused", arguments: [
-        (Fault.malformedJSON, OAuthClientError.Code.notJSON),
-        (.jsonArray, .invalidResponse),
-        (.missingAccessToken, .invalidResponse),
-        (.missingTokenType, .invalidResponse),
-        (.negativeExpiresIn, .invalidResponse),
-        (.oversizedBody, .responseTooLarge),
-    ])
+    @Test(
+        "malformed bodies are refused",
+        arguments: [
+            (Fault.malformedJSON, OAuthClientError.Code.notJSON),
+            (.jsonArray, .invalidResponse),
+            (.missingAccessToken, .invalidResponse),
+            (.missingTokenType, .invalidResponse),
+            (.negativeExpiresIn, .invalidResponse),
+            (.oversizedBody, .responseTooLarge),
+        ])
     func malformed(fault: Fault, expected: OAuthClientError.Code) async throws {
         let error = try await grantError(faults: [fault])
         #expect(code(of: error) == expected)
@@ -189,21 +215,25 @@ struct FailureIntegrationTests {
 
     @Test("expires_in as a numeric string is accepted")
     func expiresInString() async throws {
-        try await withLocalIssuer(.init(clients: [RegisteredClient(id: "c", authentication: .clientSecretPost(secret: "s"), faults: [.expiresInAsString])])) { issuer in
+        try await withLocalIssuer(
+            .init(clients: [RegisteredClient(id: "c", authentication: .clientSecretPost(secret: "s"), faults: [.expiresInAsString])])
+        ) { issuer in
             let response = try await clientCredentialsGrant(configuration(issuer, clientID: "c", authentication: .clientSecretPost("s")))
             #expect(response.expiresIn == 3600)
         }
     }
 
-    @Test("scripted bad answers", arguments: [
-        (200, #"{"access_token":"","token_type":"bearer"}"#, "application/json", OAuthClientError.Code.invalidResponse),
-        (200, #"{"access_token":"a","token_type":"mac"}"#, "application/json", .invalidResponse),
-        (200, #"{"access_token":"a","token_type":"bearer","expires_in":"1h"}"#, "application/json", .invalidResponse),
-        (200, #"{"access_token":"a","token_type":"bearer"}"#, "text/plain", .notJSON),
-        (201, #"{"access_token":"a","token_type":"bearer"}"#, "application/json", .unexpectedStatus),
-        (400, "bad request", "text/plain", .unexpectedStatus),
-        (502, #"{"error":"bad_gateway"}"#, "application/json", .unexpectedStatus),
-    ])
+    @Test(
+        "scripted bad answers",
+        arguments: [
+            (200, #"{"access_token":"","token_type":"bearer"}"#, "application/json", OAuthClientError.Code.invalidResponse),
+            (200, #"{"access_token":"a","token_type":"mac"}"#, "application/json", .invalidResponse),
+            (200, #"{"access_token":"a","token_type":"bearer","expires_in":"1h"}"#, "application/json", .invalidResponse),
+            (200, #"{"access_token":"a","token_type":"bearer"}"#, "text/plain", .notJSON),
+            (201, #"{"access_token":"a","token_type":"bearer"}"#, "application/json", .unexpectedStatus),
+            (400, "bad request", "text/plain", .unexpectedStatus),
+            (502, #"{"error":"bad_gateway"}"#, "application/json", .unexpectedStatus),
+        ])
     func scripted(status: Int, body: String, contentType: String, expected: OAuthClientError.Code) async throws {
         try await withScriptedServer({ _ in .init(status: status, headers: [("Content-Type", contentType)], body: body) }) { server in
             let error = await caught { try await clientCredentialsGrant(configuration(server)) }

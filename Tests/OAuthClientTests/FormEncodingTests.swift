@@ -40,7 +40,10 @@ struct FormEncodingTests {
         parameters.setScope(["read", "write"])
         let body = try TokenRequestBody.make(config, parameters: parameters, now: 0)
         let text = String(buffer: body)
-        #expect(text == "resource=https%3A%2F%2Fa&resource=https%3A%2F%2Fb&scope=read+write&grant_type=client_credentials&client_id=c1&client_secret=p+w")
+        #expect(
+            text
+                == "resource=https%3A%2F%2Fa&resource=https%3A%2F%2Fb&scope=read+write&grant_type=client_credentials&client_id=c1&client_secret=p+w"
+        )
     }
 
     @Test("client_secret_basic puts no credentials in the body")

@@ -8,11 +8,13 @@ import Testing
 struct GrantIntegrationTests {
     @Test("client_secret_basic, client_secret_post and none")
     func secretMethods() async throws {
-        try await withLocalIssuer(.init(clients: [
-            RegisteredClient(id: "basic %&+-_.!~*'()", authentication: .clientSecretBasic(secret: "s:e %+cret")),
-            RegisteredClient(id: "post", authentication: .clientSecretPost(secret: "p&s=")),
-            RegisteredClient(id: "public", authentication: .none),
-        ])) { issuer in
+        try await withLocalIssuer(
+            .init(clients: [
+                RegisteredClient(id: "basic %&+-_.!~*'()", authentication: .clientSecretBasic(secret: "s:e %+cret")),
+                RegisteredClient(id: "post", authentication: .clientSecretPost(secret: "p&s=")),
+                RegisteredClient(id: "public", authentication: .none),
+            ])
+        ) { issuer in
             let basic = try await clientCredentialsGrant(
                 configuration(issuer, clientID: "basic %&+-_.!~*'()", authentication: .clientSecretBasic("s:e %+cret")),
                 parameters: ["scope": "read write"]
@@ -35,8 +37,10 @@ struct GrantIntegrationTests {
     @Test("client_secret_jwt with every HMAC algorithm", arguments: ClientAuthentication.HMACAlgorithm.allCases)
     func clientSecretJWT(algorithm: ClientAuthentication.HMACAlgorithm) async throws {
         let secret = "a-long-enough-shared-secret-for-hmac-sha-512-0123456789abcdef0123"
-        try await withLocalIssuer(.init(clients: [RegisteredClient(id: "hs", authentication: .clientSecretJWT(secret: secret))])) { issuer in
-            let response = try await clientCredentialsGrant(configuration(issuer, clientID: "hs", authentication: .clientSecretJWT(secret, algorithm: algorithm)))
+        try await withLocalIssuer(.init(clients: [RegisteredClient(id: "hs", authentication: .clientSecretJWT(secret: secret))])) {
+            issuer in
+            let response = try await clientCredentialsGrant(
+                configuration(issuer, clientID: "hs", authentication: .clientSecretJWT(secret, algorithm: algorithm)))
             #expect(response.tokenType == "bearer")
             #expect(issuer.statistics().authenticationMethodByClient["hs"] == .clientSecretJWT)
             #expect(issuer.statistics().assertionAudienceByClient["hs"] == issuer.issuer)
@@ -52,11 +56,13 @@ struct GrantIntegrationTests {
     func privateKeyJWT(kind: TestKeyPair.Kind, algorithm: JWSAlgorithm) async throws {
         // RSA key generation is seconds of CPU: off the concurrency pool.
         let pair = try await onDedicatedThread { try TestKeyPair.generate(kind) }
-        try await withLocalIssuer(.init(clients: [RegisteredClient(id: "pk", authentication: .privateKeyJWT(publicKey: pair.publicKeyPEM))])) { issuer in
+        try await withLocalIssuer(
+            .init(clients: [RegisteredClient(id: "pk", authentication: .privateKeyJWT(publicKey: pair.publicKeyPEM))])
+        ) { issuer in
             let key = try SigningKey(pem: pair.privateKeyPEM, algorithm: algorithm, keyID: "k1")
             let config = configuration(issuer, clientID: "pk", authentication: .privateKeyJWT(key))
             _ = try await clientCredentialsGrant(config)
-            _ = try await clientCredentialsGrant(config) // a fresh assertion: the server refuses replayed jti
+            _ = try await clientCredentialsGrant(config)  // a fresh assertion: the server refuses replayed jti
             #expect(issuer.statistics().tokensIssuedByClient["pk"] == 2)
         }
     }
@@ -66,36 +72,50 @@ struct GrantIntegrationTests {
         let pair = try TestKeyPair.generate(.p256)
         let pki = try TestPKI()
         let client = try pki.makeClientCertificate(commonName: "svc")
-        try await withLocalIssuer(.init(clients: [RegisteredClient(id: "pk", authentication: .privateKeyJWT(publicKey: pair.publicJWK))])) { issuer in
+        try await withLocalIssuer(.init(clients: [RegisteredClient(id: "pk", authentication: .privateKeyJWT(publicKey: pair.publicJWK))])) {
+            issuer in
             let key = try SigningKey(text: pair.privateKeyPEM)
             let options = ClientAssertionOptions(
                 keyID: "kid-x", audience: .tokenEndpoint,
                 certificateThumbprint: try CertificateThumbprint(certificatePEM: client.certificatePEM, headers: [.sha256, .sha1])
             )
-            _ = try await clientCredentialsGrant(configuration(issuer, clientID: "pk", authentication: .privateKeyJWT(key, options: options)))
+            _ = try await clientCredentialsGrant(
+                configuration(issuer, clientID: "pk", authentication: .privateKeyJWT(key, options: options)))
             #expect(issuer.statistics().assertionAudienceByClient["pk"] == issuer.tokenEndpoint)
         }
     }
 
     @Test("repeated resource indicators and audience parameters are sent in order")
     func resources() async throws {
-        try await withLocalIssuer(.init(clients: [RegisteredClient(id: "c", authentication: .clientSecretPost(secret: "s"), allowedResources: ["https://a.example", "https://b.example"])])) { issuer in
+        try await withLocalIssuer(
+            .init(clients: [
+                RegisteredClient(
+                    id: "c", authentication: .clientSecretPost(secret: "s"), allowedResources: ["https://a.example", "https://b.example"])
+            ])
+        ) { issuer in
             var parameters = TokenRequestParameters()
             parameters.addResource("https://a.example")
             parameters.addResource("https://b.example")
-            _ = try await clientCredentialsGrant(configuration(issuer, clientID: "c", authentication: .clientSecretPost("s")), parameters: parameters)
+            _ = try await clientCredentialsGrant(
+                configuration(issuer, clientID: "c", authentication: .clientSecretPost("s")), parameters: parameters)
             var forbidden = TokenRequestParameters()
             forbidden.addResource("https://c.example")
-            let error = await caught { try await clientCredentialsGrant(configuration(issuer, clientID: "c", authentication: .clientSecretPost("s")), parameters: forbidden) }
+            let error = await caught {
+                try await clientCredentialsGrant(
+                    configuration(issuer, clientID: "c", authentication: .clientSecretPost("s")), parameters: forbidden)
+            }
             #expect((error as? ResponseBodyError)?.error == "invalid_target")
         }
     }
 
     @Test("DPoP without a nonce, with every proof algorithm", arguments: [JWSAlgorithm.es256, .es384, .edDSA, .rs256, .ps256])
     func dpop(algorithm: JWSAlgorithm) async throws {
-        try await withLocalIssuer(.init(clients: [RegisteredClient(id: "d", authentication: .clientSecretBasic(secret: "s"), requiresDPoP: true)])) { issuer in
+        try await withLocalIssuer(
+            .init(clients: [RegisteredClient(id: "d", authentication: .clientSecretBasic(secret: "s"), requiresDPoP: true)])
+        ) { issuer in
             let handle = try await onDedicatedThread { try DPoPHandle.generate(algorithm) }
-            let response = try await clientCredentialsGrant(configuration(issuer, clientID: "d", authentication: .clientSecretBasic("s")), dpop: handle)
+            let response = try await clientCredentialsGrant(
+                configuration(issuer, clientID: "d", authentication: .clientSecretBasic("s")), dpop: handle)
             #expect(response.tokenType == "dpop")
             #expect(response.isDPoPBound)
             #expect(response.warnings.isEmpty)
@@ -106,7 +126,11 @@ struct GrantIntegrationTests {
     @Test("DPoP with a required nonce: one automatic retry with the nonce and a fresh assertion, then the nonce is reused")
     func dpopNonce() async throws {
         let pair = try TestKeyPair.generate(.p256)
-        try await withLocalIssuer(.init(requireDPoPNonce: true, clients: [RegisteredClient(id: "d", authentication: .privateKeyJWT(publicKey: pair.publicKeyPEM), requiresDPoP: true)])) { issuer in
+        try await withLocalIssuer(
+            .init(
+                requireDPoPNonce: true,
+                clients: [RegisteredClient(id: "d", authentication: .privateKeyJWT(publicKey: pair.publicKeyPEM), requiresDPoP: true)])
+        ) { issuer in
             let handle = try DPoPHandle.generate()
             let config = configuration(issuer, clientID: "d", authentication: .privateKeyJWT(try SigningKey(pem: pair.privateKeyPEM)))
             let first = try await clientCredentialsGrant(config, dpop: handle)
@@ -121,7 +145,11 @@ struct GrantIntegrationTests {
 
     @Test("concurrent grants share one DPoP handle and one configuration")
     func concurrentDPoP() async throws {
-        try await withLocalIssuer(.init(requireDPoPNonce: true, clients: [RegisteredClient(id: "d", authentication: .clientSecretPost(secret: "s"), requiresDPoP: true)])) { issuer in
+        try await withLocalIssuer(
+            .init(
+                requireDPoPNonce: true,
+                clients: [RegisteredClient(id: "d", authentication: .clientSecretPost(secret: "s"), requiresDPoP: true)])
+        ) { issuer in
             let handle = try DPoPHandle.generate()
             let config = configuration(issuer, clientID: "d", authentication: .clientSecretPost("s"))
             try await withThrowingTaskGroup(of: String.self) { group in
@@ -135,8 +163,13 @@ struct GrantIntegrationTests {
 
     @Test("a DPoP-bound token without a proof is refused: dpopBoundTokenWithoutDPoP")
     func dpopWithoutProof() async throws {
-        try await withLocalIssuer(.init(clients: [RegisteredClient(id: "c", authentication: .clientSecretPost(secret: "s"), faults: [.dpopTokenTypeWithoutProof])])) { issuer in
-            let error = await caught { try await clientCredentialsGrant(configuration(issuer, clientID: "c", authentication: .clientSecretPost("s"))) }
+        try await withLocalIssuer(
+            .init(clients: [RegisteredClient(id: "c", authentication: .clientSecretPost(secret: "s"), faults: [.dpopTokenTypeWithoutProof])]
+            )
+        ) { issuer in
+            let error = await caught {
+                try await clientCredentialsGrant(configuration(issuer, clientID: "c", authentication: .clientSecretPost("s")))
+            }
             let clientError = try #require(error as? OAuthClientError)
             #expect(clientError.code == .dpopBoundTokenWithoutDPoP)
             #expect(!clientError.isRetryable)
@@ -175,6 +208,8 @@ struct GrantIntegrationTests {
         #expect(header("content-type") == "application/x-www-form-urlencoded;charset=UTF-8")
         #expect(header("accept") == "application/json")
         #expect(header("user-agent") == "tokensmith/\(OAuthClientVersion.current)")
-        #expect(request.body == "resource=urn%3Aa&resource=urn%3Ab&audience=api&grant_type=client_credentials&client_id=scripted&client_secret=s")
+        #expect(
+            request.body
+                == "resource=urn%3Aa&resource=urn%3Ab&audience=api&grant_type=client_credentials&client_id=scripted&client_secret=s")
     }
 }

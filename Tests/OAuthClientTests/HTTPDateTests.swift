@@ -4,11 +4,13 @@ import Testing
 
 @Suite("HTTP-date parsing for Retry-After (RFC 9110 §5.6.7)")
 struct HTTPDateTests {
-    @Test("the three forms of RFC 9110's example name the same instant", arguments: [
-        "Sun, 06 Nov 1994 08:49:37 GMT",
-        "Sunday, 06-Nov-94 08:49:37 GMT",
-        "Sun Nov  6 08:49:37 1994",
-    ])
+    @Test(
+        "the three forms of RFC 9110's example name the same instant",
+        arguments: [
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+        ])
     func forms(text: String) {
         #expect(HTTPDate.parse(text) == Date(timeIntervalSince1970: 784_111_777))
     }
@@ -20,10 +22,12 @@ struct HTTPDateTests {
         #expect(HTTPDate.parse("Fri, 01 Jan 2100 00:00:00 GMT") == Date(timeIntervalSince1970: 4_102_444_800))
     }
 
-    @Test("malformed dates are refused, not guessed", arguments: [
-        "", "120", "Sun, 31 Feb 2026 00:00:00 GMT", "Sun, 06 Nov 1994 24:00:00 GMT", "Sun, 06 Nov 1994 08:49:37 PST",
-        "Sun, 6 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun Nov 6 08:49 1994", "Sunday, 06-Nov-1994 08:49:37 GMT",
-    ])
+    @Test(
+        "malformed dates are refused, not guessed",
+        arguments: [
+            "", "120", "Sun, 31 Feb 2026 00:00:00 GMT", "Sun, 06 Nov 1994 24:00:00 GMT", "Sun, 06 Nov 1994 08:49:37 PST",
+            "Sun, 6 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun Nov 6 08:49 1994", "Sunday, 06-Nov-1994 08:49:37 GMT",
+        ])
     func malformed(text: String) {
         #expect(HTTPDate.parse(text) == nil)
     }

@@ -34,7 +34,9 @@ struct KeyFileFormatTests {
     func rewrappedPEM() throws {
         let key = P256.Signing.PrivateKey()
         let der = Array(key.derRepresentation)
-        for text in [pem("PRIVATE KEY", der, width: 10_000), pem("PRIVATE KEY", der, width: 76), pem("PRIVATE KEY", der, width: 64, indent: "  ")] {
+        for text in [
+            pem("PRIVATE KEY", der, width: 10_000), pem("PRIVATE KEY", der, width: 76), pem("PRIVATE KEY", der, width: 64, indent: "  "),
+        ] {
             let loaded = try SigningKey(pem: text)
             #expect(loaded.algorithm == .es256)
             #expect(loaded.publicJWK == (try SigningKey(pem: key.pemRepresentation)).publicJWK)

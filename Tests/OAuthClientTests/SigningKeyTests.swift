@@ -21,11 +21,13 @@ struct SigningKeyTests {
         #expect(try SigningKey(pem: rsa.pkcs8PEMRepresentation).algorithm == .rs256)
     }
 
-    @Test("a key file that is not a key is refused with invalidKey", arguments: [
-        "hello", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----", "{\"kty\":\"EC\"}", "[1]",
-        "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
-        "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----",
-    ])
+    @Test(
+        "a key file that is not a key is refused with invalidKey",
+        arguments: [
+            "hello", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----", "{\"kty\":\"EC\"}", "[1]",
+            "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----",
+        ])
     func notAKey(text: String) {
         #expect {
             try SigningKey(text: text)
@@ -43,7 +45,10 @@ struct SigningKeyTests {
 
     @Test("an algorithm that does not match the key is refused with algorithmMismatch")
     func mismatch() throws {
-        for (pem, algorithm) in [(KeyFixtures.ec256SEC1, JWSAlgorithm.es384), (KeyFixtures.ec256SEC1, .rs256), (KeyFixtures.rsa2048PKCS1, .es256), (KeyFixtures.ed25519PKCS8, .es256), (KeyFixtures.rsa2048PKCS1, .hs256)] {
+        for (pem, algorithm) in [
+            (KeyFixtures.ec256SEC1, JWSAlgorithm.es384), (KeyFixtures.ec256SEC1, .rs256), (KeyFixtures.rsa2048PKCS1, .es256),
+            (KeyFixtures.ed25519PKCS8, .es256), (KeyFixtures.rsa2048PKCS1, .hs256),
+        ] {
             let error = try #require(throws: OAuthClientError.self) { try SigningKey(pem: pem, algorithm: algorithm) }
             #expect(error.code == .algorithmMismatch)
         }
@@ -53,14 +58,18 @@ struct SigningKeyTests {
     func jwk() throws {
         let ec = P256.Signing.PrivateKey()
         let x963 = Array(ec.publicKey.x963Representation)
-        let ecJWK = #"{"kty":"EC","crv":"P-256","kid":"k1","d":"\#(b64(ec.rawRepresentation))","x":"\#(b64(x963[1...32]))","y":"\#(b64(x963[33...]))"}"#
+        let ecJWK =
+            #"{"kty":"EC","crv":"P-256","kid":"k1","d":"\#(b64(ec.rawRepresentation))","x":"\#(b64(x963[1...32]))","y":"\#(b64(x963[33...]))"}"#
         let ecKey = try SigningKey(text: ecJWK)
         #expect(ecKey.algorithm == .es256)
         #expect(ecKey.keyID == "k1")
         #expect(ecKey.publicJWK?["x"] == b64(x963[1...32]))
 
         let ed = Curve25519.Signing.PrivateKey()
-        let edKey = try SigningKey(jwk: #"{"kty":"OKP","crv":"Ed25519","alg":"Ed25519","d":"\#(b64(ed.rawRepresentation))","x":"\#(b64(ed.publicKey.rawRepresentation))"}"#)
+        let edKey = try SigningKey(
+            jwk:
+                #"{"kty":"OKP","crv":"Ed25519","alg":"Ed25519","d":"\#(b64(ed.rawRepresentation))","x":"\#(b64(ed.publicKey.rawRepresentation))"}"#
+        )
         #expect(edKey.algorithm == .ed25519)
 
         let oct = try SigningKey(jwk: #"{"kty":"oct","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0","alg":"HS384"}"#)
@@ -71,7 +80,8 @@ struct SigningKeyTests {
         let publicOnly = #"{"kty":"RSA","n":"\#(b64(primitives.modulus))","e":"\#(b64(primitives.publicExponent))"}"#
         #expect(throws: OAuthClientError.self) { try SigningKey(jwk: publicOnly) }
 
-        let wrongX = #"{"kty":"EC","crv":"P-256","d":"\#(b64(ec.rawRepresentation))","x":"\#(b64(x963[33...]))","y":"\#(b64(x963[1...32]))"}"#
+        let wrongX =
+            #"{"kty":"EC","crv":"P-256","d":"\#(b64(ec.rawRepresentation))","x":"\#(b64(x963[33...]))","y":"\#(b64(x963[1...32]))"}"#
         #expect(throws: OAuthClientError.self) { try SigningKey(jwk: wrongX) }
         let weak = #"{"kty":"RSA","n":"\#(b64([UInt8](repeating: 0xFF, count: 128)))","e":"AQAB","d":"AQAB"}"#
         let error = try #require(throws: OAuthClientError.self) { try SigningKey(jwk: weak) }
@@ -91,7 +101,9 @@ struct SigningKeyTests {
         for (algorithm, padding) in [(JWSAlgorithm.rs256, _RSA.Signing.Padding.insecurePKCS1v1_5), (.ps256, .PSS)] {
             let key = try SigningKey(pem: rsa.pkcs8PEMRepresentation, algorithm: algorithm)
             let signature = try key.sign(input)
-            #expect(rsa.publicKey.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: SHA256.hash(data: input), padding: padding))
+            #expect(
+                rsa.publicKey.isValidSignature(
+                    _RSA.Signing.RSASignature(rawRepresentation: signature), for: SHA256.hash(data: input), padding: padding))
         }
 
         let ed = Curve25519.Signing.PrivateKey()
@@ -135,7 +147,8 @@ struct SigningKeyTests {
     @Test("DPoP proof: typ, alg, public jwk only; htm, htu without query, iat, jti, nonce when known")
     func dpopProof() throws {
         let handle = try DPoPHandle.generate(.es256)
-        let endpoint = try Endpoint(try #require(URL(string: "https://AS.example:443/token?x=1#f")), allowInsecureHTTP: false, role: "token endpoint")
+        let endpoint = try Endpoint(
+            try #require(URL(string: "https://AS.example:443/token?x=1#f")), allowInsecureHTTP: false, role: "token endpoint")
         #expect(endpoint.origin == "https://as.example")
         handle.remember(nonce: "n-1", forOrigin: endpoint.origin)
         let proof = try handle.proof(method: "POST", endpoint: endpoint, now: 42)

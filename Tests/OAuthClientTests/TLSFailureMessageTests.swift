@@ -21,11 +21,16 @@ struct TLSFailureMessageTests {
     }
 
     private func trusting(_ pki: TestPKI) throws -> Configuration.Options {
-        Configuration.Options(additionalTrustRoots: [.certificates(try NIOSSLCertificate.fromPEMBytes(Array(pki.certificateAuthority.certificatePEM.utf8)))])
+        Configuration.Options(additionalTrustRoots: [
+            .certificates(try NIOSSLCertificate.fromPEMBytes(Array(pki.certificateAuthority.certificatePEM.utf8)))
+        ])
     }
 
     /// The grant's error against `server`'s token endpoint, which must be a TLS failure without BoringSSL's text.
-    private func tlsError(_ server: ScriptedServer, origin: String? = nil, options: Configuration.Options, authentication: ClientAuthentication = .clientSecretPost("s")) async throws -> OAuthClientError {
+    private func tlsError(
+        _ server: ScriptedServer, origin: String? = nil, options: Configuration.Options,
+        authentication: ClientAuthentication = .clientSecretPost("s")
+    ) async throws -> OAuthClientError {
         let base = origin ?? server.origin
         let config = Configuration(
             serverMetadata: ServerMetadata(issuer: base, tokenEndpoint: URL(string: base + "/token")),

@@ -9,16 +9,20 @@ struct TLSIntegrationTests {
     @Test("HTTPS with a test CA added to the trust roots; refused without it")
     func https() async throws {
         let pki = try TestPKI()
-        try await withLocalIssuer(.init(tls: pki.serverTLS, clients: [RegisteredClient(id: "c", authentication: .clientSecretBasic(secret: "s"))])) { issuer in
+        try await withLocalIssuer(
+            .init(tls: pki.serverTLS, clients: [RegisteredClient(id: "c", authentication: .clientSecretBasic(secret: "s"))])
+        ) { issuer in
             #expect(issuer.issuer.hasPrefix("https://"))
             let ca = try NIOSSLCertificate.fromPEMBytes(Array(pki.certificateAuthority.certificatePEM.utf8))
             let options = Configuration.Options(additionalTrustRoots: [.certificates(ca)])
-            let config = try await discovery(issuer: URL(string: issuer.issuer)!, clientID: "c", clientAuthentication: .clientSecretBasic("s"), options: options)
+            let config = try await discovery(
+                issuer: URL(string: issuer.issuer)!, clientID: "c", clientAuthentication: .clientSecretBasic("s"), options: options)
             let response = try await clientCredentialsGrant(config)
             #expect(response.tokenType == "bearer")
 
             let untrusted = await caught {
-                try await clientCredentialsGrant(configuration(issuer, clientID: "c", authentication: .clientSecretBasic("s"), options: .init()))
+                try await clientCredentialsGrant(
+                    configuration(issuer, clientID: "c", authentication: .clientSecretBasic("s"), options: .init()))
             }
             let error = try #require(untrusted as? OAuthClientError)
             #expect(error.code == .tlsFailure)
@@ -42,14 +46,19 @@ struct TLSIntegrationTests {
         try await withLocalIssuer(configuration) { issuer in
             let ca = try NIOSSLCertificate.fromPEMBytes(Array(pki.certificateAuthority.certificatePEM.utf8))
             let options = Configuration.Options(additionalTrustRoots: [.certificates(ca)])
-            let pkiIdentity = try TLSClientIdentity(certificateChainPEM: clientCertificate.certificatePEM, privateKeyPEM: clientCertificate.privateKeyPEM)
-            let pkiConfig = try await discovery(issuer: URL(string: issuer.issuer)!, clientID: "pki", clientAuthentication: .tlsClientAuth(pkiIdentity), options: options)
+            let pkiIdentity = try TLSClientIdentity(
+                certificateChainPEM: clientCertificate.certificatePEM, privateKeyPEM: clientCertificate.privateKeyPEM)
+            let pkiConfig = try await discovery(
+                issuer: URL(string: issuer.issuer)!, clientID: "pki", clientAuthentication: .tlsClientAuth(pkiIdentity), options: options)
             #expect(pkiConfig.tokenEndpoint?.absoluteString == issuer.mtlsTokenEndpoint)
             #expect(!"\(pkiConfig)".contains("PRIVATE"))
             _ = try await clientCredentialsGrant(pkiConfig)
 
-            let selfIdentity = try TLSClientIdentity(certificateChainPEM: selfSigned.certificatePEM, privateKeyPEM: selfSigned.privateKeyPEM)
-            let selfConfig = try await discovery(issuer: URL(string: issuer.issuer)!, clientID: "self", clientAuthentication: .selfSignedTLSClientAuth(selfIdentity), options: options)
+            let selfIdentity = try TLSClientIdentity(
+                certificateChainPEM: selfSigned.certificatePEM, privateKeyPEM: selfSigned.privateKeyPEM)
+            let selfConfig = try await discovery(
+                issuer: URL(string: issuer.issuer)!, clientID: "self", clientAuthentication: .selfSignedTLSClientAuth(selfIdentity),
+                options: options)
             _ = try await clientCredentialsGrant(selfConfig)
             let statistics = issuer.statistics()
             #expect(statistics.authenticationMethodByClient["pki"] == .tlsClientAuth)
@@ -57,7 +66,10 @@ struct TLSIntegrationTests {
 
             // The wrong certificate for the registered client is refused by the server.
             let wrong = await caught {
-                try await clientCredentialsGrant(Configuration(serverMetadata: selfConfig.serverMetadata, clientID: "pki", clientAuthentication: .tlsClientAuth(selfIdentity), options: options))
+                try await clientCredentialsGrant(
+                    Configuration(
+                        serverMetadata: selfConfig.serverMetadata, clientID: "pki", clientAuthentication: .tlsClientAuth(selfIdentity),
+                        options: options))
             }
             #expect(wrong != nil)
         }

@@ -11,7 +11,9 @@ struct TokenResponseTests {
 
     @Test("a full response keeps every member and lower-cases token_type")
     func full() throws {
-        let response = try parse(#"{"access_token":"AT-secret","token_type":"Bearer","expires_in":3600,"scope":"a b","refresh_token":"rt","id_token":"x.y.z","issued_token_type":"urn:x","ext":{"n":[1,2.5,true,null]}}"#)
+        let response = try parse(
+            #"{"access_token":"AT-secret","token_type":"Bearer","expires_in":3600,"scope":"a b","refresh_token":"rt","id_token":"x.y.z","issued_token_type":"urn:x","ext":{"n":[1,2.5,true,null]}}"#
+        )
         #expect(response.accessToken == "AT-secret")
         #expect(response.tokenType == "bearer")
         #expect(response.expiresIn == 3600)
@@ -39,19 +41,21 @@ struct TokenResponseTests {
         #expect(noExpiry.expiresAt == nil)
     }
 
-    @Test("invalid members are rejected with invalidResponse", arguments: [
-        #"{"token_type":"bearer"}"#,
-        #"{"access_token":"","token_type":"bearer"}"#,
-        #"{"access_token":5,"token_type":"bearer"}"#,
-        #"{"access_token":"a"}"#,
-        #"{"access_token":"a","token_type":""}"#,
-        #"{"access_token":"a","token_type":"mac"}"#,
-        #"{"access_token":"a","token_type":"bearer","expires_in":-1}"#,
-        #"{"access_token":"a","token_type":"bearer","expires_in":"soon"}"#,
-        #"{"access_token":"a","token_type":"bearer","expires_in":true}"#,
-        #"{"access_token":"a","token_type":"bearer","scope":["a"]}"#,
-        #"{"access_token":"a","token_type":"bearer","refresh_token":""}"#,
-    ])
+    @Test(
+        "invalid members are rejected with invalidResponse",
+        arguments: [
+            #"{"token_type":"bearer"}"#,
+            #"{"access_token":"","token_type":"bearer"}"#,
+            #"{"access_token":5,"token_type":"bearer"}"#,
+            #"{"access_token":"a"}"#,
+            #"{"access_token":"a","token_type":""}"#,
+            #"{"access_token":"a","token_type":"mac"}"#,
+            #"{"access_token":"a","token_type":"bearer","expires_in":-1}"#,
+            #"{"access_token":"a","token_type":"bearer","expires_in":"soon"}"#,
+            #"{"access_token":"a","token_type":"bearer","expires_in":true}"#,
+            #"{"access_token":"a","token_type":"bearer","scope":["a"]}"#,
+            #"{"access_token":"a","token_type":"bearer","refresh_token":""}"#,
+        ])
     func invalid(json: String) {
         #expect {
             try parse(json)
@@ -62,8 +66,9 @@ struct TokenResponseTests {
 
     @Test("the JSON parser is strict")
     func jsonParser() throws {
-        #expect(try JSONValue(parsing: #" {"a" : [1, -2.5e3, "x\u00e9\ud83d\ude00\n"] } "#)
-            == .object(["a": .array([.number(1), .number(-2500), .string("xé😀\n")])]))
+        #expect(
+            try JSONValue(parsing: #" {"a" : [1, -2.5e3, "x\u00e9\ud83d\ude00\n"] } "#)
+                == .object(["a": .array([.number(1), .number(-2500), .string("xé😀\n")])]))
         for bad in ["", "{", "[1,]", "{\"a\":1,}", "01", "\"\u{01}\"", "{\"a\":1}x", "{\"a\":1,\"a\":2}", "nul", "\"\\ud800\""] {
             #expect(throws: JSONParseError.self) { try JSONValue(parsing: bad) }
         }

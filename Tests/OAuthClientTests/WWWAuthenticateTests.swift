@@ -5,7 +5,8 @@ import Testing
 struct WWWAuthenticateTests {
     @Test("one challenge with quoted and token parameters")
     func single() throws {
-        let parsed = try #require(WWWAuthenticateChallenge.parse(#"Bearer realm="example", error=invalid_token, error_description="The access token expired""#))
+        let parsed = try #require(
+            WWWAuthenticateChallenge.parse(#"Bearer realm="example", error=invalid_token, error_description="The access token expired""#))
         #expect(parsed.count == 1)
         #expect(parsed[0].scheme == "bearer")
         #expect(parsed[0].parameters == ["realm": "example", "error": "invalid_token", "error_description": "The access token expired"])
@@ -13,7 +14,8 @@ struct WWWAuthenticateTests {
 
     @Test("several challenges in one header, commas inside quoted strings")
     func several() throws {
-        let header = #"DPoP algs="ES256 PS256", error="use_dpop_nonce", error_description="Authorization server requires nonce, in DPoP proof", Bearer realm="as", Basic realm="x, y""#
+        let header =
+            #"DPoP algs="ES256 PS256", error="use_dpop_nonce", error_description="Authorization server requires nonce, in DPoP proof", Bearer realm="as", Basic realm="x, y""#
         let parsed = try #require(WWWAuthenticateChallenge.parse(header))
         #expect(parsed.map(\.scheme) == ["dpop", "bearer", "basic"])
         #expect(parsed[0].parameters["algs"] == "ES256 PS256")
@@ -32,7 +34,9 @@ struct WWWAuthenticateTests {
         #expect(parsed[2].token68 == "abc+/===")
     }
 
-    @Test("malformed values do not parse", arguments: ["", "   ", #"Bearer realm="unterminated"#, "Bearer =x", "Bearer a=b c", #"Bearer a="1", a="2""#])
+    @Test(
+        "malformed values do not parse",
+        arguments: ["", "   ", #"Bearer realm="unterminated"#, "Bearer =x", "Bearer a=b c", #"Bearer a="1", a="2""#])
     func malformed(header: String) {
         #expect(WWWAuthenticateChallenge.parse(header) == nil)
     }
@@ -44,7 +48,9 @@ struct WWWAuthenticateTests {
             endpoint: "https://as/token", retryAfter: nil
         )
         #expect(TokenResponseProcessing.isUseDPoPNonce(challenge))
-        let body = ResponseBodyError(status: 400, error: "use_dpop_nonce", errorDescription: nil, errorURI: nil, body: [:], endpoint: "https://as/token", retryAfter: nil)
+        let body = ResponseBodyError(
+            status: 400, error: "use_dpop_nonce", errorDescription: nil, errorURI: nil, body: [:], endpoint: "https://as/token",
+            retryAfter: nil)
         #expect(TokenResponseProcessing.isUseDPoPNonce(body))
         let bearer = WWWAuthenticateChallengeError(
             status: 401, challenges: [WWWAuthenticateChallenge(scheme: "Bearer", parameters: ["error": "use_dpop_nonce"])],

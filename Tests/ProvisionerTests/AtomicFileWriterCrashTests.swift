@@ -2,7 +2,7 @@ import Foundation
 import Provisioner
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Crash safety: a writer killed with SIGKILL at random moments never leaves a
@@ -103,7 +103,10 @@ struct AtomicFileWriterCrashTests {
             waitpid(pid, &status, 0)
             done += 1
             let killed = (status & 0x7F) == SIGKILL
-            if !killed { problems.append("round \(round): child ended on its own (status \(status)); see its output by running the child filter by hand") }
+            if !killed {
+                problems.append(
+                    "round \(round): child ended on its own (status \(status)); see its output by running the child filter by hand")
+            }
             for target in targets {
                 guard let data = FileManager.default.contents(atPath: folder + "/" + target) else {
                     problems.append("round \(round): \(target) missing")
@@ -118,7 +121,9 @@ struct AtomicFileWriterCrashTests {
                 }
                 lastVersion[target] = version
             }
-            let temporary = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasPrefix(TemporaryName.prefix) }
+            let temporary = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {
+                $0.hasPrefix(TemporaryName.prefix)
+            }
             if temporary.count > 3 { problems.append("round \(round): \(temporary.count) temporary files piled up") }
             if !temporary.isEmpty { interrupted += 1 }
         }
@@ -151,17 +156,20 @@ struct AtomicFileWriterCrashTests {
 /// The child side of ``AtomicFileWriterCrashTests``: runs only when spawned by it.
 @Suite("AtomicFileWriterCrashChild")
 struct AtomicFileWriterCrashChild {
-    @Test("write versions in a loop until killed", .enabled(if: ProcessInfo.processInfo.environment[AtomicFileWriterCrashTests.folderVariable] != nil))
+    @Test(
+        "write versions in a loop until killed",
+        .enabled(if: ProcessInfo.processInfo.environment[AtomicFileWriterCrashTests.folderVariable] != nil))
     func writeUntilKilled() throws {
         let folder = try #require(ProcessInfo.processInfo.environment[AtomicFileWriterCrashTests.folderVariable])
         try StaleTemporaryFiles.remove(in: folder, olderThanMinutes: 0)
         let writer = AtomicFileWriter(root: folder)
         // Continue from the versions on disk so they only ever grow.
-        var version = AtomicFileWriterCrashTests.targets.compactMap { target in
-            FileManager.default.contents(atPath: folder + "/" + target).flatMap {
-                AtomicFileWriterCrashTests.validVersion(Array($0), salt: target.hashValueStable)
-            }
-        }.max() ?? 0
+        var version =
+            AtomicFileWriterCrashTests.targets.compactMap { target in
+                FileManager.default.contents(atPath: folder + "/" + target).flatMap {
+                    AtomicFileWriterCrashTests.validVersion(Array($0), salt: target.hashValueStable)
+                }
+            }.max() ?? 0
         let started = ContinuousClock.now
         var cycle = 0
         // Bounded: a child nobody kills stops by itself.

@@ -2,7 +2,7 @@ import Foundation
 import Provisioner
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `lstat` of a path: mode bits, inode and modification time.
@@ -93,7 +93,8 @@ struct AtomicFileWriterTests {
         try FileManager.default.createDirectory(atPath: folder.file("outside"), withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: folder.file("root/linked"), withDestinationPath: folder.file("outside"))
         try FileManager.default.createSymbolicLink(atPath: folder.file("root/inner"), withDestinationPath: "real")
-        try FileManager.default.createSymbolicLink(atPath: folder.file("root/real/final.env"), withDestinationPath: folder.file("outside/victim"))
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.file("root/real/final.env"), withDestinationPath: folder.file("outside/victim"))
         try FileManager.default.createSymbolicLink(atPath: folder.file("root/real/dangling.env"), withDestinationPath: "/nonexistent/x")
         let writer = AtomicFileWriter(root: folder.file("root"))
         for path in ["linked/a.env", "linked/new/a.env", "inner/a.env", "real/final.env", "real/dangling.env"] {

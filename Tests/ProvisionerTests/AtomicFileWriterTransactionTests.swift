@@ -2,7 +2,7 @@ import Foundation
 @testable import Provisioner
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("AtomicFileWriter: transactions")
@@ -14,7 +14,8 @@ struct AtomicFileWriterTransactionTests {
         try writer.write(Array("old".utf8), to: "a/1")
         let transaction = writer.transaction()
         for index in 0..<50 {
-            try transaction.stage(Array("new \(index)".utf8), to: "\(["a", "b/c", "d"][index % 3])/\(index)", mode: index == 1 ? 0o640 : 0o600)
+            try transaction.stage(
+                Array("new \(index)".utf8), to: "\(["a", "b/c", "d"][index % 3])/\(index)", mode: index == 1 ? 0o640 : 0o600)
         }
         #expect(folder.read("a/1") == Array("old".utf8), "staged is not visible")
         #expect(transaction.stagedCount == 50)

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 @testable import Provisioner
 
@@ -66,7 +66,8 @@ struct FileDiscardAndCleanupTests {
             outputs: [OutputSpec(format: .json, path: folder.file("own/a.json"))],
             location: SourceLocation(file: "m.yaml", line: 1, column: 1))
         let manifest = Manifest(
-            files: [Manifest.File(path: "m.yaml", directory: folder.path, outputRoot: folder.path)], defaults: Defaults.builtIn, issuers: [], clients: [client],
+            files: [Manifest.File(path: "m.yaml", directory: folder.path, outputRoot: folder.path)], defaults: Defaults.builtIn,
+            issuers: [], clients: [client],
             outputs: [OutputSpec(format: .json, path: folder.file("all/all.json"))])
         OutputStage.removeStaleTemporaryFiles(manifest: manifest, selected: [client], aggregate: manifest.outputs)
         #expect(folder.entries("own") == [])

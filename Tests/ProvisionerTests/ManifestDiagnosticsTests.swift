@@ -55,24 +55,25 @@ struct ManifestDiagnosticsTests {
             """
         let result = ManifestTestSupport.load(text, in: folder)
         let root = folder.standardizedFileURL.path
-        #expect(ManifestTestSupport.lines(result) == [
-            "3:12: error: expected a duration like 10s, 250ms or 5m for `timeout`, not `ten`",
-            "4:16: error: `concurrency` must be an integer ≥ 1, not `0`",
-            "7:13: error: `issuer` of issuer `corp` uses plain HTTP; use https, or set `allow_insecure_http: true` for a local test server",
-            "8:17: error: `rate_limit` expects requests per second, minute or hour like 20/s, 100/m or 1000/h, not `20 per second`",
-            "11:13: error: unknown issuer `crop`; did you mean `corp`?",
-            "13:5: error: unknown key `scopes` in a client; did you mean `scope`?",
-            "16:15: error: environment variable `BILLING_SECRET` is not set and has no default; set it or write `${BILLING_SECRET:-default}`",
-            "18:14: error: output path `../escape.env` escapes the output root \(root)",
-            "19:11: error: client name `billing` is already used at manifest.yaml:10:11",
-            "24:12: error: `alg: ES256` does not fit the key in `rsa.pem`: the algorithm ES256 does not fit the RSA 2048-bit key; use one of RS256, RS384, RS512, PS256, PS384, PS512",
-            "28:11: error: invalid client name `Reports`: use lower-case letters, digits, `.`, `_` and `-`, starting and ending with a letter or digit",
-            "34:7: error: the secret is given twice, as `secret` and `secret_file`; keep one",
-            "35:13: error: invalid scope `read write`: a scope cannot contain spaces; give each scope as its own list item",
-            "40:15: error: `tls_client_auth` needs `key_file`: the client certificate and its private key",
-            "41:25: error: `missing.crt` does not exist (looked for \(root)/missing.crt)",
-            "43:15: error: output `out/shared.json` is also written by the output at manifest.yaml:27:15",
-        ])
+        #expect(
+            ManifestTestSupport.lines(result) == [
+                "3:12: error: expected a duration like 10s, 250ms or 5m for `timeout`, not `ten`",
+                "4:16: error: `concurrency` must be an integer ≥ 1, not `0`",
+                "7:13: error: `issuer` of issuer `corp` uses plain HTTP; use https, or set `allow_insecure_http: true` for a local test server",
+                "8:17: error: `rate_limit` expects requests per second, minute or hour like 20/s, 100/m or 1000/h, not `20 per second`",
+                "11:13: error: unknown issuer `crop`; did you mean `corp`?",
+                "13:5: error: unknown key `scopes` in a client; did you mean `scope`?",
+                "16:15: error: environment variable `BILLING_SECRET` is not set and has no default; set it or write `${BILLING_SECRET:-default}`",
+                "18:14: error: output path `../escape.env` escapes the output root \(root)",
+                "19:11: error: client name `billing` is already used at manifest.yaml:10:11",
+                "24:12: error: `alg: ES256` does not fit the key in `rsa.pem`: the algorithm ES256 does not fit the RSA 2048-bit key; use one of RS256, RS384, RS512, PS256, PS384, PS512",
+                "28:11: error: invalid client name `Reports`: use lower-case letters, digits, `.`, `_` and `-`, starting and ending with a letter or digit",
+                "34:7: error: the secret is given twice, as `secret` and `secret_file`; keep one",
+                "35:13: error: invalid scope `read write`: a scope cannot contain spaces; give each scope as its own list item",
+                "40:15: error: `tls_client_auth` needs `key_file`: the client certificate and its private key",
+                "41:25: error: `missing.crt` does not exist (looked for \(root)/missing.crt)",
+                "43:15: error: output `out/shared.json` is also written by the output at manifest.yaml:27:15",
+            ])
         #expect(result.manifest == nil)
         #expect(result.errorCount == 16)
         #expect(result.summary == "1 manifest, 4 clients, 16 errors, 0 warnings")
@@ -88,13 +89,17 @@ struct ManifestDiagnosticsTests {
         let folder = try ManifestTestSupport.temporaryFolder()
         let result = ManifestTestSupport.load("version: 1\ndefaults:\n  timeout: ten\n", in: folder)
         let diagnostic = try #require(result.diagnostics.first)
-        #expect(diagnostic.description == """
-            manifest.yaml:3:12: error: expected a duration like 10s, 250ms or 5m for `timeout`, not `ten`
-              timeout: ten
-                       ^
-            """)
+        #expect(
+            diagnostic.description == """
+                manifest.yaml:3:12: error: expected a duration like 10s, 250ms or 5m for `timeout`, not `ten`
+                  timeout: ten
+                           ^
+                """)
         let stamped = diagnostic.jsonLine(at: Date(timeIntervalSince1970: 1_800_000_000))
-        #expect(stamped.hasPrefix(#"{"time":"2027-01-15T08:00:00Z","level":"error","message":"expected a duration like 10s, 250ms or 5m for `timeout`, not `ten`","file":"manifest.yaml","line":3,"column":12,"key_path":"defaults.timeout""#))
+        #expect(
+            stamped.hasPrefix(
+                #"{"time":"2027-01-15T08:00:00Z","level":"error","message":"expected a duration like 10s, 250ms or 5m for `timeout`, not `ten`","file":"manifest.yaml","line":3,"column":12,"key_path":"defaults.timeout""#
+            ))
     }
 
     @Test("missing keys per auth method, keys a method does not use, wrong types")
@@ -124,16 +129,17 @@ struct ManifestDiagnosticsTests {
             """
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("keys"), withIntermediateDirectories: true)
         let result = ManifestTestSupport.load(text, in: folder)
-        #expect(ManifestTestSupport.lines(result) == [
-            "8:20: error: `client_secret_basic` needs `secret` or `secret_file`",
-            "11:16: error: `client_id` must be a string, not a list",
-            "12:26: error: `key_file` is not used by `none`; remove it",
-            "13:5: error: client `c` has no `client_id`",
-            "15:47: warning: the secret is shorter than the 32 bytes RFC 7518 asks for with HS256",
-            "15:59: error: `client_secret_jwt` cannot sign with `RS256`; use one of HS256, HS384, HS512",
-            "19:47: error: `keys` is a folder; `key_file` must name a file",
-            "20:11: error: `dpop` must be true or false, not `yes`",
-        ])
+        #expect(
+            ManifestTestSupport.lines(result) == [
+                "8:20: error: `client_secret_basic` needs `secret` or `secret_file`",
+                "11:16: error: `client_id` must be a string, not a list",
+                "12:26: error: `key_file` is not used by `none`; remove it",
+                "13:5: error: client `c` has no `client_id`",
+                "15:47: warning: the secret is shorter than the 32 bytes RFC 7518 asks for with HS256",
+                "15:59: error: `client_secret_jwt` cannot sign with `RS256`; use one of HS256, HS384, HS512",
+                "19:47: error: `keys` is a folder; `key_file` must name a file",
+                "20:11: error: `dpop` must be true or false, not `yes`",
+            ])
     }
 
     @Test("unknown top-level keys, unsupported version and nested unknown keys")
@@ -151,11 +157,12 @@ struct ManifestDiagnosticsTests {
             clients: []
             """
         let result = ManifestTestSupport.load(text, in: folder)
-        #expect(ManifestTestSupport.lines(result) == [
-            "1:10: error: unsupported manifest version `2`; this tokensmith reads version 1",
-            "3:1: error: unknown key `default` at the top level; did you mean `defaults`?",
-            "8:5: error: unknown key `discovry` in issuer `corp`; did you mean `discovery`?",
-        ])
+        #expect(
+            ManifestTestSupport.lines(result) == [
+                "1:10: error: unsupported manifest version `2`; this tokensmith reads version 1",
+                "3:1: error: unknown key `default` at the top level; did you mean `defaults`?",
+                "8:5: error: unknown key `discovry` in issuer `corp`; did you mean `discovery`?",
+            ])
     }
 
     @Test("YAML syntax errors become diagnostics")
@@ -190,11 +197,12 @@ struct ManifestDiagnosticsTests {
         let result = loader.load(sources: [
             ManifestSource(path: "a.yaml", text: first), ManifestSource(path: "b.yaml", text: second),
         ])
-        #expect(result.diagnostics.map(\.summary) == [
-            "b.yaml:2:1: error: `defaults` is already given at a.yaml:2:1; keep it in one manifest",
-            "b.yaml:4:3: error: issuer `corp` is already defined at a.yaml:4:3",
-            "b.yaml:6:12: error: client name `api` is already used at a.yaml:6:12",
-        ])
+        #expect(
+            result.diagnostics.map(\.summary) == [
+                "b.yaml:2:1: error: `defaults` is already given at a.yaml:2:1; keep it in one manifest",
+                "b.yaml:4:3: error: issuer `corp` is already defined at a.yaml:4:3",
+                "b.yaml:6:12: error: client name `api` is already used at a.yaml:6:12",
+            ])
         #expect(result.summary == "2 manifests, 2 clients, 3 errors, 0 warnings")
     }
 
@@ -223,10 +231,11 @@ struct ManifestDiagnosticsTests {
             outputs: [{json: out/all.json}]
             """
         let result = ManifestTestSupport.load(text, in: folder, mode: 0o644)
-        #expect(ManifestTestSupport.lines(result) == [
-            "8:48: warning: the secret is written literally in a manifest readable by group or others (mode 0644); use `secret_file` or `${VARIABLE}`",
-            "12:47: warning: `key.pem` is readable by group or others (mode 0644); restrict it with `chmod 600`",
-        ])
+        #expect(
+            ManifestTestSupport.lines(result) == [
+                "8:48: warning: the secret is written literally in a manifest readable by group or others (mode 0644); use `secret_file` or `${VARIABLE}`",
+                "12:47: warning: `key.pem` is readable by group or others (mode 0644); restrict it with `chmod 600`",
+            ])
         #expect(result.manifest != nil)
         #expect(!result.diagnostics.contains { $0.description.contains("hunter2") })
         #expect(result.diagnostics.first?.sourceLine == "    auth: {method: client_secret_post, secret: <redacted>")
@@ -262,7 +271,8 @@ struct ManifestDiagnosticsTests {
     @Test("lone CR line breaks count as lines, as libyaml counts them, for the place and the source line")
     func loneCarriageReturns() throws {
         let folder = try ManifestTestSupport.temporaryFolder()
-        let text = "version: 1\rissuers:\r  corp: {issuer: https://sso.example.com}\rclients:\r  - name: a\r    issuer: corp\r    client_id: a\r    auth: {method: none}\r    scoop: x\r"
+        let text =
+            "version: 1\rissuers:\r  corp: {issuer: https://sso.example.com}\rclients:\r  - name: a\r    issuer: corp\r    client_id: a\r    auth: {method: none}\r    scoop: x\r"
         let result = ManifestTestSupport.load(text, in: folder, mode: 0o600)
         let diagnostic = try #require(result.diagnostics.first)
         #expect(diagnostic.line == 9 && diagnostic.column == 5, "\(diagnostic.summary)")
@@ -282,10 +292,12 @@ struct ManifestDiagnosticsTests {
               - json: ../../outside.json
             """
         let result = ManifestTestSupport.load(text, in: folder, outputRoot: "/srv/tokens")
-        #expect(ManifestTestSupport.lines(result) == [
-            "7:11: error: output path `../../outside.json` escapes the output root /srv/tokens",
-        ])
-        let good = ManifestTestSupport.load(text.replacingOccurrences(of: "../../outside.json", with: "all.json"), in: folder, outputRoot: "/srv/tokens")
+        #expect(
+            ManifestTestSupport.lines(result) == [
+                "7:11: error: output path `../../outside.json` escapes the output root /srv/tokens"
+            ])
+        let good = ManifestTestSupport.load(
+            text.replacingOccurrences(of: "../../outside.json", with: "all.json"), in: folder, outputRoot: "/srv/tokens")
         let manifest = try #require(good.manifest)
         #expect(manifest.clients[0].outputs[0].path == "/srv/tokens/tokens/a.env")
         #expect(manifest.outputs[0].path == "/srv/tokens/all.json")

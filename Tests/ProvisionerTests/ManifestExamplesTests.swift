@@ -50,8 +50,9 @@ struct ManifestExamplesTests {
         let key = examples.appendingPathComponent("keys/example-okta-es256.pem").path
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key)
         let result = ManifestLoader(environment: [:], currentDirectory: examples.path).load(paths: ["okta.yaml"])
-        #expect(result.diagnostics.map(\.summary) == [
-            "okta.yaml:16:17: warning: `keys/example-okta-es256.pem` is readable by group or others (mode 0644); restrict it with `chmod 600`",
-        ])
+        #expect(
+            result.diagnostics.map(\.summary) == [
+                "okta.yaml:16:17: warning: `keys/example-okta-es256.pem` is readable by group or others (mode 0644); restrict it with `chmod 600`"
+            ])
     }
 }

@@ -90,16 +90,19 @@ struct ManifestModelTests {
         #expect(billing.auth.secret?.value == "s3cret")
         #expect(billing.auth.secretSource == .environment)
         #expect(billing.scope == ["invoices:read", "invoices:write"])
-        #expect(billing.tokenRequestParameters.parameters.map { "\($0.name)=\($0.value)" } == [
-            "scope=invoices:read invoices:write", "resource=https://api.example.com/billing",
-            "tenant=acme", "flag=a", "flag=b",
-        ])
+        #expect(
+            billing.tokenRequestParameters.parameters.map { "\($0.name)=\($0.value)" } == [
+                "scope=invoices:read invoices:write", "resource=https://api.example.com/billing",
+                "tenant=acme", "flag=a", "flag=b",
+            ])
         #expect(billing.outputs.count == 3)
         #expect(billing.outputs[0].format == .env(EnvOptions(prefix: "BILLING_", flavor: .shell)))
         #expect(billing.outputs[0].mode == 0o640)
         #expect(billing.outputs[0].keys == ["access_token": "TOKEN"])
         #expect(billing.outputs[1].isStandardOutput)
-        #expect(billing.outputs[2].format == .kubernetesSecret(KubernetesSecretOptions(name: "billing-token", namespace: "payments", labels: ["team": "payments"])))
+        #expect(
+            billing.outputs[2].format
+                == .kubernetesSecret(KubernetesSecretOptions(name: "billing-token", namespace: "payments", labels: ["team": "payments"])))
         let orders = try #require(manifest.client(named: "orders"))
         #expect(orders.clientID == "12345")
         #expect(orders.auth.secret?.value == "${not-a-variable}")
@@ -172,10 +175,12 @@ struct ManifestModelTests {
         #expect(!String(reflecting: manifest.clients).contains("s3cret"))
     }
 
-    @Test("durations", arguments: [
-        ("250ms", Duration.milliseconds(250)), ("10s", .seconds(10)), ("5m", .seconds(300)), ("1h", .seconds(3600)),
-        ("1m30s", .seconds(90)), ("1h2m3s4ms", .milliseconds(3_723_004)), ("0s", .zero),
-    ])
+    @Test(
+        "durations",
+        arguments: [
+            ("250ms", Duration.milliseconds(250)), ("10s", .seconds(10)), ("5m", .seconds(300)), ("1h", .seconds(3600)),
+            ("1m30s", .seconds(90)), ("1h2m3s4ms", .milliseconds(3_723_004)), ("0s", .zero),
+        ])
     func durations(text: String, expected: Duration) {
         #expect(DurationText.parse(text) == expected)
         #expect(DurationText.parse(DurationText.format(expected)) == expected)
@@ -209,9 +214,10 @@ struct ManifestModelTests {
               - {name: a, issuer: local, client_id: "x-${ID}-$${literal}-${EMPTY:-d}", auth: {method: none}}
             """
         let result = ManifestTestSupport.load(text, in: folder, environment: ["ID": "42", "EMPTY": ""])
-        #expect(ManifestTestSupport.lines(result) == [
-            "6:22: error: environment variable `LIMIT` is not set and has no default; set it or write `${LIMIT:-default}`",
-        ])
+        #expect(
+            ManifestTestSupport.lines(result) == [
+                "6:22: error: environment variable `LIMIT` is not set and has no default; set it or write `${LIMIT:-default}`"
+            ])
         let fixed = ManifestTestSupport.load(text, in: folder, environment: ["ID": "42", "EMPTY": "", "LIMIT": "3"])
         let manifest = try #require(fixed.manifest)
         #expect(manifest.issuers[0].endpoint.issuer?.absoluteString == "http://127.0.0.1:8080")
@@ -282,9 +288,10 @@ struct ManifestModelTests {
                 outputs: [{env: a.env, flavour: shell}]
             """
         let result = ManifestTestSupport.load(text, in: folder)
-        #expect(ManifestTestSupport.lines(result) == [
-            "8:20: error: unknown method `client_secret_basci`; did you mean `client_secret_basic`?",
-            "9:28: error: unknown key `flavour` in an output; did you mean `flavor`?",
-        ])
+        #expect(
+            ManifestTestSupport.lines(result) == [
+                "8:20: error: unknown method `client_secret_basci`; did you mean `client_secret_basic`?",
+                "9:28: error: unknown key `flavour` in an output; did you mean `flavor`?",
+            ])
     }
 }

@@ -51,10 +51,19 @@ struct ManifestSchemaTests {
             ("bad-name.yaml", header + "  - {name: Bad..Name, issuer: corp, client_id: a, auth: {method: none}}\n"),
             ("bad-method.yaml", header + "  - {name: a, issuer: corp, client_id: a, auth: {method: basic}}\n"),
             ("missing-key-file.yaml", header + "  - {name: a, issuer: corp, client_id: a, auth: {method: private_key_jwt}}\n"),
-            ("two-secrets.yaml", header + "  - {name: a, issuer: corp, client_id: a, auth: {method: client_secret_basic, secret: x, secret_file: y}}\n"),
+            (
+                "two-secrets.yaml",
+                header + "  - {name: a, issuer: corp, client_id: a, auth: {method: client_secret_basic, secret: x, secret_file: y}}\n"
+            ),
             ("bad-duration.yaml", header + "  - {name: a, issuer: corp, client_id: a, auth: {method: none}, timeout: ten}\n"),
-            ("bad-flavor.yaml", header + "  - {name: a, issuer: corp, client_id: a, auth: {method: none}, outputs: [{env: a.env, flavor: bash}]}\n"),
-            ("two-formats.yaml", header + "  - {name: a, issuer: corp, client_id: a, auth: {method: none}, outputs: [{env: a.env, json: a.json}]}\n"),
+            (
+                "bad-flavor.yaml",
+                header + "  - {name: a, issuer: corp, client_id: a, auth: {method: none}, outputs: [{env: a.env, flavor: bash}]}\n"
+            ),
+            (
+                "two-formats.yaml",
+                header + "  - {name: a, issuer: corp, client_id: a, auth: {method: none}, outputs: [{env: a.env, json: a.json}]}\n"
+            ),
             ("bad-version.yaml", "version: 2\n"),
             ("bad-rate.yaml", "version: 1\nissuers:\n  corp: {issuer: https://x.example, rate_limit: 20 per s}\n"),
             ("no-endpoint.yaml", "version: 1\nissuers:\n  corp: {discovery: auto}\n"),

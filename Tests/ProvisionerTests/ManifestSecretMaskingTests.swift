@@ -9,7 +9,9 @@ struct ManifestSecretMaskingTests {
     static let secret = "S3cretValue9xQ"
 
     /// A client whose `auth` line is `auth`, for block-style cases that replace the whole `auth` mapping.
-    static func manifest(client: String = "", auth: String = "    auth: {method: client_secret_basic, secret: \"${X:-abc}\"}", top: String = "") -> String {
+    static func manifest(
+        client: String = "", auth: String = "    auth: {method: client_secret_basic, secret: \"${X:-abc}\"}", top: String = ""
+    ) -> String {
         """
         version: 1
         \(top)
@@ -34,34 +36,55 @@ struct ManifestSecretMaskingTests {
     }
 
     static let cases: [Case] = [
-        Case(name: "client_secret in flow auth", text: manifest(auth: "    auth: {method: client_secret_basic, client_secret: \"\(secret)\"}"),
-             message: "unknown key `client_secret` in `auth`; did you mean `secret`?"),
-        Case(name: "password in block auth", text: manifest(auth: "    auth:\n      method: client_secret_basic\n      password: \(secret)"),
-             message: "unknown key `password` in `auth`; did you mean `secret`?"),
-        Case(name: "secert (a typo) in block auth", text: manifest(auth: "    auth:\n      method: client_secret_basic\n      secert: '\(secret)'"),
-             message: "did you mean `secret`?"),
-        Case(name: "clientSecret, camel case", text: manifest(auth: "    auth: {method: client_secret_post, clientSecret: \(secret)}"),
-             message: "did you mean `secret`?"),
-        Case(name: "client_secret_file for secret_file", text: manifest(auth: "    auth: {method: client_secret_post, client_secret_file: secrets/billing.txt}"),
-             message: "did you mean `secret_file`?"),
-        Case(name: "an unknown key inside auth", text: manifest(auth: "    auth: {method: client_secret_post, zork: \(secret)}"),
-             message: "unknown key `zork` in `auth`"),
-        Case(name: "a bare secret inside a flow auth", text: manifest(auth: "    auth: {method: client_secret_post, \(secret)}"),
-             message: "a key without a value in `auth`"),
-        Case(name: "a secret over two lines under a misspelt key", text: manifest(auth: "    auth:\n      method: client_secret_post\n      pasword: \(secret)\n        S3condPiece7Yz"),
-             message: "unknown key `pasword`"),
-        Case(name: "password at the client level", text: manifest(client: "    password: \(secret)"),
-             message: "a client's secret goes under `auth`"),
-        Case(name: "API key at the top level", text: manifest(top: "api_key: \(secret)"),
-             message: "unknown key `api_key` at the top level"),
-        Case(name: "a misspelt auth holding the secret", text: manifest(auth: "    auht: {method: client_secret_post, secret: \(secret)}"),
-             message: "unknown key `auht` in a client"),
-        Case(name: "a line that does not parse, flow", text: manifest(auth: "    auth: {method: client_secret_post, client_secret: \(secret): x}"),
-             message: ""),
-        Case(name: "a line that does not parse, block auth", text: manifest(auth: "    auth:\n      method: client_secret_post\n      pass: \(secret): x"),
-             message: ""),
-        Case(name: "a line that does not parse, credential key", text: manifest(auth: "    auth:\n      method: client_secret_post\n      client_secret: '\(secret)': x"),
-             message: ""),
+        Case(
+            name: "client_secret in flow auth",
+            text: manifest(auth: "    auth: {method: client_secret_basic, client_secret: \"\(secret)\"}"),
+            message: "unknown key `client_secret` in `auth`; did you mean `secret`?"),
+        Case(
+            name: "password in block auth", text: manifest(auth: "    auth:\n      method: client_secret_basic\n      password: \(secret)"),
+            message: "unknown key `password` in `auth`; did you mean `secret`?"),
+        Case(
+            name: "secert (a typo) in block auth",
+            text: manifest(auth: "    auth:\n      method: client_secret_basic\n      secert: '\(secret)'"),
+            message: "did you mean `secret`?"),
+        Case(
+            name: "clientSecret, camel case", text: manifest(auth: "    auth: {method: client_secret_post, clientSecret: \(secret)}"),
+            message: "did you mean `secret`?"),
+        Case(
+            name: "client_secret_file for secret_file",
+            text: manifest(auth: "    auth: {method: client_secret_post, client_secret_file: secrets/billing.txt}"),
+            message: "did you mean `secret_file`?"),
+        Case(
+            name: "an unknown key inside auth", text: manifest(auth: "    auth: {method: client_secret_post, zork: \(secret)}"),
+            message: "unknown key `zork` in `auth`"),
+        Case(
+            name: "a bare secret inside a flow auth", text: manifest(auth: "    auth: {method: client_secret_post, \(secret)}"),
+            message: "a key without a value in `auth`"),
+        Case(
+            name: "a secret over two lines under a misspelt key",
+            text: manifest(auth: "    auth:\n      method: client_secret_post\n      pasword: \(secret)\n        S3condPiece7Yz"),
+            message: "unknown key `pasword`"),
+        Case(
+            name: "password at the client level", text: manifest(client: "    password: \(secret)"),
+            message: "a client's secret goes under `auth`"),
+        Case(
+            name: "API key at the top level", text: manifest(top: "api_key: \(secret)"),
+            message: "unknown key `api_key` at the top level"),
+        Case(
+            name: "a misspelt auth holding the secret", text: manifest(auth: "    auht: {method: client_secret_post, secret: \(secret)}"),
+            message: "unknown key `auht` in a client"),
+        Case(
+            name: "a line that does not parse, flow",
+            text: manifest(auth: "    auth: {method: client_secret_post, client_secret: \(secret): x}"),
+            message: ""),
+        Case(
+            name: "a line that does not parse, block auth",
+            text: manifest(auth: "    auth:\n      method: client_secret_post\n      pass: \(secret): x"),
+            message: ""),
+        Case(
+            name: "a line that does not parse, credential key",
+            text: manifest(auth: "    auth:\n      method: client_secret_post\n      client_secret: '\(secret)': x"),
+            message: ""),
     ]
 
     @Test("the secret is in no diagnostic, and the user is still told what is wrong", arguments: cases)
@@ -109,14 +132,18 @@ struct ManifestSecretMaskingTests {
 
     @Test("keys that look like credentials, and keys that do not")
     func credentialShapes() {
-        for key in ["secret", "client_secret", "clientSecret", "PASSWORD", "passwd", "pwd", "api_key", "apiKey", "API-KEY",
-                    "secert", "pasword", "tokn", "auth_token", "credentials", "private_key", "privte_key", "bearerToken",
-                    "Clientzecret", "priv_te_key"] {
+        for key in [
+            "secret", "client_secret", "clientSecret", "PASSWORD", "passwd", "pwd", "api_key", "apiKey", "API-KEY",
+            "secert", "pasword", "tokn", "auth_token", "credentials", "private_key", "privte_key", "bearerToken",
+            "Clientzecret", "priv_te_key",
+        ] {
             #expect(CredentialKeys.looksLikeCredential(key), "\(key)")
         }
-        for key in ["scope", "timeout", "client_id", "issuer", "resource", "audience", "params", "prefix", "kid", "alg",
-                    "method", "mode", "flavor", "namespace", "labels", "expires_at", "renew_before", "dpop", "keys", "name", "scoop",
-                    "timout", "resouce", "max_concurency"] {
+        for key in [
+            "scope", "timeout", "client_id", "issuer", "resource", "audience", "params", "prefix", "kid", "alg",
+            "method", "mode", "flavor", "namespace", "labels", "expires_at", "renew_before", "dpop", "keys", "name", "scoop",
+            "timout", "resouce", "max_concurency",
+        ] {
             #expect(!CredentialKeys.looksLikeCredential(key), "\(key)")
         }
         #expect(CredentialKeys.role(of: "token_endpoint", parentKey: "corp", insideAuth: false) == .plain)

@@ -123,9 +123,13 @@ struct ManifestVocabularyTests {
         let folder = try ManifestTestSupport.temporaryFolder()
         let checks: [(words: [String], manifest: (String) -> String, refusal: String)] = [
             (enumWords("/$defs/auth/properties/method"), { "version: 1\nclients:\n  - auth: {method: \($0)}\n" }, "unknown method"),
-            (enumWords("/$defs/issuer/properties/discovery"), { "version: 1\nissuers:\n  corp: {issuer: https://a.example, discovery: \($0)}\n" }, "unknown discovery"),
             (
-                (outputBranches["env"]?["properties"] as? [String: Any]).flatMap { ($0["flavor"] as? [String: Any])?["enum"] as? [String] } ?? [],
+                enumWords("/$defs/issuer/properties/discovery"),
+                { "version: 1\nissuers:\n  corp: {issuer: https://a.example, discovery: \($0)}\n" }, "unknown discovery"
+            ),
+            (
+                (outputBranches["env"]?["properties"] as? [String: Any]).flatMap { ($0["flavor"] as? [String: Any])?["enum"] as? [String] }
+                    ?? [],
                 { "version: 1\noutputs:\n  - {env: out/a.env, flavor: \($0)}\n" }, "unknown flavor"
             ),
         ]

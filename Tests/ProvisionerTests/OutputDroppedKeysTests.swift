@@ -35,9 +35,13 @@ struct OutputDroppedKeysTests {
     @Test("env: the dropped line is not written, per client and aggregate")
     func env() throws {
         let spec = OutputSpec(format: .env(EnvOptions(includeScope: true)), path: "out/a.env", droppedKeys: [.expiresAt])
-        let text = String(decoding: try EnvRenderer.render(OutputFixtures.token(access: "tok"), spec: spec, options: EnvOptions(flavor: .shell, includeScope: true)), as: UTF8.self)
+        let text = String(
+            decoding: try EnvRenderer.render(
+                OutputFixtures.token(access: "tok"), spec: spec, options: EnvOptions(flavor: .shell, includeScope: true)), as: UTF8.self)
         #expect(text == "ACCESS_TOKEN=tok\nTOKEN_TYPE=Bearer\nSCOPE='invoices:read invoices:write'\n")
-        let all = String(decoding: try EnvRenderer.render([OutputFixtures.token("a", access: "t1", scope: nil)], spec: spec, options: EnvOptions()), as: UTF8.self)
+        let all = String(
+            decoding: try EnvRenderer.render([OutputFixtures.token("a", access: "t1", scope: nil)], spec: spec, options: EnvOptions()),
+            as: UTF8.self)
         #expect(all == "A_ACCESS_TOKEN=t1\nA_TOKEN_TYPE=Bearer\n")
     }
 
@@ -53,7 +57,8 @@ struct OutputDroppedKeysTests {
     @Test("the manifest accepts `~` (and null) for a key and keeps renames beside it")
     func manifest() throws {
         let folder = try ManifestTestSupport.temporaryFolder()
-        let text = Self.client(outputs: "{json: a.json, keys: {expires_at: ~, expires_in: null, scope: scopes}}, {env: a.env, keys: {token_type: ~}}")
+        let text = Self.client(
+            outputs: "{json: a.json, keys: {expires_at: ~, expires_in: null, scope: scopes}}, {env: a.env, keys: {token_type: ~}}")
         let result = ManifestTestSupport.load(text, in: folder)
         #expect(ManifestTestSupport.lines(result) == [])
         let outputs = try #require(result.manifest?.clients.first?.outputs)
@@ -65,9 +70,10 @@ struct OutputDroppedKeysTests {
     func refused() throws {
         let folder = try ManifestTestSupport.temporaryFolder()
         let text = Self.client(outputs: "{json: a.json, keys: {access_token: ~}}, {env: a.env, include_scope: true, keys: {scope: ~}}")
-        #expect(ManifestTestSupport.lines(ManifestTestSupport.load(text, in: folder)) == [
-            "5:117: error: `access_token` cannot be dropped: it is what an output is for; remove the output instead",
-            "5:135: error: `include_scope: true` asks for the scope, but `keys` drops it; keep one of the two",
-        ])
+        #expect(
+            ManifestTestSupport.lines(ManifestTestSupport.load(text, in: folder)) == [
+                "5:117: error: `access_token` cannot be dropped: it is what an output is for; remove the output instead",
+                "5:135: error: `include_scope: true` asks for the scope, but `keys` drops it; keep one of the two",
+            ])
     }
 }

@@ -53,15 +53,18 @@ struct OutputEnvTests {
 
     @Test("scope only with includeScope and when known; expiry left out when unknown")
     func optionalKeys() throws {
-        let withScope = try EnvRenderer.render(OutputFixtures.token(), spec: .env(), options: EnvOptions(flavor: .shell, includeScope: true))
+        let withScope = try EnvRenderer.render(
+            OutputFixtures.token(), spec: .env(), options: EnvOptions(flavor: .shell, includeScope: true))
         #expect(String(decoding: withScope, as: UTF8.self).hasSuffix("SCOPE='invoices:read invoices:write'\n"))
-        let bare = try EnvRenderer.render(OutputFixtures.token(expiresAt: nil, scope: nil), spec: .env(), options: EnvOptions(includeScope: true))
+        let bare = try EnvRenderer.render(
+            OutputFixtures.token(expiresAt: nil, scope: nil), spec: .env(), options: EnvOptions(includeScope: true))
         #expect(Set(readDockerEnvFile(bare).keys) == ["ACCESS_TOKEN", "TOKEN_TYPE"])
     }
 
     @Test("keys are renamed after the prefix and checked against [A-Z_][A-Z0-9_]*")
     func keys() throws {
-        let bytes = try EnvRenderer.render(OutputFixtures.token(), spec: .env(keys: ["access_token": "TOKEN"]), options: EnvOptions(prefix: "APP_"))
+        let bytes = try EnvRenderer.render(
+            OutputFixtures.token(), spec: .env(keys: ["access_token": "TOKEN"]), options: EnvOptions(prefix: "APP_"))
         #expect(readDockerEnvFile(bytes)["APP_TOKEN"] != nil)
         for (prefix, keys) in [("app_", [String: String]()), ("", ["access_token": "1TOKEN"]), ("", ["token_type": "TYPE-X"])] {
             #expect {
@@ -81,12 +84,14 @@ struct OutputEnvTests {
         let tokens = [OutputFixtures.token("reports.v2"), OutputFixtures.token("billing-eu")]
         let bytes = try EnvRenderer.render(tokens, spec: .env("out/all.env"), options: EnvOptions())
         let keys = String(decoding: bytes, as: UTF8.self).split(separator: "\n").map { String($0.prefix { $0 != "=" }) }
-        #expect(keys == [
-            "BILLING_EU_ACCESS_TOKEN", "BILLING_EU_TOKEN_TYPE", "BILLING_EU_EXPIRES_AT",
-            "REPORTS_V2_ACCESS_TOKEN", "REPORTS_V2_TOKEN_TYPE", "REPORTS_V2_EXPIRES_AT",
-        ])
+        #expect(
+            keys == [
+                "BILLING_EU_ACCESS_TOKEN", "BILLING_EU_TOKEN_TYPE", "BILLING_EU_EXPIRES_AT",
+                "REPORTS_V2_ACCESS_TOKEN", "REPORTS_V2_TOKEN_TYPE", "REPORTS_V2_EXPIRES_AT",
+            ])
         #expect {
-            try EnvRenderer.render([OutputFixtures.token("a-b"), OutputFixtures.token("a.b")], spec: .env("out/all.env"), options: EnvOptions())
+            try EnvRenderer.render(
+                [OutputFixtures.token("a-b"), OutputFixtures.token("a.b")], spec: .env("out/all.env"), options: EnvOptions())
         } throws: { ($0 as? OutputError)?.code == .duplicateKey }
     }
 
@@ -147,7 +152,10 @@ struct OutputEnvTests {
     func dotenvRoundTrip() async throws {
         guard let python = try await python3(requiring: "dotenv", package: "python-dotenv==1.2.2") else { return }
         let folder = try ScratchFolder()
-        let values = OutputFixtures.awkwardValues.filter { !$0.contains("${") && !$0.hasSuffix("\\") } + ["plain-JWT.abc_DEF~1+/=:", "$HOME", "${", "${a:b}", "end'"]
+        let values =
+            OutputFixtures.awkwardValues.filter { !$0.contains("${") && !$0.hasSuffix("\\") } + [
+                "plain-JWT.abc_DEF~1+/=:", "$HOME", "${", "${a:b}", "end'",
+            ]
         let tokens = values.enumerated().map { OutputFixtures.token("c\($0.offset)", access: $0.element, scope: $0.element) }
         // All in one file, so a value that ran past its closing quote would spoil its neighbours.
         let bytes = try EnvRenderer.render(tokens, spec: .env("out/all.env"), options: EnvOptions(flavor: .dotenv, includeScope: true))
@@ -180,7 +188,8 @@ struct OutputEnvTests {
     @Test("safe values are written bare in every flavour, except a tilde for the shell")
     func bare() throws {
         for flavor in EnvOptions.Flavor.allCases {
-            let bytes = try EnvRenderer.render(OutputFixtures.token(access: "abc.DEF_123-+/=:"), spec: .env(), options: EnvOptions(flavor: flavor))
+            let bytes = try EnvRenderer.render(
+                OutputFixtures.token(access: "abc.DEF_123-+/=:"), spec: .env(), options: EnvOptions(flavor: flavor))
             #expect(String(decoding: bytes, as: UTF8.self).hasPrefix("ACCESS_TOKEN=abc.DEF_123-+/=:\n"))
         }
         let tilde = try EnvRenderer.render(OutputFixtures.token(access: "~x"), spec: .env(), options: EnvOptions(flavor: .shell))

@@ -8,18 +8,19 @@ struct OutputJSONTests {
     func perClient() throws {
         let bytes = try JSONRenderer.render(OutputFixtures.token(access: "tok.en"), spec: .json())
         let text = String(decoding: bytes, as: UTF8.self)
-        #expect(text == """
-        {
-          "access_token": "tok.en",
-          "token_type": "Bearer",
-          "expires_in": 3600,
-          "expires_at": "2026-11-26T18:00:00Z",
-          "scope": "invoices:read invoices:write",
-          "issuer": "https://sso.example.com/realms/prod",
-          "client_id": "billing-svc"
-        }
+        #expect(
+            text == """
+                {
+                  "access_token": "tok.en",
+                  "token_type": "Bearer",
+                  "expires_in": 3600,
+                  "expires_at": "2026-11-26T18:00:00Z",
+                  "scope": "invoices:read invoices:write",
+                  "issuer": "https://sso.example.com/realms/prod",
+                  "client_id": "billing-svc"
+                }
 
-        """)
+                """)
     }
 
     @Test("unknown optional members are left out, not null")
@@ -55,8 +56,10 @@ struct OutputJSONTests {
         let clients = try #require(root["clients"] as? [String: [String: Any]])
         #expect(clients.count == tokens.count)
         for token in tokens {
-            expectSameValue(clients[token.clientName]?["access_token"] as? String, token.accessToken, "Foundation read of \(token.clientName)")
-            expectSameValue(clients[token.clientName]?["scope"] as? String, token.accessToken, "Foundation read of \(token.clientName) scope")
+            expectSameValue(
+                clients[token.clientName]?["access_token"] as? String, token.accessToken, "Foundation read of \(token.clientName)")
+            expectSameValue(
+                clients[token.clientName]?["scope"] as? String, token.accessToken, "Foundation read of \(token.clientName) scope")
         }
 
         guard let python = try await python3(requiring: "json", package: "python3") else { return }
@@ -67,10 +70,10 @@ struct OutputJSONTests {
         #expect(tool.status == 0, "python3 -m json.tool refused the file: \(toolError)")
         // Python re-encodes what it read as ASCII-only JSON, which cannot be ambiguous.
         let check = """
-        import json, sys
-        data = json.load(open(sys.argv[1], encoding="utf-8"))
-        json.dump({name: obj["access_token"] for name, obj in data["clients"].items()}, sys.stdout, ensure_ascii=True)
-        """
+            import json, sys
+            data = json.load(open(sys.argv[1], encoding="utf-8"))
+            json.dump({name: obj["access_token"] for name, obj in data["clients"].items()}, sys.stdout, ensure_ascii=True)
+            """
         let dump = try await runProcess(python, ["-c", check, path])
         #expect(dump.status == 0)
         let parsed = try JSONSerialization.jsonObject(with: dump.stdout) as? [String: String]

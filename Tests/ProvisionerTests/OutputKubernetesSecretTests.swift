@@ -25,7 +25,8 @@ struct OutputKubernetesSecretTests {
 
     @Test("per client: one document with metadata, annotations without the token, base64 data")
     func perClient() throws {
-        let options = KubernetesSecretOptions(name: "billing-token", namespace: "payments", labels: ["team": "pay"], annotations: ["note": "x"])
+        let options = KubernetesSecretOptions(
+            name: "billing-token", namespace: "payments", labels: ["team": "pay"], annotations: ["note": "x"])
         let token = OutputFixtures.token()
         let bytes = try KubernetesSecretRenderer.render(token, spec: .secret(), options: options)
         let text = String(decoding: bytes, as: UTF8.self)
@@ -35,7 +36,8 @@ struct OutputKubernetesSecretTests {
         #expect(documents.count == 1)
         let root = try secret(documents.first)
         #expect(root.keys == ["apiVersion", "kind", "type", "metadata", "data"])
-        #expect(root["apiVersion"]?.scalar?.value == "v1" && root["kind"]?.scalar?.value == "Secret" && root["type"]?.scalar?.value == "Opaque")
+        #expect(
+            root["apiVersion"]?.scalar?.value == "v1" && root["kind"]?.scalar?.value == "Secret" && root["type"]?.scalar?.value == "Opaque")
         let metadata = try #require(root["metadata"]?.mapping)
         #expect(metadata["name"]?.scalar?.value == "billing-token")
         #expect(metadata["namespace"]?.scalar?.value == "payments")
@@ -56,7 +58,8 @@ struct OutputKubernetesSecretTests {
     @Test("aggregate: one document per client, sorted, named by client with the optional prefix")
     func aggregate() throws {
         let tokens = [OutputFixtures.token("reports"), OutputFixtures.token("billing", expiresAt: nil, scope: nil)]
-        let bytes = try KubernetesSecretRenderer.render(tokens, spec: .secret("out/all.yaml"), options: KubernetesSecretOptions(name: "tok-", namespace: "platform"))
+        let bytes = try KubernetesSecretRenderer.render(
+            tokens, spec: .secret("out/all.yaml"), options: KubernetesSecretOptions(name: "tok-", namespace: "platform"))
         let text = String(decoding: bytes, as: UTF8.self)
         #expect(text.hasPrefix("---\n"))
         let documents = try parser.parse(text)
@@ -70,7 +73,9 @@ struct OutputKubernetesSecretTests {
 
     @Test("data keys are renamed")
     func renamed() throws {
-        let bytes = try KubernetesSecretRenderer.render(OutputFixtures.token(), spec: .secret(keys: ["access_token": "TOKEN", "scope": "granted.scope"]), options: KubernetesSecretOptions())
+        let bytes = try KubernetesSecretRenderer.render(
+            OutputFixtures.token(), spec: .secret(keys: ["access_token": "TOKEN", "scope": "granted.scope"]),
+            options: KubernetesSecretOptions())
         let data = try #require(try secret(try parser.parseSingle(String(decoding: bytes, as: UTF8.self)))["data"]?.mapping)
         #expect(data.keys == ["TOKEN", "token_type", "expires_at", "granted.scope"])
     }
@@ -82,14 +87,18 @@ struct OutputKubernetesSecretTests {
             name: "t-", namespace: "kube-system",
             labels: ["example.com/tier": "backend", "empty": "", "yes": "true", "n": "0123", "date": "2026-11-26"],
             annotations: ["example.com/note": "multi\nline: yes # not a comment", "on": "null"])
-        var tokens = OutputFixtures.awkwardValues.enumerated().map { OutputFixtures.token("c\($0.offset)", access: $0.element, type: "DPoP", scope: $0.element) }
+        var tokens = OutputFixtures.awkwardValues.enumerated().map {
+            OutputFixtures.token("c\($0.offset)", access: $0.element, type: "DPoP", scope: $0.element)
+        }
         tokens.append(OutputFixtures.token("no-expiry", expiresAt: nil, scope: nil))
         let perClient = try KubernetesSecretRenderer.render(OutputFixtures.token(), spec: .secret(), options: KubernetesSecretOptions())
         let aggregate = try KubernetesSecretRenderer.render(tokens, spec: .secret("out/all.yaml"), options: options)
         for (name, bytes) in [("one.yaml", perClient), ("all.yaml", aggregate)] {
             let path = try folder.write(name, bytes)
             guard let result = try await kubernetesValidate(path) else { return }
-            #expect(result.status == 0, "kubernetes-validate refused \(name): \(String(decoding: result.stdout, as: UTF8.self)) \(result.stderr)")
+            #expect(
+                result.status == 0,
+                "kubernetes-validate refused \(name): \(String(decoding: result.stdout, as: UTF8.self)) \(result.stderr)")
         }
         let documents = try parser.parse(String(decoding: aggregate, as: UTF8.self))
         #expect(documents.count == tokens.count)
@@ -100,7 +109,9 @@ struct OutputKubernetesSecretTests {
             let labels = try #require(root["metadata"]?.mapping?["labels"]?.mapping)
             #expect(labels["yes"]?.scalar?.resolved == .string && labels["n"]?.scalar?.value == "0123")
             #expect(labels["date"]?.scalar?.value == "2026-11-26" && labels["date"]?.scalar?.style == .doubleQuoted)
-            #expect(root["metadata"]?.mapping?["annotations"]?.mapping?["example.com/note"]?.scalar?.value == "multi\nline: yes # not a comment")
+            #expect(
+                root["metadata"]?.mapping?["annotations"]?.mapping?["example.com/note"]?.scalar?.value == "multi\nline: yes # not a comment"
+            )
         }
     }
 

@@ -29,20 +29,26 @@ struct OutputPlanTests {
     @Test("a file error while staging names the client, the path and the manifest origin")
     func stagingError() throws {
         let folder = try ScratchFolder()
-        let plan = OutputPlan(clients: [.init(token: OutputFixtures.token(), outputs: [.env("../escape.env")])], aggregate: [], aggregateTokens: [])
+        let plan = OutputPlan(
+            clients: [.init(token: OutputFixtures.token(), outputs: [.env("../escape.env")])], aggregate: [], aggregateTokens: [])
         let transaction = AtomicFileWriter(root: folder.path).transaction()
         let errors = plan.stage(in: transaction)
         transaction.abort()
         let error = try #require(errors.first)
         #expect(error.code == .writeFailed)
-        #expect(error.description.hasPrefix("tokensmith.yaml:12:9: error: output ../escape.env (client billing): `..` leads out of the output root"))
+        #expect(
+            error.description.hasPrefix(
+                "tokensmith.yaml:12:9: error: output ../escape.env (client billing): `..` leads out of the output root"))
     }
 
     @Test("OutputRenderer dispatches by scope")
     func dispatch() throws {
         let token = OutputFixtures.token()
-        #expect(try OutputRenderer.render(spec: .json(), scope: .perClient, tokens: [token]) == (try JSONRenderer.render(token, spec: .json())))
-        #expect(try OutputRenderer.render(spec: .json(), scope: .aggregate, tokens: [token]) == (try JSONRenderer.render([token], spec: .json())))
+        #expect(
+            try OutputRenderer.render(spec: .json(), scope: .perClient, tokens: [token]) == (try JSONRenderer.render(token, spec: .json())))
+        #expect(
+            try OutputRenderer.render(spec: .json(), scope: .aggregate, tokens: [token])
+                == (try JSONRenderer.render([token], spec: .json())))
     }
 
     /// Renders a fleet-sized plan; the time is logged for people, not asserted

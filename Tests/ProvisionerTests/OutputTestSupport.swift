@@ -40,7 +40,8 @@ func expectSameValue(_ actual: String?, _ expected: String, _ what: String, sour
     if actual == expected { return }
     let a = Array(actual.utf8), e = Array(expected.utf8)
     let offset = (0..<min(a.count, e.count)).first { a[$0] != e[$0] } ?? min(a.count, e.count)
-    Issue.record("\(what): differs (got \(a.count) bytes, expected \(e.count), first difference at byte \(offset))", sourceLocation: sourceLocation)
+    Issue.record(
+        "\(what): differs (got \(a.count) bytes, expected \(e.count), first difference at byte \(offset))", sourceLocation: sourceLocation)
 }
 
 /// A temporary folder removed at the end of the test.
@@ -118,7 +119,8 @@ private func runProcessBlocking(_ executable: String, _ arguments: [String], env
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     errDone.wait()
-    return ProcessResult(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errBox.withLockedValue { $0 }, as: UTF8.self))
+    return ProcessResult(
+        status: process.terminationStatus, stdout: outData, stderr: String(decoding: errBox.withLockedValue { $0 }, as: UTF8.self))
 }
 
 /// The absolute path of a program on PATH, or nil.
@@ -154,7 +156,9 @@ extension OutputSpec {
         OutputSpec(format: .json, path: path, keys: keys, origin: "tokensmith.yaml:14:9")
     }
 
-    static func secret(_ path: String = "out/a.yaml", _ options: KubernetesSecretOptions = KubernetesSecretOptions(), keys: [String: String] = [:]) -> OutputSpec {
+    static func secret(
+        _ path: String = "out/a.yaml", _ options: KubernetesSecretOptions = KubernetesSecretOptions(), keys: [String: String] = [:]
+    ) -> OutputSpec {
         OutputSpec(format: .kubernetesSecret(options), path: path, keys: keys, origin: "tokensmith.yaml:16:9")
     }
 }

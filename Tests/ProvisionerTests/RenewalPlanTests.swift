@@ -25,20 +25,26 @@ struct RenewalPlanTests {
 
     @Test("a valid token beyond renew_before is skipped; inside it, expired or changed is granted")
     func decisions() {
-        #expect(RenewalPlan.decide(client: client(), cached: cached(expiresIn: 3600), force: false, now: now)
-            == .skip(reason: "the cached token stays valid for 1h"))
-        #expect(RenewalPlan.decide(client: client(), cached: cached(expiresIn: 300), force: false, now: now)
-            == .grant(reason: "the cached token expires in 5m, within renew_before"))
-        #expect(RenewalPlan.decide(client: client(), cached: cached(expiresIn: -5), force: false, now: now)
-            == .grant(reason: "the cached token has expired"))
+        #expect(
+            RenewalPlan.decide(client: client(), cached: cached(expiresIn: 3600), force: false, now: now)
+                == .skip(reason: "the cached token stays valid for 1h"))
+        #expect(
+            RenewalPlan.decide(client: client(), cached: cached(expiresIn: 300), force: false, now: now)
+                == .grant(reason: "the cached token expires in 5m, within renew_before"))
+        #expect(
+            RenewalPlan.decide(client: client(), cached: cached(expiresIn: -5), force: false, now: now)
+                == .grant(reason: "the cached token has expired"))
         #expect(RenewalPlan.decide(client: client(), cached: nil, force: false, now: now) == .grant(reason: "no cached token"))
-        #expect(RenewalPlan.decide(client: client(), cached: cached(expiresIn: 3600, fingerprint: "old"), force: false, now: now)
-            == .grant(reason: "the client's definition changed"))
-        #expect(RenewalPlan.decide(client: client(), cached: cached(expiresIn: nil), force: false, now: now)
-            == .grant(reason: "the cached token has no known expiry"))
+        #expect(
+            RenewalPlan.decide(client: client(), cached: cached(expiresIn: 3600, fingerprint: "old"), force: false, now: now)
+                == .grant(reason: "the client's definition changed"))
+        #expect(
+            RenewalPlan.decide(client: client(), cached: cached(expiresIn: nil), force: false, now: now)
+                == .grant(reason: "the cached token has no known expiry"))
         #expect(RenewalPlan.decide(client: client(), cached: cached(expiresIn: 3600), force: true, now: now) == .grant(reason: "--force"))
-        #expect(RenewalPlan.decide(client: client(renewBefore: .seconds(7200)), cached: cached(expiresIn: 3600), force: false, now: now)
-            == .grant(reason: "the cached token expires in 1h, within renew_before"))
+        #expect(
+            RenewalPlan.decide(client: client(renewBefore: .seconds(7200)), cached: cached(expiresIn: 3600), force: false, now: now)
+                == .grant(reason: "the cached token expires in 1h, within renew_before"))
     }
 
     @Test("the state file round-trips and never shows a token in descriptions")
@@ -73,11 +79,13 @@ struct RenewalPlanTests {
     @Test("the outputs digest keeps its value, so an upgrade does not rewrite every skipped client's files")
     func outputsDigestIsStable() {
         let outputs = [
-            OutputSpec(format: .env(EnvOptions(prefix: "BILLING_", flavor: .shell)), path: "/tmp/x/out/billing.env", mode: 0o640,
-                       keys: ["access_token": "TOKEN"]),
+            OutputSpec(
+                format: .env(EnvOptions(prefix: "BILLING_", flavor: .shell)), path: "/tmp/x/out/billing.env", mode: 0o640,
+                keys: ["access_token": "TOKEN"]),
             OutputSpec(format: .json, path: "/tmp/x/out/all.json"),
-            OutputSpec(format: .kubernetesSecret(KubernetesSecretOptions(name: "billing-token", labels: ["team": "payments", "b": "2"])),
-                       path: "/tmp/x/out/s.yaml", keys: ["scope": "SC", "expires_at": "EXP"]),
+            OutputSpec(
+                format: .kubernetesSecret(KubernetesSecretOptions(name: "billing-token", labels: ["team": "payments", "b": "2"])),
+                path: "/tmp/x/out/s.yaml", keys: ["scope": "SC", "expires_at": "EXP"]),
         ]
         // sha256 of the documented text, computed outside Swift.
         #expect(OutputStage.outputsDigest(outputs) == "28c1124da906edaeb555ad75050c624ffe137ab4252c76de31822a17f42cdc96")
@@ -106,7 +114,8 @@ struct RenewalPlanTests {
         #expect(message(#"{"version":1,"clients":{"a":{"issuedAt":1,"issuer":"i"}}}"#) == "the entry of a has no `fingerprint` string")
         #expect(message(#"{"version":1,"clients":{"a":{"issuer":1}}}"#) == "the entry of a has no `issuer` string")
         #expect(message(#"{"version":1,"clients":{"a":{"scope":2}}}"#) == "`scope` of the entry of a is a number, not a string")
-        #expect(message(#"{"version":1,"clients":{"a":{"expiresAt":"soon"}}}"#) == "`expiresAt` of the entry of a is a string, not a number")
+        #expect(
+            message(#"{"version":1,"clients":{"a":{"expiresAt":"soon"}}}"#) == "`expiresAt` of the entry of a is a string, not a number")
         #expect(message(#"{"version":1,"clients":{"a":{"issuer":"i","issuer":"j"}}}"#) == "the entry of a has `issuer` twice")
         #expect(message(#"{"version":1,"clients":{"a":\#(entry)}} x"#)?.contains("unexpected data after the JSON value") == true)
         #expect(message(#"{"version":1,"clients":{"a":{"issuedAt":1"#)?.contains("end of input") == true)
@@ -114,10 +123,13 @@ struct RenewalPlanTests {
             #expect(message(text)?.contains("secret-token-value") != true, "a message repeats the token")
         }
 
-        let tolerant = #"{"note":{"any":[1,{"x":null}]},"version":1,"clients":{"a":{"future":true,"scope":null,"expiresIn":60,"#
+        let tolerant =
+            #"{"note":{"any":[1,{"x":null}]},"version":1,"clients":{"a":{"future":true,"scope":null,"expiresIn":60,"#
             + #""fingerprint":"f","issuer":"i","clientID":"c","accessToken":"t","tokenType":"Bearer","issuedAt":1}}}"#
         let state = try TokenState.decode(Array(tolerant.utf8))
         let read = try #require(state.clients["a"])
-        #expect(read.token.scope == nil && read.token.expiresIn == 60 && read.expiresAt == nil && read.issuedAt == Date(timeIntervalSince1970: 1))
+        #expect(
+            read.token.scope == nil && read.token.expiresIn == 60 && read.expiresAt == nil
+                && read.issuedAt == Date(timeIntervalSince1970: 1))
     }
 }

@@ -36,7 +36,9 @@ struct RunnerPrimitivesTests {
                 group.addTask {
                     try await limiter.acquire()
                     defer { limiter.release() }
-                    counters.withLockedValue { $0.current += 1; $0.peak = max($0.peak, $0.current) }
+                    counters.withLockedValue {
+                        $0.current += 1; $0.peak = max($0.peak, $0.current)
+                    }
                     try await Task.sleep(for: .milliseconds(2))
                     counters.withLockedValue { $0.current -= 1 }
                 }
@@ -135,9 +137,12 @@ struct RunnerPrimitivesTests {
     func metrics() {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let results = [
-            ClientResult(name: "billing", issuer: "corp", clientID: "billing-svc", status: .granted, attempts: 2, duration: 0.25,
-                         expiresAt: now.addingTimeInterval(3600), lastSuccess: now),
-            ClientResult(name: "we\"ird", issuer: "corp", clientID: "x", status: .failed, errorCode: .oauth("invalid_client"), attempts: 1, duration: 0.1),
+            ClientResult(
+                name: "billing", issuer: "corp", clientID: "billing-svc", status: .granted, attempts: 2, duration: 0.25,
+                expiresAt: now.addingTimeInterval(3600), lastSuccess: now),
+            ClientResult(
+                name: "we\"ird", issuer: "corp", clientID: "x", status: .failed, errorCode: .oauth("invalid_client"), attempts: 1,
+                duration: 0.1),
         ]
         let text = PrometheusMetrics.render(results: results, runDuration: 1.5, finishedAt: now)
         #expect(text.contains("tokensmith_client_last_success_timestamp_seconds{client=\"billing\",issuer=\"corp\"} 1800000000\n"))

@@ -15,14 +15,14 @@ struct AliasAndMergeTests {
     @Test("`<<: *defaults` merges keys; explicit keys win and keep their place")
     func singleMerge() throws {
         let text = """
-        defaults: &defaults
-          timeout: 10s
-          retries: 4
-        client:
-          name: billing
-          <<: *defaults
-          retries: 2
-        """
+            defaults: &defaults
+              timeout: 10s
+              retries: 4
+            client:
+              name: billing
+              <<: *defaults
+              retries: 2
+            """
         let client = try #require(try parser.parseSingle(text)?.mapping?["client"]?.mapping)
         #expect(client.keys == ["name", "timeout", "retries"])
         #expect(client["retries"]?.scalar?.value == "2")
@@ -34,12 +34,12 @@ struct AliasAndMergeTests {
     @Test("a list of aliases merges in order, earlier mappings winning")
     func listMerge() throws {
         let text = """
-        a: &a {x: from-a, y: from-a}
-        b: &b {y: from-b, z: from-b}
-        c:
-          <<: [*a, *b]
-          w: own
-        """
+            a: &a {x: from-a, y: from-a}
+            b: &b {y: from-b, z: from-b}
+            c:
+              <<: [*a, *b]
+              w: own
+            """
         let c = try #require(try parser.parseSingle(text)?.mapping?["c"]?.mapping)
         #expect(c.keys == ["x", "y", "z", "w"])
         #expect(c["y"]?.scalar?.value == "from-a")
@@ -49,13 +49,13 @@ struct AliasAndMergeTests {
     @Test("several merge keys, one of them last: each contributes where it stands, explicit and earlier keys winning")
     func mergesAroundExplicitKeys() throws {
         let text = """
-        a: &a {x: from-a, y: from-a}
-        b: &b {y: from-b, z: from-b, w: from-b}
-        c:
-          <<: *a
-          w: own
-          <<: *b
-        """
+            a: &a {x: from-a, y: from-a}
+            b: &b {y: from-b, z: from-b, w: from-b}
+            c:
+              <<: *a
+              w: own
+              <<: *b
+            """
         let c = try #require(try parser.parseSingle(text)?.mapping?["c"]?.mapping)
         #expect(c.keys == ["x", "y", "w", "z"])
         #expect(c["y"]?.scalar?.value == "from-a")

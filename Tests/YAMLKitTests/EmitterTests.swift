@@ -6,10 +6,13 @@ struct EmitterTests {
     let emitter = YAMLEmitter()
     let parser = YAMLParser()
 
-    @Test("strings that would read back as another type are quoted", arguments: [
-        "true", "false", "no", "yes", "on", "off", "Y", "null", "~", "", "0123", "1e3", "12", "-3.5",
-        "0x1F", "1_000", "12:30", ".inf", "2026-11-26", "2026-11-26T18:00:00Z", "2001-12-14 21:59:43.10 -5", " leading", "trailing ", "a: b", "# comment", "- item", "<<",
-    ])
+    @Test(
+        "strings that would read back as another type are quoted",
+        arguments: [
+            "true", "false", "no", "yes", "on", "off", "Y", "null", "~", "", "0123", "1e3", "12", "-3.5",
+            "0x1F", "1_000", "12:30", ".inf", "2026-11-26", "2026-11-26T18:00:00Z", "2001-12-14 21:59:43.10 -5", " leading", "trailing ",
+            "a: b", "# comment", "- item", "<<",
+        ])
     func quoting(value: String) throws {
         let text = try emitter.emit(.mapping(["key": .string(value)]))
         #expect(text != "key: \(value)\n", "emitted unquoted: \(text)")
@@ -20,11 +23,12 @@ struct EmitterTests {
 
     @Test("ordinary strings stay plain")
     func plainStrings() throws {
-        let text = try emitter.emit(.mapping([
-            "apiVersion": .string("v1"),
-            "token": .string("eyJhbGciOiJFUzI1NiJ9.e30.c2ln"),
-            "url": .string("https://example.com/a?b=c"),
-        ]))
+        let text = try emitter.emit(
+            .mapping([
+                "apiVersion": .string("v1"),
+                "token": .string("eyJhbGciOiJFUzI1NiJ9.e30.c2ln"),
+                "url": .string("https://example.com/a?b=c"),
+            ]))
         #expect(text == "apiVersion: v1\ntoken: eyJhbGciOiJFUzI1NiJ9.e30.c2ln\nurl: https://example.com/a?b=c\n")
     }
 
@@ -36,27 +40,28 @@ struct EmitterTests {
             "empty": .sequence([]),
         ])
         let text = try emitter.emit(documents: [secret, secret])
-        #expect(text == """
-        ---
-        metadata:
-          name: a
-          labels:
-            x: "1"
-        items:
-        - one
-        - two
-        empty: []
-        ---
-        metadata:
-          name: a
-          labels:
-            x: "1"
-        items:
-        - one
-        - two
-        empty: []
+        #expect(
+            text == """
+                ---
+                metadata:
+                  name: a
+                  labels:
+                    x: "1"
+                items:
+                - one
+                - two
+                empty: []
+                ---
+                metadata:
+                  name: a
+                  labels:
+                    x: "1"
+                items:
+                - one
+                - two
+                empty: []
 
-        """)
+                """)
         #expect(try parser.parse(text) == [secret, secret])
     }
 

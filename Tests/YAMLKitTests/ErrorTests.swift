@@ -27,11 +27,12 @@ struct ErrorTests {
     func unterminatedQuote() throws {
         let error = try #require(failure("a: 1\nb: \"open\nc: 2\n"))
         #expect(error.summary == "manifest.yaml:2:4: error: unterminated quoted string; add the closing quote")
-        #expect(error.description == """
-        manifest.yaml:2:4: error: unterminated quoted string; add the closing quote
-        b: "open
-           ^
-        """)
+        #expect(
+            error.description == """
+                manifest.yaml:2:4: error: unterminated quoted string; add the closing quote
+                b: "open
+                   ^
+                """)
     }
 
     @Test("invalid UTF-8 is reported at the offending byte")

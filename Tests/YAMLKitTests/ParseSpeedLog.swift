@@ -1,7 +1,7 @@
 import Testing
 import YAMLKit
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("Speed log")

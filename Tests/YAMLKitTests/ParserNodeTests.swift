@@ -8,14 +8,14 @@ struct ParserNodeTests {
     @Test("every node kind carries its 1-based line:column")
     func nodeKindsWithMarks() throws {
         let text = """
-        name: billing
-        scope:
-          - invoices:read
-          - 'quoted'
-        nested:
-          timeout: "10s"
-          count: 4
-        """
+            name: billing
+            scope:
+              - invoices:read
+              - 'quoted'
+            nested:
+              timeout: "10s"
+              count: 4
+            """
         let root = try #require(try parser.parseSingle(text, file: "m.yaml")?.mapping)
         #expect(root.mark == Mark(line: 1, column: 1))
         #expect(root.keys == ["name", "scope", "nested"])
@@ -39,18 +39,18 @@ struct ParserNodeTests {
     @Test("tags, block scalars and plain-scalar resolution")
     func tagsAndStyles() throws {
         let text = """
-        a: !!str 123
-        b: |
-          line one
-          line two
-        c: >
-          folded
-          text
-        d: ~
-        e: true
-        f: 1.5e3
-        g: 0x1F
-        """
+            a: !!str 123
+            b: |
+              line one
+              line two
+            c: >
+              folded
+              text
+            d: ~
+            e: true
+            f: 1.5e3
+            g: 0x1F
+            """
         let root = try #require(try parser.parseSingle(text)?.mapping)
         #expect(root["a"]?.scalar?.tag == "tag:yaml.org,2002:str")
         #expect(root["a"]?.scalar?.resolved == .string)

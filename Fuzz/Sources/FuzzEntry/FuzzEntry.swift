@@ -1,7 +1,7 @@
 import FuzzTargets
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The harness chosen by `TOKENSMITH_FUZZ_TARGET` (one of `FuzzTarget`'s raw values).

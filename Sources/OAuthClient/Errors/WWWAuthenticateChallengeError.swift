@@ -13,7 +13,8 @@ public struct WWWAuthenticateChallengeError: OAuthClientFailure, CustomDebugStri
     /// e.g. `invalid_client` beside a `Basic` challenge; nil when the body had none.
     public let bodyError: ResponseBodyError?
 
-    init(status: Int, challenges: [WWWAuthenticateChallenge], endpoint: String, retryAfter: Duration?, bodyError: ResponseBodyError? = nil) {
+    init(status: Int, challenges: [WWWAuthenticateChallenge], endpoint: String, retryAfter: Duration?, bodyError: ResponseBodyError? = nil)
+    {
         self.status = status
         self.challenges = challenges
         self.endpoint = endpoint

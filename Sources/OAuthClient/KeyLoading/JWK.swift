@@ -17,7 +17,8 @@ extension KeyLoader {
             throw OAuthClientError(.invalidKey, "the key is neither PEM nor valid JWK JSON (\(error))")
         }
         guard case .object(let jwk) = parsed else {
-            throw OAuthClientError(.invalidKey, "a JWK must be a JSON object, got a \(parsed.typeName); a JWK Set (`keys`) is not accepted, give one key")
+            throw OAuthClientError(
+                .invalidKey, "a JWK must be a JSON object, got a \(parsed.typeName); a JWK Set (`keys`) is not accepted, give one key")
         }
         func member(_ name: String) throws(OAuthClientError) -> [UInt8] {
             guard let text = jwk[name]?.stringValue else {
@@ -41,7 +42,9 @@ extension KeyLoader {
         case "RSA":
             let n = try member("n"), e = try member("e")
             try checkRSASize(bits: bitLength(n))
-            guard jwk["d"] != nil else { throw OAuthClientError(.invalidKey, "the RSA JWK is a public key (no `d`); a private JWK is needed") }
+            guard jwk["d"] != nil else {
+                throw OAuthClientError(.invalidKey, "the RSA JWK is a public key (no `d`); a private JWK is needed")
+            }
             let d = try member("d")
             do {
                 if jwk["p"] != nil, jwk["q"] != nil {
@@ -55,7 +58,9 @@ extension KeyLoader {
                 throw OAuthClientError(.invalidKey, "the RSA JWK is malformed and cannot be read")
             }
         case "EC":
-            guard jwk["d"] != nil else { throw OAuthClientError(.invalidKey, "the EC JWK is a public key (no `d`); a private JWK is needed") }
+            guard jwk["d"] != nil else {
+                throw OAuthClientError(.invalidKey, "the EC JWK is a public key (no `d`); a private JWK is needed")
+            }
             let d = try member("d")
             let x = try member("x"), y = try member("y")
             let crv = jwk["crv"]?.stringValue ?? ""
@@ -74,7 +79,8 @@ extension KeyLoader {
                     guard Array(key.publicKey.x963Representation) == [0x04] + x + y else { throw mismatch() }
                     material = .p521(key)
                 default:
-                    throw OAuthClientError(.invalidKey, "the EC JWK curve \"\(LogSafe.truncate(crv, limit: 20))\" is not supported; use P-256, P-384 or P-521")
+                    throw OAuthClientError(
+                        .invalidKey, "the EC JWK curve \"\(LogSafe.truncate(crv, limit: 20))\" is not supported; use P-256, P-384 or P-521")
                 }
             } catch let error as OAuthClientError {
                 throw error
@@ -85,7 +91,9 @@ extension KeyLoader {
             guard jwk["crv"]?.stringValue == "Ed25519" else {
                 throw OAuthClientError(.invalidKey, "the OKP JWK curve is not supported; use Ed25519")
             }
-            guard jwk["d"] != nil else { throw OAuthClientError(.invalidKey, "the OKP JWK is a public key (no `d`); a private JWK is needed") }
+            guard jwk["d"] != nil else {
+                throw OAuthClientError(.invalidKey, "the OKP JWK is a public key (no `d`); a private JWK is needed")
+            }
             let d = try member("d")
             do {
                 let key = try Curve25519.Signing.PrivateKey(rawRepresentation: d)
@@ -99,7 +107,8 @@ extension KeyLoader {
         case "oct":
             material = .hmac(SymmetricKey(data: try member("k")))
         default:
-            throw OAuthClientError(.invalidKey, "the JWK key type \"\(LogSafe.truncate(kty, limit: 20))\" is not supported; use RSA, EC, OKP or oct")
+            throw OAuthClientError(
+                .invalidKey, "the JWK key type \"\(LogSafe.truncate(kty, limit: 20))\" is not supported; use RSA, EC, OKP or oct")
         }
         return LoadedJWK(material: material, algorithm: algorithm, keyID: keyID)
     }

@@ -8,24 +8,36 @@ enum KeyLoader {
 
     static func material(fromPEM text: String) throws(OAuthClientError) -> SigningKey.Material {
         if text.contains("ENCRYPTED") {
-            throw OAuthClientError(.invalidKey, "the private key is encrypted, which is not supported; decrypt it first (for example `openssl pkey -in key.pem -out plain.pem`) and keep the file readable only by its owner")
+            throw OAuthClientError(
+                .invalidKey,
+                "the private key is encrypted, which is not supported; decrypt it first (for example `openssl pkey -in key.pem -out plain.pem`) and keep the file readable only by its owner"
+            )
         }
         let blocks = PEMBlock.parseAll(text)
         guard let block = blocks.first(where: { $0.label.hasSuffix("PRIVATE KEY") }) else {
             if blocks.contains(where: { $0.label == "CERTIFICATE" }) {
-                throw OAuthClientError(.invalidKey, "the file holds a certificate, not a private key; give the private key file (PEM `PRIVATE KEY`, `EC PRIVATE KEY` or `RSA PRIVATE KEY`) or a private JWK")
+                throw OAuthClientError(
+                    .invalidKey,
+                    "the file holds a certificate, not a private key; give the private key file (PEM `PRIVATE KEY`, `EC PRIVATE KEY` or `RSA PRIVATE KEY`) or a private JWK"
+                )
             }
             if let publicBlock = blocks.first(where: { $0.label.hasSuffix("PUBLIC KEY") }) {
                 throw OAuthClientError(.invalidKey, "the file holds a public key (\(publicBlock.label)), not a private key")
             }
-            throw OAuthClientError(.invalidKey, "no private key found: expected a PEM block `-----BEGIN PRIVATE KEY-----` (PKCS#8), `EC PRIVATE KEY` (SEC1), `RSA PRIVATE KEY` (PKCS#1) or a private JWK")
+            throw OAuthClientError(
+                .invalidKey,
+                "no private key found: expected a PEM block `-----BEGIN PRIVATE KEY-----` (PKCS#8), `EC PRIVATE KEY` (SEC1), `RSA PRIVATE KEY` (PKCS#1) or a private JWK"
+            )
         }
         switch block.label {
         case "PRIVATE KEY": return try pkcs8(block.der)
         case "EC PRIVATE KEY": return try sec1(block.der)
         case "RSA PRIVATE KEY": return try rsa(block.der, pkcs1: block.der[...])
         default:
-            throw OAuthClientError(.invalidKey, "the PEM block `\(block.label)` is not a supported private key format; use PKCS#8 (`PRIVATE KEY`), SEC1 (`EC PRIVATE KEY`) or PKCS#1 (`RSA PRIVATE KEY`)")
+            throw OAuthClientError(
+                .invalidKey,
+                "the PEM block `\(block.label)` is not a supported private key format; use PKCS#8 (`PRIVATE KEY`), SEC1 (`EC PRIVATE KEY`) or PKCS#1 (`RSA PRIVATE KEY`)"
+            )
         }
     }
 
@@ -54,7 +66,8 @@ enum KeyLoader {
                 throw malformed("Ed25519")
             }
         default:
-            throw OAuthClientError(.invalidKey, "the PKCS#8 key uses an unsupported algorithm; supported are RSA, EC P-256/P-384/P-521 and Ed25519")
+            throw OAuthClientError(
+                .invalidKey, "the PKCS#8 key uses an unsupported algorithm; supported are RSA, EC P-256/P-384/P-521 and Ed25519")
         }
     }
 
@@ -70,7 +83,8 @@ enum KeyLoader {
     }
 
     /// Loads an EC key's DER (PKCS#8 or SEC1) as the curve's swift-crypto key.
-    private static func ec(_ der: [UInt8], curve: ASN1ObjectIdentifier?, scalarCount: Int?) throws(OAuthClientError) -> SigningKey.Material {
+    private static func ec(_ der: [UInt8], curve: ASN1ObjectIdentifier?, scalarCount: Int?) throws(OAuthClientError) -> SigningKey.Material
+    {
         do {
             switch curve {
             case ASN1ObjectIdentifier.NamedCurves.secp256r1?: return .p256(try P256.Signing.PrivateKey(derRepresentation: der))
@@ -117,7 +131,10 @@ enum KeyLoader {
 
     static func checkRSASize(bits: Int) throws(OAuthClientError) {
         guard bits >= minimumRSABits else {
-            throw OAuthClientError(.weakKey, "the RSA key has \(bits) bits; keys under \(minimumRSABits) bits are refused, generate a new one (for example `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072`)")
+            throw OAuthClientError(
+                .weakKey,
+                "the RSA key has \(bits) bits; keys under \(minimumRSABits) bits are refused, generate a new one (for example `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072`)"
+            )
         }
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Replaces files atomically below one output root: nothing half-written is
@@ -36,7 +36,8 @@ package struct AtomicFileWriter: Sendable {
             self.root = root
         } else {
             var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-            let cwd = getcwd(&buffer, buffer.count) == nil
+            let cwd =
+                getcwd(&buffer, buffer.count) == nil
                 ? "." : String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             self.root = root == "." || root.isEmpty ? cwd : cwd + "/" + root
         }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A target path split into folder components and a file name, proven by
@@ -115,7 +115,9 @@ enum FolderWalker {
         return current
     }
 
-    private static func openChild(_ parent: Int32, _ name: String, walked: [String], create: Bool, target: ConfinedPath) throws(FileWriteError) -> Int32 {
+    private static func openChild(_ parent: Int32, _ name: String, walked: [String], create: Bool, target: ConfinedPath)
+        throws(FileWriteError) -> Int32
+    {
         let flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW
         var fd = SystemCalls.openAt(parent, name, flags)
         if fd >= 0 { return fd }

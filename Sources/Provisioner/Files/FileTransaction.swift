@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A batch of atomic file replacements: stage every file, then commit all or abort all.
@@ -102,7 +102,8 @@ package final class FileTransaction {
             let index = targets.removeValue(forKey: target.folders + [target.name])
         else { return }
         if case .rename(let temporary) = entries[index].action,
-            let folder = try? folderDescriptor(for: entries[index].target, create: false) {
+            let folder = try? folderDescriptor(for: entries[index].target, create: false)
+        {
             unlinkat(folder.fd, temporary, 0)
         }
         entries[index].action = .discarded

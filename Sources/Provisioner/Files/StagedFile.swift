@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The first step of an atomic replace inside an open folder: compare with the
@@ -35,7 +35,9 @@ enum StagedFile {
         }
     }
 
-    private static func compareExisting(_ bytes: [UInt8], folder: Int32, target: ConfinedPath, mode: UInt16) throws(FileWriteError) -> Result? {
+    private static func compareExisting(_ bytes: [UInt8], folder: Int32, target: ConfinedPath, mode: UInt16) throws(FileWriteError)
+        -> Result?
+    {
         guard let info = try SystemCalls.lstatAt(folder, target.name, path: target.display) else { return nil }
         switch SystemCalls.kind(info) {
         case S_IFREG: break
@@ -59,7 +61,9 @@ enum StagedFile {
         return .unchanged(modeDiffers: UInt16(info.st_mode & 0o7777) != mode)
     }
 
-    private static func writeTemporary(_ bytes: [UInt8], folder: Int32, target: ConfinedPath, mode: UInt16, syncNow: Bool) throws(FileWriteError) -> String {
+    private static func writeTemporary(_ bytes: [UInt8], folder: Int32, target: ConfinedPath, mode: UInt16, syncNow: Bool)
+        throws(FileWriteError) -> String
+    {
         var name = ""
         var fd: Int32 = -1
         for _ in 0..<16 {

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Thin, EINTR-safe wrappers over the POSIX calls the writer needs.
@@ -15,7 +15,9 @@ enum SystemCalls {
     }
 
     /// A `systemCall` error for `call` failing with `code` on `path`.
-    static func failure(_ call: String, _ code: Int32, path: String, hint: String = "check the folder's permissions and free space") -> FileWriteError {
+    static func failure(_ call: String, _ code: Int32, path: String, hint: String = "check the folder's permissions and free space")
+        -> FileWriteError
+    {
         FileWriteError(code: .systemCall, path: path, reason: "\(call) failed: \(describe(code))", hint: hint)
     }
 
@@ -101,10 +103,10 @@ enum SystemCalls {
 
     private static let syncfsFunction: SyncFS? = {
         #if os(Linux)
-        guard let symbol = dlsym(nil, "syncfs") else { return nil }
-        return unsafeBitCast(symbol, to: SyncFS.self)
+            guard let symbol = dlsym(nil, "syncfs") else { return nil }
+            return unsafeBitCast(symbol, to: SyncFS.self)
         #else
-        return nil
+            return nil
         #endif
     }()
 

@@ -65,10 +65,11 @@ enum EnvExpansion {
             referenced = true
             if !EnvKey.isVariableName(name) {
                 // The text is not quoted: in a `secret` it is part of the secret.
-                problems.append(Problem(
-                    message: "invalid environment variable name in `${…}`; use letters, digits and `_`, not starting with a digit",
-                    offset: index
-                ))
+                problems.append(
+                    Problem(
+                        message: "invalid environment variable name in `${…}`; use letters, digits and `_`, not starting with a digit",
+                        offset: index
+                    ))
             } else if let value = environment[name], !(fallback != nil && value.isEmpty) {
                 output.append(contentsOf: value.unicodeScalars)
             } else if let fallback {
@@ -76,15 +77,18 @@ enum EnvExpansion {
             } else if let unsetPlaceholder {
                 output.append(contentsOf: unsetPlaceholder.unicodeScalars)
             } else if name == Shard.environmentVariable {
-                problems.append(Problem(
-                    message: "`${\(name)}` is the shard index, defined only under --shard or --shard-count; give one of them (`validate` takes them too) or write `${\(name):-all}`",
-                    offset: index
-                ))
+                problems.append(
+                    Problem(
+                        message:
+                            "`${\(name)}` is the shard index, defined only under --shard or --shard-count; give one of them (`validate` takes them too) or write `${\(name):-all}`",
+                        offset: index
+                    ))
             } else {
-                problems.append(Problem(
-                    message: "environment variable `\(name)` is not set and has no default; set it or write `${\(name):-default}`",
-                    offset: index
-                ))
+                problems.append(
+                    Problem(
+                        message: "environment variable `\(name)` is not set and has no default; set it or write `${\(name):-default}`",
+                        offset: index
+                    ))
             }
             index = close + 1
         }

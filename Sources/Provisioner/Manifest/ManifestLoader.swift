@@ -52,7 +52,9 @@ package struct ManifestLoader: Sendable {
             if path == StandardInputManifest.argument {
                 let location = SourceLocation(file: StandardInputManifest.name, line: 1, column: 1)
                 if readStandardInput {
-                    readFailures.append(Diagnostic(.error, "standard input (-) can give only one manifest; name the others as files", at: location, keyPath: ""))
+                    readFailures.append(
+                        Diagnostic(
+                            .error, "standard input (-) can give only one manifest; name the others as files", at: location, keyPath: ""))
                     continue
                 }
                 readStandardInput = true
@@ -70,9 +72,11 @@ package struct ManifestLoader: Sendable {
             } else if isDirectory.boolValue {
                 failure = "this is a folder; give the manifest file"
             } else if let size = (try? FileManager.default.attributesOfItem(atPath: absolute))?[.size] as? NSNumber,
-                      size.intValue > ParserLimits().maxInputBytes {
+                size.intValue > ParserLimits().maxInputBytes
+            {
                 // Refused before reading: a huge file must not cost its size in memory.
-                failure = "the manifest is \(size.intValue) bytes, over the limit of \(ParserLimits().maxInputBytes) bytes; split it into several files"
+                failure =
+                    "the manifest is \(size.intValue) bytes, over the limit of \(ParserLimits().maxInputBytes) bytes; split it into several files"
             } else if let data = FileManager.default.contents(atPath: absolute) {
                 let attributes = try? FileManager.default.attributesOfItem(atPath: absolute)
                 let mode = (attributes?[.posixPermissions] as? NSNumber).map { UInt16(truncatingIfNeeded: $0.intValue) & 0o7777 }
@@ -112,17 +116,20 @@ package struct ManifestLoader: Sendable {
             do {
                 let documents = try parser.parse(bytes: source.bytes, file: source.path)
                 if documents.count > 1 {
-                    diagnostics.append(Diagnostic(
-                        .error, "a manifest holds one YAML document; found \(documents.count), remove the extra `---`",
-                        at: SourceLocation(file: source.path, line: documents[1].mark.line, column: documents[1].mark.column), keyPath: ""
-                    ))
+                    diagnostics.append(
+                        Diagnostic(
+                            .error, "a manifest holds one YAML document; found \(documents.count), remove the extra `---`",
+                            at: SourceLocation(file: source.path, line: documents[1].mark.line, column: documents[1].mark.column),
+                            keyPath: ""
+                        ))
                 }
                 document = documents.first
             } catch {
-                diagnostics.append(Diagnostic(
-                    .error, error.message, at: SourceLocation(file: error.file, line: error.mark.line, column: error.mark.column),
-                    keyPath: "", notes: error.notes.map { "\(error.file): note: \($0)" }, sourceLine: error.sourceLine
-                ))
+                diagnostics.append(
+                    Diagnostic(
+                        .error, error.message, at: SourceLocation(file: error.file, line: error.mark.line, column: error.mark.column),
+                        keyPath: "", notes: error.notes.map { "\(error.file): note: \($0)" }, sourceLine: error.sourceLine
+                    ))
                 fragments.append(ManifestFragment(file: record))
                 continue
             }
@@ -144,10 +151,11 @@ package struct ManifestLoader: Sendable {
         // error (a misspelt `outputs`, say) they would bury it in noise.
         if !diagnostics.contains(where: { $0.severity == .error }) {
             if manifest.clients.isEmpty, !sources.isEmpty {
-                diagnostics.append(Diagnostic(
-                    .warning, "the manifest defines no clients; add them under `clients`",
-                    at: SourceLocation(file: sources[0].path, line: 1, column: 1), keyPath: "clients"
-                ))
+                diagnostics.append(
+                    Diagnostic(
+                        .warning, "the manifest defines no clients; add them under `clients`",
+                        at: SourceLocation(file: sources[0].path, line: 1, column: 1), keyPath: "clients"
+                    ))
             }
             diagnostics += ManifestAssembler.clientsWrittenNowhere(assembler.writtenNowhere)
         }

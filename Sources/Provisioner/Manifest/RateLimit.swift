@@ -15,7 +15,7 @@ package struct RateLimit: Sendable, Hashable, CustomStringConvertible {
     package init?(parsing text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[0].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-              parts[0].count <= 9, let count = Int(parts[0]), count >= 1
+            parts[0].count <= 9, let count = Int(parts[0]), count >= 1
         else { return nil }
         switch parts[1] {
         case "s": interval = .seconds(1)
@@ -31,7 +31,9 @@ package struct RateLimit: Sendable, Hashable, CustomStringConvertible {
 
     /// `20/s`.
     package var description: String {
-        let unit = interval == .seconds(1) ? "s" : interval == .seconds(60) ? "m" : interval == .seconds(3600) ? "h" : DurationText.format(interval)
+        let unit =
+            interval == .seconds(1)
+            ? "s" : interval == .seconds(60) ? "m" : interval == .seconds(3600) ? "h" : DurationText.format(interval)
         return "\(requests)/\(unit)"
     }
 }

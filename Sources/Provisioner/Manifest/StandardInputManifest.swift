@@ -25,7 +25,8 @@ enum StandardInputManifest {
             }
             bytes.append(contentsOf: chunk[..<count])
             if bytes.count > limit {
-                return .failure(ReadFailure(message: "the manifest on standard input is over the limit of \(limit) bytes; split it into several files"))
+                return .failure(
+                    ReadFailure(message: "the manifest on standard input is over the limit of \(limit) bytes; split it into several files"))
             }
         }
         return .success(ManifestSource(path: name, bytes: bytes))

@@ -50,11 +50,12 @@ extension IssuedToken {
     /// The token of a token endpoint `response`, with `Bearer` / `DPoP` spelt
     /// as RFC 6750 and RFC 9449 write them in `Authorization` headers.
     package init(response: TokenEndpointResponse, clientName: String, issuer: String, clientID: String) {
-        let tokenType: String = switch response.tokenType {
-        case "bearer": "Bearer"
-        case "dpop": "DPoP"
-        default: response.tokenType
-        }
+        let tokenType: String =
+            switch response.tokenType {
+            case "bearer": "Bearer"
+            case "dpop": "DPoP"
+            default: response.tokenType
+            }
         self.init(
             clientName: clientName, issuer: issuer, clientID: clientID, accessToken: response.accessToken, tokenType: tokenType,
             expiresIn: response.expiresIn, expiresAt: response.expiresAt, scope: response.scope, issuedAt: response.receivedAt)

@@ -26,7 +26,8 @@ package enum EnvRenderer {
         var seen: Set<String> = []
         for token in tokens.sorted(by: { $0.clientName < $1.clientName }) {
             let context = OutputContext(spec: spec, client: token.clientName)
-            try append(token, prefix: options.prefix + clientPrefix(token.clientName), options: options, context: context, seen: &seen, to: &out)
+            try append(
+                token, prefix: options.prefix + clientPrefix(token.clientName), options: options, context: context, seen: &seen, to: &out)
         }
         return out
     }
@@ -46,12 +47,14 @@ package enum EnvRenderer {
         for (key, value) in pairs where key.isWritten(in: context.spec) {
             let name = prefix + key.envName(in: context.spec)
             guard EnvKey.isValid(name) else {
-                throw context.error(.invalidEnvKey, "the key `\(name)` (for \(key.rawValue)) does not match \(EnvKey.pattern)",
-                                    hint: "use upper-case letters, digits and `_` in `prefix` and `keys`")
+                throw context.error(
+                    .invalidEnvKey, "the key `\(name)` (for \(key.rawValue)) does not match \(EnvKey.pattern)",
+                    hint: "use upper-case letters, digits and `_` in `prefix` and `keys`")
             }
             guard seen.insert(name).inserted else {
-                throw context.error(.duplicateKey, "the key `\(name)` would be written twice",
-                                    hint: "rename the clients or keys so every key is unique in this file")
+                throw context.error(
+                    .duplicateKey, "the key `\(name)` would be written twice",
+                    hint: "rename the clients or keys so every key is unique in this file")
             }
             let encoded: [UInt8]
             do {

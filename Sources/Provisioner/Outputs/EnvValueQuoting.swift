@@ -28,8 +28,9 @@ enum EnvValueQuoting {
     static func encode(_ value: String, flavor: EnvOptions.Flavor) throws(Refusal) -> [UInt8] {
         let utf8 = Array(value.utf8)
         if utf8.contains(0) {
-            throw Refusal(code: .unrepresentableEnvValue, reason: "contains a NUL character, which no environment variable can hold",
-                          hint: "use a json or kubernetes_secret output for this value")
+            throw Refusal(
+                code: .unrepresentableEnvValue, reason: "contains a NUL character, which no environment variable can hold",
+                hint: "use a json or kubernetes_secret output for this value")
         }
         let bare = utf8.allSatisfy(isSafe)
         switch flavor {
@@ -55,7 +56,7 @@ enum EnvValueQuoting {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
         case UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "/"),
-             UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "-"):
+            UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "-"):
             return true
         default:
             return false
@@ -107,16 +108,19 @@ enum EnvValueQuoting {
     private static func checkDotenv(_ utf8: [UInt8]) throws(Refusal) {
         let hint = "use flavor: shell, or a json or kubernetes_secret output for this value"
         if utf8.contains(UInt8(ascii: "\r")) {
-            throw Refusal(code: .unrepresentableEnvValue,
-                          reason: "contains a carriage return, which python-dotenv reads back as a newline", hint: hint)
+            throw Refusal(
+                code: .unrepresentableEnvValue,
+                reason: "contains a carriage return, which python-dotenv reads back as a newline", hint: hint)
         }
         if utf8.last == UInt8(ascii: "\\") {
-            throw Refusal(code: .unrepresentableEnvValue,
-                          reason: "ends with a backslash, which python-dotenv 1.x misreads inside quotes", hint: hint)
+            throw Refusal(
+                code: .unrepresentableEnvValue,
+                reason: "ends with a backslash, which python-dotenv 1.x misreads inside quotes", hint: hint)
         }
         if containsInterpolation(utf8) {
-            throw Refusal(code: .unrepresentableEnvValue,
-                          reason: "contains `${…}`, which python-dotenv expands even inside single quotes", hint: hint)
+            throw Refusal(
+                code: .unrepresentableEnvValue,
+                reason: "contains `${…}`, which python-dotenv expands even inside single quotes", hint: hint)
         }
     }
 

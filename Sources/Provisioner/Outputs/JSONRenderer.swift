@@ -38,10 +38,12 @@ package enum JSONRenderer {
         // The fixed layout is about 200 bytes per client; the values add their
         // own length (escapes aside). A guess of a flat 1,200 bytes per client
         // reserved 12 MB for 10,000 short tokens.
-        out.reserveCapacity(64 + tokens.reduce(0) { total, token in
-            total + 240 + 2 * token.clientName.utf8.count + token.accessToken.utf8.count + token.issuer.utf8.count
-                + token.clientID.utf8.count + (token.scope?.utf8.count ?? 0)
-        })
+        out.reserveCapacity(
+            64
+                + tokens.reduce(0) { total, token in
+                    total + 240 + 2 * token.clientName.utf8.count + token.accessToken.utf8.count + token.issuer.utf8.count
+                        + token.clientID.utf8.count + (token.scope?.utf8.count ?? 0)
+                })
         out.append(contentsOf: Array("{\n  \"clients\": {".utf8))
         let names = MemberNames(spec)
         for (index, token) in sorted.enumerated() {
@@ -116,8 +118,9 @@ package enum JSONRenderer {
     private static func checkUniqueNames(_ context: OutputContext) throws(OutputError) {
         var seen: Set<String> = []
         for key in OutputKey.allCases where key.isWritten(in: context.spec) && !seen.insert(key.name(in: context.spec)).inserted {
-            throw context.error(.duplicateKey, "two members would be named `\(key.name(in: context.spec))`",
-                                hint: "give every renamed key in `keys` a distinct name")
+            throw context.error(
+                .duplicateKey, "two members would be named `\(key.name(in: context.spec))`",
+                hint: "give every renamed key in `keys` a distinct name")
         }
     }
 }

@@ -16,7 +16,9 @@ enum JSONText {
                 let escape: [UInt8]?
                 if byte == 0x22 || byte == 0x5C || byte < 0x20 {
                     escape = escaped(byte)
-                } else if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 {
+                } else if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80,
+                    bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9
+                {
                     // U+2028 / U+2029: valid JSON, but line breaks to JavaScript.
                     escape = Array((bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
                 } else {

@@ -10,7 +10,8 @@ enum KubernetesNames {
         if bytes.count > 253 { return "is \(bytes.count) characters long; at most 253 are allowed" }
         for label in bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) {
             guard isDNSLabel(label) else {
-                return "must be lower-case letters, digits, `-` and `.`, starting and ending with a letter or digit, with no empty part between dots"
+                return
+                    "must be lower-case letters, digits, `-` and `.`, starting and ending with a letter or digit, with no empty part between dots"
             }
         }
         return nil
@@ -33,7 +34,8 @@ enum KubernetesNames {
         if bytes.isEmpty { return "is empty" }
         if bytes.count > 253 { return "is \(bytes.count) characters long; at most 253 are allowed" }
         if value == "." || value == ".." { return "may not be `.` or `..`" }
-        guard bytes.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") }) else {
+        guard bytes.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") })
+        else {
             return "may hold only letters, digits, `-`, `.` and `_`"
         }
         return nil

@@ -51,22 +51,27 @@ package enum KubernetesSecretRenderer {
         return out
     }
 
-    private static func document(_ token: IssuedToken, name: String, options: KubernetesSecretOptions, context: OutputContext) throws(OutputError) -> [UInt8] {
+    private static func document(_ token: IssuedToken, name: String, options: KubernetesSecretOptions, context: OutputContext)
+        throws(OutputError) -> [UInt8]
+    {
         try OutputKey.checkRenames(context)
         if let problem = KubernetesNames.subdomainProblem(name) {
-            throw context.error(.invalidSecretName, "the Secret name `\(name)` \(problem) (Kubernetes DNS-1123 subdomain)",
-                                hint: "set `name:` to a valid name")
+            throw context.error(
+                .invalidSecretName, "the Secret name `\(name)` \(problem) (Kubernetes DNS-1123 subdomain)",
+                hint: "set `name:` to a valid name")
         }
         var metadata: [Node.Mapping.Pair] = [pair("name", name)]
         if let namespace = options.namespace {
             if let problem = KubernetesNames.labelNameProblem(namespace) {
-                throw context.error(.invalidNamespace, "the namespace `\(namespace)` \(problem) (Kubernetes DNS-1123 label)",
-                                    hint: "set `namespace:` to a valid namespace name")
+                throw context.error(
+                    .invalidNamespace, "the namespace `\(namespace)` \(problem) (Kubernetes DNS-1123 label)",
+                    hint: "set `namespace:` to a valid namespace name")
             }
             metadata.append(pair("namespace", namespace))
         }
         metadata.append(Node.Mapping.Pair(key: .string("labels"), value: try labels(options.labels, context: context)))
-        metadata.append(Node.Mapping.Pair(key: .string("annotations"), value: try annotations(token, options.annotations, context: context)))
+        metadata.append(
+            Node.Mapping.Pair(key: .string("annotations"), value: try annotations(token, options.annotations, context: context)))
 
         var data: [Node.Mapping.Pair] = []
         var fields: [(OutputKey, String)] = [(.accessToken, token.accessToken), (.tokenType, token.tokenType)]
@@ -76,23 +81,26 @@ package enum KubernetesSecretRenderer {
         for (key, value) in fields where key.isWritten(in: context.spec) {
             let dataKey = key.name(in: context.spec)
             if let problem = KubernetesNames.dataKeyProblem(dataKey) {
-                throw context.error(.invalidDataKey, "the data key `\(dataKey)` (for \(key.rawValue)) \(problem)",
-                                    hint: "rename it in `keys` to letters, digits, `-`, `.` and `_`")
+                throw context.error(
+                    .invalidDataKey, "the data key `\(dataKey)` (for \(key.rawValue)) \(problem)",
+                    hint: "rename it in `keys` to letters, digits, `-`, `.` and `_`")
             }
             guard seen.insert(dataKey).inserted else {
-                throw context.error(.duplicateKey, "the data key `\(dataKey)` would be written twice",
-                                    hint: "give every renamed key in `keys` a distinct name")
+                throw context.error(
+                    .duplicateKey, "the data key `\(dataKey)` would be written twice",
+                    hint: "give every renamed key in `keys` a distinct name")
             }
             data.append(pair(dataKey, Data(value.utf8).base64EncodedString()))
         }
 
-        let secret: Node = .mapping(Node.Mapping(pairs: [
-            pair("apiVersion", "v1"),
-            pair("kind", "Secret"),
-            pair("type", "Opaque"),
-            Node.Mapping.Pair(key: .string("metadata"), value: .mapping(Node.Mapping(pairs: metadata))),
-            Node.Mapping.Pair(key: .string("data"), value: .mapping(Node.Mapping(pairs: data))),
-        ]))
+        let secret: Node = .mapping(
+            Node.Mapping(pairs: [
+                pair("apiVersion", "v1"),
+                pair("kind", "Secret"),
+                pair("type", "Opaque"),
+                Node.Mapping.Pair(key: .string("metadata"), value: .mapping(Node.Mapping(pairs: metadata))),
+                Node.Mapping.Pair(key: .string("data"), value: .mapping(Node.Mapping(pairs: data))),
+            ]))
         let text: String
         do {
             text = try YAMLEmitter().emit(secret)
@@ -101,8 +109,9 @@ package enum KubernetesSecretRenderer {
         }
         let bytes = Array(text.utf8)
         guard bytes.count < maximumSecretBytes else {
-            throw context.error(.secretTooLarge, "the Secret would be \(bytes.count) bytes; Kubernetes allows less than 1 MiB",
-                                hint: "drop large annotations or labels, or check the token's size")
+            throw context.error(
+                .secretTooLarge, "the Secret would be \(bytes.count) bytes; Kubernetes allows less than 1 MiB",
+                hint: "drop large annotations or labels, or check the token's size")
         }
         return bytes
     }
@@ -142,8 +151,9 @@ package enum KubernetesSecretRenderer {
             total += key.utf8.count + value.utf8.count
         }
         guard total <= maximumAnnotationBytes else {
-            throw context.error(.invalidAnnotation, "the annotations add up to \(total) bytes; Kubernetes allows 262144",
-                                hint: "shorten the values under `annotations:`")
+            throw context.error(
+                .invalidAnnotation, "the annotations add up to \(total) bytes; Kubernetes allows 262144",
+                hint: "shorten the values under `annotations:`")
         }
         return pairs
     }

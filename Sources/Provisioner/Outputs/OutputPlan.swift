@@ -34,8 +34,9 @@ package struct OutputPlan: Sendable {
             do {
                 try transaction.stage(bytes, to: path, mode: mode)
             } catch {
-                throw OutputError(code: .writeFailed, client: client, path: path, origin: spec.origin,
-                                  reason: error.reason, hint: error.hint)
+                throw OutputError(
+                    code: .writeFailed, client: client, path: path, origin: spec.origin,
+                    reason: error.reason, hint: error.hint)
             }
         }
     }
@@ -82,8 +83,10 @@ package struct OutputPlan: Sendable {
         func add(_ spec: OutputSpec, client: String?, render: () throws(OutputError) -> [UInt8]) {
             if !spec.isStandardOutput, let firstOrigin = paths[spec.path] {
                 let firstWriter = firstOrigin.isEmpty ? "another output" : "the output at \(firstOrigin)"
-                failures.append(OutputError(code: .duplicatePath, client: client, path: spec.path, origin: spec.origin,
-                                            reason: "\(firstWriter) writes the same file", hint: "give each output its own path"))
+                failures.append(
+                    OutputError(
+                        code: .duplicatePath, client: client, path: spec.path, origin: spec.origin,
+                        reason: "\(firstWriter) writes the same file", hint: "give each output its own path"))
                 return
             }
             do {

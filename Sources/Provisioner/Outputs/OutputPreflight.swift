@@ -25,8 +25,9 @@ enum OutputPreflight {
                 }
                 seen[name] = key
                 if case .kubernetesSecret = spec.format, let problem = KubernetesNames.dataKeyProblem(name) {
-                    throw context.error(.invalidDataKey, "the data key `\(name)` (for \(key.rawValue)) \(problem)",
-                                        hint: "rename it in `keys` to letters, digits, `-`, `.` and `_`")
+                    throw context.error(
+                        .invalidDataKey, "the data key `\(name)` (for \(key.rawValue)) \(problem)",
+                        hint: "rename it in `keys` to letters, digits, `-`, `.` and `_`")
                 }
             }
             if case .kubernetesSecret(let options) = spec.format {
@@ -56,18 +57,22 @@ enum OutputPreflight {
                 do {
                     _ = try EnvValueQuoting.encode(requestedScope.joined(separator: " "), flavor: options.flavor)
                 } catch {
-                    let key = options.prefix + (scope == .aggregate ? EnvRenderer.clientPrefix(name) : "") + OutputKey.scope.envName(in: spec)
-                    let what = requestedScope.count > 1 ? "the \(requestedScope.count) requested scopes joined by spaces" : "the requested scope"
+                    let key =
+                        options.prefix + (scope == .aggregate ? EnvRenderer.clientPrefix(name) : "") + OutputKey.scope.envName(in: spec)
+                    let what =
+                        requestedScope.count > 1 ? "the \(requestedScope.count) requested scopes joined by spaces" : "the requested scope"
                     return context.error(error.code, "`\(key)` would hold \(what), which \(error.reason)", hint: error.hint)
                 }
             }
         case .kubernetesSecret(let options):
             let secretName = scope == .aggregate ? (options.name ?? "") + name : options.name ?? name
             if let problem = KubernetesNames.subdomainProblem(secretName) {
-                let hint = scope == .aggregate
+                let hint =
+                    scope == .aggregate
                     ? "rename the client, or write it to its own output with `name:`; an aggregate names each Secret after its client"
                     : "set `name:` on this output to a valid Secret name"
-                return context.error(.invalidSecretName, "the Secret name `\(secretName)` \(problem) (Kubernetes DNS-1123 subdomain)", hint: hint)
+                return context.error(
+                    .invalidSecretName, "the Secret name `\(secretName)` \(problem) (Kubernetes DNS-1123 subdomain)", hint: hint)
             }
         case .json:
             break

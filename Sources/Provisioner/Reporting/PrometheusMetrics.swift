@@ -35,7 +35,9 @@ package enum PrometheusMetrics {
         for result in sorted where result.attempts > 0 {
             out += "tokensmith_client_grant_attempts\(labels(result)) \(result.attempts)\n"
         }
-        family("tokensmith_client_failed", "gauge", "1 when the client's grant failed or was cut short (deadline, signal) in this run, else 0.")
+        family(
+            "tokensmith_client_failed", "gauge", "1 when the client's grant failed or was cut short (deadline, signal) in this run, else 0."
+        )
         for result in sorted {
             let failed = result.status == .failed || result.status == .cancelled
             out += "tokensmith_client_failed\(labels(result)) \(failed ? 1 : 0)\n"

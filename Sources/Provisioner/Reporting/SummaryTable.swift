@@ -60,7 +60,9 @@ package enum SummaryTable {
         let writeErrors = summary.writeErrors.count
         if writeErrors > 0 { parts.append("\(writeErrors) write error\(writeErrors == 1 ? "" : "s")") }
         var text = parts.joined(separator: ", ") + String(format: " in %.2fs", summary.duration)
-        if summary.heldBack { text += "; --all-or-nothing: no output was changed" } else if summary.filesWritten + summary.filesUnchanged > 0 {
+        if summary.heldBack {
+            text += "; --all-or-nothing: no output was changed"
+        } else if summary.filesWritten + summary.filesUnchanged > 0 {
             text += "; \(summary.filesWritten) file(s) written, \(summary.filesUnchanged) unchanged"
         }
         if summary.deadlineExceeded { text += "; the deadline passed" }

@@ -37,7 +37,9 @@ package final class AsyncLimiter: Sendable {
             guard state.available > 0 else { return false }
             state.available -= 1
             return true
-        }) { return }
+        }) {
+            return
+        }
         let id = state.withLockedValue { state -> UInt64 in
             state.nextID += 1
             return state.nextID

@@ -37,7 +37,8 @@ enum GrantExecutor {
             let response = try await withIssuerSlot(issuer) {
                 try await clientCredentialsGrant(configuration, parameters: client.tokenRequestParameters, dpop: dpop)
             }
-            let token = IssuedToken(response: response, clientName: client.name, issuer: configuration.serverMetadata.issuer, clientID: client.clientID)
+            let token = IssuedToken(
+                response: response, clientName: client.name, issuer: configuration.serverMetadata.issuer, clientID: client.clientID)
             return .success(token, attempts: attempt, warnings: response.warnings)
         } catch let failure as any OAuthClientFailure {
             if !Task.isCancelled, let delay = client.settings.retry.retryDelay(after: failure, attempt: attempt) {

@@ -84,6 +84,7 @@ final class IssuerContext: Sendable {
             // Only a definition built in code, not by the manifest loader, lacks them.
             throw ClientFailure(.setup, "client `\(client.name)` has no credentials for \(client.auth.method.rawValue)")
         }
-        return Configuration(server: server, clientID: client.clientID, clientAuthentication: authentication, timeout: client.settings.timeout)
+        return Configuration(
+            server: server, clientID: client.clientID, clientAuthentication: authentication, timeout: client.settings.timeout)
     }
 }

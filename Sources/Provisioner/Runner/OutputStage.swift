@@ -50,7 +50,8 @@ enum OutputStage {
             if let token = newTokens[client.name] {
                 perClient.append(.init(token: token, outputs: client.outputs))
             } else if let cached = state.clients[client.name], cached.fingerprint == client.fingerprint, cached.isValid(at: now),
-                      cached.outputsDigest != outputsDigest(client.outputs) || cached.outputsStamp != OutputFileStamp.of(client.outputs) {
+                cached.outputsDigest != outputsDigest(client.outputs) || cached.outputsStamp != OutputFileStamp.of(client.outputs)
+            {
                 // A skipped client: its files already hold this token unless
                 // its output definitions changed or a file was touched since
                 // (edited, replaced, removed): then they are compared with the
@@ -133,10 +134,12 @@ enum OutputStage {
 
     /// Why an aggregate output was left as it is: the clients it would miss.
     static func notWritten(_ spec: OutputSpec, missing: [String]) -> String {
-        let names = missing.prefix(3).map { "`\($0)`" }.joined(separator: ", ")
+        let names =
+            missing.prefix(3).map { "`\($0)`" }.joined(separator: ", ")
             + (missing.count > 3 ? " and \(missing.count - 3) more" : "")
         let target = spec.isStandardOutput ? "to standard output" : spec.path
-        let verb = missing.count == 1 ? "is outside this run's --only selection and has" : "are outside this run's --only selection and have"
+        let verb =
+            missing.count == 1 ? "is outside this run's --only selection and has" : "are outside this run's --only selection and have"
         return "aggregate output \(target) (declared at \(spec.origin)) was not written: client\(missing.count == 1 ? "" : "s") \(names) "
             + "\(verb) no valid cached token, so the file would lack them; run without --only (or include them in it) to write it"
     }

@@ -385,7 +385,8 @@ package final class Runner: Sendable {
     // MARK: - Dry run
 
     /// Discovery for every issuer involved, then the plan; no token request.
-    private func dryRun(_ toGrant: [(client: ClientDefinition, reason: String)], contexts: [String: IssuerContext]) async -> [ClientResult] {
+    private func dryRun(_ toGrant: [(client: ClientDefinition, reason: String)], contexts: [String: IssuerContext]) async -> [ClientResult]
+    {
         var discoveryProblems: [String: String] = [:]
         for (name, context) in contexts.sorted(by: { $0.key < $1.key }) {
             let settings = toGrant.first { $0.client.issuerName == name }?.client.settings ?? manifest.defaults.settings
@@ -428,16 +429,19 @@ package final class Runner: Sendable {
         } catch let error as FileBytes.ReadError where error.errno == ENOENT {
             return .success(TokenState())
         } catch {
-            return .failure(StateProblem(
-                message: "the token state file \(path) cannot be read (\(error)); every client is granted and the file is left as it is",
-                unreadable: true))
+            return .failure(
+                StateProblem(
+                    message:
+                        "the token state file \(path) cannot be read (\(error)); every client is granted and the file is left as it is",
+                    unreadable: true))
         }
         do {
             return .success(try TokenState.decode(bytes))
         } catch {
-            return .failure(StateProblem(
-                message: "the token state file \(path) is not valid (\(error)); every client is granted and the file is replaced",
-                unreadable: false))
+            return .failure(
+                StateProblem(
+                    message: "the token state file \(path) is not valid (\(error)); every client is granted and the file is replaced",
+                    unreadable: false))
         }
     }
 

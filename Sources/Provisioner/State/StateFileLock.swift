@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An exclusive `flock` on `<state file>.lock`, held while a run reads,
@@ -36,7 +36,10 @@ final class StateFileLock {
         let lockPath = statePath + ".lock"
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else {
-            throw Failure(message: "the state file lock \(lockPath) cannot be opened (\(String(cString: strerror(errno)))); check the folder's permissions")
+            throw Failure(
+                message:
+                    "the state file lock \(lockPath) cannot be opened (\(String(cString: strerror(errno)))); check the folder's permissions"
+            )
         }
         let deadline = ContinuousClock.now + timeout
         var announced = false
@@ -44,11 +47,14 @@ final class StateFileLock {
             let code = errno
             if code == EWOULDBLOCK, !announced {
                 announced = true
-                waiting("the state file lock \(lockPath) is held by another tokensmith run; waiting up to \(DurationText.format(timeout)) for it")
+                waiting(
+                    "the state file lock \(lockPath) is held by another tokensmith run; waiting up to \(DurationText.format(timeout)) for it"
+                )
             }
             guard code == EWOULDBLOCK || code == EINTR, ContinuousClock.now < deadline else {
                 close(fd)
-                let reason = code == EWOULDBLOCK
+                let reason =
+                    code == EWOULDBLOCK
                     ? "another tokensmith run held it for \(timeout)" : String(cString: strerror(code))
                 throw Failure(message: "the state file lock \(lockPath) could not be taken (\(reason)); the state was not saved")
             }

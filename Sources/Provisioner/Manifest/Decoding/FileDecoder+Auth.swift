@@ -20,7 +20,9 @@ extension FileDecoder {
         guard let block = mapping(node, key: "auth", path: path) else { return nil }
         let fields = fields(of: block, allowed: Self.authKeys, path: path, context: "in `auth`", holdsCredentials: true)
         guard let methodPair = fields["method"] else {
-            error("`auth` has no `method`; use one of \(AuthMethod.allCases.map(\.rawValue).joined(separator: ", "))", at: block.mark, path: path + ".method")
+            error(
+                "`auth` has no `method`; use one of \(AuthMethod.allCases.map(\.rawValue).joined(separator: ", "))", at: block.mark,
+                path: path + ".method")
             return nil
         }
         guard let method = choice(methodPair.value, key: "method", path: path + ".method", as: AuthMethod.self) else { return nil }
@@ -43,7 +45,8 @@ extension FileDecoder {
         var algorithm: JWSAlgorithm?
         if usable.contains("alg"), let pair = fields["alg"], let text = string(pair.value, key: "alg", path: path + ".alg") {
             algorithmMark = text.mark
-            let allowed = method == .clientSecretJWT
+            let allowed =
+                method == .clientSecretJWT
                 ? JWSAlgorithm.allCases.filter(\.isSymmetric)
                 : JWSAlgorithm.allCases.filter { !$0.isSymmetric }
             let names = allowed.map(\.rawValue)
@@ -59,17 +62,23 @@ extension FileDecoder {
         if usable.contains("kid"), let pair = fields["kid"] {
             definition.keyID = string(pair.value, key: "kid", path: path + ".kid")?.value
         }
-        if usable.contains("audience"), let pair = fields["audience"], let text = string(pair.value, key: "audience", path: path + ".audience") {
+        if usable.contains("audience"), let pair = fields["audience"],
+            let text = string(pair.value, key: "audience", path: path + ".audience")
+        {
             if let audience = AssertionAudience(parsing: text.value) {
                 definition.assertionAudience = audience
             } else {
-                error("`audience` must be `issuer`, `token_endpoint` or an absolute URL, not `\(Self.clip(text.value))`", at: text.mark, path: path + ".audience")
+                error(
+                    "`audience` must be `issuer`, `token_endpoint` or an absolute URL, not `\(Self.clip(text.value))`", at: text.mark,
+                    path: path + ".audience")
             }
         }
         if usable.contains("x5t_sha1"), let pair = fields["x5t_sha1"] {
             definition.x5tSHA1 = bool(pair.value, key: "x5t_sha1", path: path + ".x5t_sha1") ?? false
             if fields["certificate_file"] == nil {
-                error("`x5t_sha1` needs `certificate_file`, the certificate whose thumbprint is sent", at: pair.key.mark, path: path + ".x5t_sha1")
+                error(
+                    "`x5t_sha1` needs `certificate_file`, the certificate whose thumbprint is sent", at: pair.key.mark,
+                    path: path + ".x5t_sha1")
             }
         }
 
@@ -94,7 +103,9 @@ extension FileDecoder {
                 definition.keyFile = file.path
                 if let key = loadKey(file, algorithm: algorithm, keyID: definition.keyID, algorithmMark: algorithmMark, path: path) {
                     if key.algorithm.isSymmetric {
-                        error("`\(Self.clip(file.text.value))` holds a symmetric key; `private_key_jwt` needs a private key", at: file.text.mark, path: path + ".key_file")
+                        error(
+                            "`\(Self.clip(file.text.value))` holds a symmetric key; `private_key_jwt` needs a private key",
+                            at: file.text.mark, path: path + ".key_file")
                     } else {
                         definition.signingKey = key
                         definition.algorithm = key.algorithm
@@ -104,14 +115,17 @@ extension FileDecoder {
                 }
             }
             if let pair = fields["certificate_file"],
-               let file = filePath(pair.value, key: "certificate_file", path: path + ".certificate_file", kind: .publicMaterial) {
+                let file = filePath(pair.value, key: "certificate_file", path: path + ".certificate_file", kind: .publicMaterial)
+            {
                 definition.certificateFile = file.path
                 switch inspector.thumbprint(file.path, sha1: definition.x5tSHA1) {
                 case .success(let thumbprint)?:
                     definition.certificateThumbprint = thumbprint
                     identity.append("x5t=\(thumbprint.sha256):\(definition.x5tSHA1)")
                 case .failure(let failure)?:
-                    error("cannot use the certificate in `\(Self.clip(file.text.value))`: \(failure.message)", at: file.text.mark, path: path + ".certificate_file")
+                    error(
+                        "cannot use the certificate in `\(Self.clip(file.text.value))`: \(failure.message)", at: file.text.mark,
+                        path: path + ".certificate_file")
                 case nil:
                     error("`\(Self.clip(file.text.value))` cannot be read", at: file.text.mark, path: path + ".certificate_file")
                 }
@@ -175,8 +189,9 @@ extension FileDecoder {
                 // block scalar one more, generously.
                 let extraLines = scalar.value.reduce(0) { $0 + ($1 == "\n" ? 1 : 0) }
                 let sourceLines = scalar.endMark.line - scalar.mark.line + 1
-                secretSpans.append(SecretSpan(
-                    file: self.file, line: scalar.mark.line, column: scalar.mark.column, lineCount: max(sourceLines, extraLines + 2)))
+                secretSpans.append(
+                    SecretSpan(
+                        file: self.file, line: scalar.mark.line, column: scalar.mark.column, lineCount: max(sourceLines, extraLines + 2)))
             }
             guard let text = string(literal.value, key: "secret", path: path + ".secret") else { return }
             // Unresolved (validate --no-secrets): the value is a placeholder, nothing to check it by.

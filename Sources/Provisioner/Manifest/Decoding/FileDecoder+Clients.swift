@@ -12,7 +12,9 @@ extension FileDecoder {
 
     func decodeClient(_ node: Node, path: String) -> ClientDraft? {
         guard let block = node.mapping else {
-            error("each client must be a mapping with `name`, `issuer`, `client_id` and `auth`, not \(node.kindDescription)", at: node.mark, path: path)
+            error(
+                "each client must be a mapping with `name`, `issuer`, `client_id` and `auth`, not \(node.kindDescription)", at: node.mark,
+                path: path)
             return nil
         }
         let fields = fields(of: block, allowed: Self.clientKeys, path: path, context: "in a client")
@@ -56,7 +58,9 @@ extension FileDecoder {
         if let pair = fields["resource"], let items = stringList(pair.value, key: "resource", path: path + ".resource") {
             for item in items {
                 guard let parts = Self.uriParts(item.value), !parts.hasFragment else {
-                    error("`resource` must be an absolute URI without a fragment, not `\(Self.clip(item.value))`", at: item.mark, path: path + ".resource")
+                    error(
+                        "`resource` must be an absolute URI without a fragment, not `\(Self.clip(item.value))`", at: item.mark,
+                        path: path + ".resource")
                     continue
                 }
                 resource.append(item.value)
@@ -179,7 +183,9 @@ extension FileDecoder {
                     definition.signingKey = key
                     definition.algorithm = key.algorithm
                 } else {
-                    error("the DPoP key in `\(Self.clip(file.text.value))` signs with \(key.algorithm), which DPoP does not use here", at: file.text.mark, path: path + ".key_file")
+                    error(
+                        "the DPoP key in `\(Self.clip(file.text.value))` signs with \(key.algorithm), which DPoP does not use here",
+                        at: file.text.mark, path: path + ".key_file")
                 }
             }
         }
@@ -204,7 +210,9 @@ extension FileDecoder {
                     at: algorithmMark, path: path + ".alg"
                 )
             } else {
-                error("cannot use the key in `\(Self.clip(file.text.value))`: \(failure.message)", at: file.text.mark, path: path + ".key_file")
+                error(
+                    "cannot use the key in `\(Self.clip(file.text.value))`: \(failure.message)", at: file.text.mark,
+                    path: path + ".key_file")
             }
             return nil
         }

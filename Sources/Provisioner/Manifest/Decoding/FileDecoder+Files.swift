@@ -31,11 +31,15 @@ extension FileDecoder {
             error("\(shown) is not a regular file", at: text.mark, path: path)
             return nil
         case .unreadable:
-            error("\(shown) cannot be read (permission denied); make it readable by the user tokensmith runs as (owned by it, mode 0600)", at: text.mark, path: path)
+            error(
+                "\(shown) cannot be read (permission denied); make it readable by the user tokensmith runs as (owned by it, mode 0600)",
+                at: text.mark, path: path)
             return nil
         case .regular(let mode, let size):
             if size > FileInspector.maximumSize {
-                error("\(shown) is \(size) bytes, larger than the \(FileInspector.maximumSize)-byte limit for `\(key)`", at: text.mark, path: path)
+                error(
+                    "\(shown) is \(size) bytes, larger than the \(FileInspector.maximumSize)-byte limit for `\(key)`", at: text.mark,
+                    path: path)
                 return nil
             }
             if kind == .sensitive, mode & 0o044 != 0, !inspector.permissionWarned.contains(resolved) {

@@ -57,13 +57,17 @@ extension FileDecoder {
                     )
                 }
             } else {
-                error(Self.unknownChoice("unknown discovery", text.value, among: IssuerEndpoint.discoveryNames), at: text.mark, path: path + ".discovery")
+                error(
+                    Self.unknownChoice("unknown discovery", text.value, among: IssuerEndpoint.discoveryNames), at: text.mark,
+                    path: path + ".discovery")
             }
         }
         if fields["issuer"] == nil, fields["token_endpoint"] == nil {
             error("issuer `\(name)` needs `issuer` (for discovery) or `token_endpoint`", at: block.mark, path: path)
         } else if mode == nil, fields["token_endpoint"] == nil {
-            error("`discovery: none` needs `token_endpoint` in issuer `\(name)`", at: fields["discovery"]?.value.mark ?? block.mark, path: path + ".discovery")
+            error(
+                "`discovery: none` needs `token_endpoint` in issuer `\(name)`", at: fields["discovery"]?.value.mark ?? block.mark,
+                path: path + ".discovery")
         }
         let endpoint: IssuerEndpoint?
         if let tokenEndpoint {

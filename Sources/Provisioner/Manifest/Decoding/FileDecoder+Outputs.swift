@@ -39,12 +39,15 @@ extension FileDecoder {
             return nil
         }
         if formats.count > 1, let second = formats[1].key.scalar?.value {
-            error("an output has one format; split `\(format)` and `\(second)` into two list items", at: formats[1].key.mark, path: "\(path).\(second)")
+            error(
+                "an output has one format; split `\(format)` and `\(second)` into two list items", at: formats[1].key.mark,
+                path: "\(path).\(second)")
             return nil
         }
         let usable = Self.optionKeys(for: format)
         for pair in block.pairs {
-            guard let key = pair.key.scalar?.value, Self.outputKeys.contains(key), !Self.formatKeys.contains(key), !usable.contains(key) else { continue }
+            guard let key = pair.key.scalar?.value, Self.outputKeys.contains(key), !Self.formatKeys.contains(key), !usable.contains(key)
+            else { continue }
             error("`\(key)` does not apply to `\(format)` outputs", at: pair.key.mark, path: "\(path).\(key)")
         }
 
@@ -56,22 +59,28 @@ extension FileDecoder {
         } else {
             resolvedPath = PathResolution.resolve(target.value, against: outputRoot)
             if !PathResolution.isInside(resolvedPath, root: outputRoot) {
-                error("output path `\(Self.clip(target.value))` escapes the output root \(outputRoot)", at: target.mark, path: "\(path).\(format)")
+                error(
+                    "output path `\(Self.clip(target.value))` escapes the output root \(outputRoot)", at: target.mark,
+                    path: "\(path).\(format)")
                 return nil
             }
             if resolvedPath == outputRoot || target.value.hasSuffix("/") {
-                error("output path `\(Self.clip(target.value))` names a folder; give a file name", at: target.mark, path: "\(path).\(format)")
+                error(
+                    "output path `\(Self.clip(target.value))` names a folder; give a file name", at: target.mark, path: "\(path).\(format)")
                 return nil
             }
         }
 
         var mode: UInt16 = 0o600
-        if let pair = fields["mode"], let text = scalar(pair.value, key: "mode", path: path + ".mode", expected: "an octal mode like \"0600\"") {
+        if let pair = fields["mode"],
+            let text = scalar(pair.value, key: "mode", path: path + ".mode", expected: "an octal mode like \"0600\"")
+        {
             if let parsed = Self.parseMode(text.value) {
                 mode = parsed
                 if resolvedPath != "-" { checkOutputMode(parsed, at: text.mark, path: path + ".mode") }
             } else {
-                error("`mode` must be an octal file mode like \"0600\", not `\(Self.clip(text.value))`", at: text.mark, path: path + ".mode")
+                error(
+                    "`mode` must be an octal file mode like \"0600\", not `\(Self.clip(text.value))`", at: text.mark, path: path + ".mode")
             }
         }
         var keys: [String: String] = [:]
@@ -88,16 +97,22 @@ extension FileDecoder {
                 if EnvKey.isValid(text.value + "X") {
                     options.prefix = text.value
                 } else {
-                    error("`prefix` must be upper-case letters, digits and `_`, not starting with a digit", at: text.mark, path: path + ".prefix")
+                    error(
+                        "`prefix` must be upper-case letters, digits and `_`, not starting with a digit", at: text.mark,
+                        path: path + ".prefix")
                 }
             }
-            if let pair = fields["flavor"], let flavor = choice(pair.value, key: "flavor", path: path + ".flavor", as: EnvOptions.Flavor.self) {
+            if let pair = fields["flavor"],
+                let flavor = choice(pair.value, key: "flavor", path: path + ".flavor", as: EnvOptions.Flavor.self)
+            {
                 options.flavor = flavor
             }
             if let pair = fields["include_scope"] {
                 options.includeScope = bool(pair.value, key: "include_scope", path: path + ".include_scope") ?? false
                 if options.includeScope, dropped.contains(.scope) {
-                    error("`include_scope: true` asks for the scope, but `keys` drops it; keep one of the two", at: pair.key.mark, path: path + ".include_scope")
+                    error(
+                        "`include_scope: true` asks for the scope, but `keys` drops it; keep one of the two", at: pair.key.mark,
+                        path: path + ".include_scope")
                 }
             }
             outputFormat = .env(options)
@@ -109,23 +124,31 @@ extension FileDecoder {
                 if KubernetesNames.subdomainProblem(text.value) == nil {
                     options.name = text.value
                 } else {
-                    error("`name` must be a Kubernetes object name (lower-case letters, digits, `-` and `.`, at most 253), not `\(Self.clip(text.value))`", at: text.mark, path: path + ".name")
+                    error(
+                        "`name` must be a Kubernetes object name (lower-case letters, digits, `-` and `.`, at most 253), not `\(Self.clip(text.value))`",
+                        at: text.mark, path: path + ".name")
                 }
             }
             if let pair = fields["namespace"], let text = string(pair.value, key: "namespace", path: path + ".namespace") {
                 if KubernetesNames.labelNameProblem(text.value) == nil {
                     options.namespace = text.value
                 } else {
-                    error("`namespace` must be a Kubernetes namespace (lower-case letters, digits and `-`, at most 63), not `\(Self.clip(text.value))`", at: text.mark, path: path + ".namespace")
+                    error(
+                        "`namespace` must be a Kubernetes namespace (lower-case letters, digits and `-`, at most 63), not `\(Self.clip(text.value))`",
+                        at: text.mark, path: path + ".namespace")
                 }
             }
             if let pair = fields["labels"] { options.labels = stringMap(pair.value, key: "labels", path: path + ".labels") }
-            if let pair = fields["annotations"] { options.annotations = stringMap(pair.value, key: "annotations", path: path + ".annotations") }
+            if let pair = fields["annotations"] {
+                options.annotations = stringMap(pair.value, key: "annotations", path: path + ".annotations")
+            }
             outputFormat = .kubernetesSecret(options)
         }
         let spec = OutputSpec(
-            format: outputFormat, path: resolvedPath, mode: mode, keys: keys, droppedKeys: dropped, origin: location(target.mark).description)
-        return OutputDraft(spec: spec, writtenPath: target.value, mark: target.mark, keyPath: "\(path).\(format)", location: location(target.mark))
+            format: outputFormat, path: resolvedPath, mode: mode, keys: keys, droppedKeys: dropped,
+            origin: location(target.mark).description)
+        return OutputDraft(
+            spec: spec, writtenPath: target.value, mark: target.mark, keyPath: "\(path).\(format)", location: location(target.mark))
     }
 
     /// `keys:`: canonical key → new name, or → `~` (null) to leave the key out.
@@ -144,7 +167,9 @@ extension FileDecoder {
             }
             if pair.value.scalar?.resolved == .null, let outputKey = OutputKey(rawValue: key) {
                 if outputKey == .accessToken {
-                    error("`access_token` cannot be dropped: it is what an output is for; remove the output instead", at: pair.value.mark, path: "\(path).\(key)")
+                    error(
+                        "`access_token` cannot be dropped: it is what an output is for; remove the output instead", at: pair.value.mark,
+                        path: "\(path).\(key)")
                 } else {
                     dropped.insert(outputKey)
                 }
@@ -152,9 +177,13 @@ extension FileDecoder {
             }
             guard let text = string(pair.value, key: key, path: "\(path).\(key)") else { continue }
             if format == "env", !EnvKey.isValid(text.value) {
-                error("env key `\(Self.clip(text.value))` must be upper-case letters, digits and `_`, not starting with a digit", at: text.mark, path: "\(path).\(key)")
+                error(
+                    "env key `\(Self.clip(text.value))` must be upper-case letters, digits and `_`, not starting with a digit",
+                    at: text.mark, path: "\(path).\(key)")
             } else if format == "kubernetes_secret", KubernetesNames.dataKeyProblem(text.value) != nil {
-                error("Secret data key `\(Self.clip(text.value))` may only hold letters, digits, `-`, `_` and `.`", at: text.mark, path: "\(path).\(key)")
+                error(
+                    "Secret data key `\(Self.clip(text.value))` may only hold letters, digits, `-`, `_` and `.`", at: text.mark,
+                    path: "\(path).\(key)")
             } else {
                 keys[key] = text.value
             }

@@ -15,14 +15,17 @@ extension FileDecoder {
             return fragment
         }
         guard let mapping = root.mapping else {
-            error("the manifest must be a mapping with `version`, `issuers` and `clients`, not \(root.kindDescription)", at: root.mark, path: "")
+            error(
+                "the manifest must be a mapping with `version`, `issuers` and `clients`, not \(root.kindDescription)", at: root.mark,
+                path: "")
             return fragment
         }
         let fields = fields(of: mapping, allowed: Self.topLevelKeys, path: "", context: "at the top level", extensionPrefix: "x-")
 
         if let pair = fields["version"] {
             if let text = scalar(pair.value, key: "version", path: "version", expected: "1"),
-               text.value != String(Self.supportedVersion) {
+                text.value != String(Self.supportedVersion)
+            {
                 error(
                     "unsupported manifest version `\(Self.clip(text.value))`; this tokensmith reads version \(Self.supportedVersion)",
                     at: text.mark, path: "version"
@@ -63,7 +66,8 @@ extension FileDecoder {
         defaults.retry = settings.retry
         defaults.renewBefore = settings.renewBefore
         if let pair = fields["concurrency"],
-           let value = integer(pair.value, key: "concurrency", path: "defaults.concurrency", minimum: 1) {
+            let value = integer(pair.value, key: "concurrency", path: "defaults.concurrency", minimum: 1)
+        {
             defaults.concurrency = value
         }
         return defaults
@@ -92,7 +96,8 @@ extension FileDecoder {
                 override.maxBackoff = duration(pair.value, key: "max_backoff", path: retryPath + ".max_backoff")
             }
             if let initial = override.initialBackoff, let maximum = override.maxBackoff, initial > maximum,
-               let pair = retry["initial_backoff"] {
+                let pair = retry["initial_backoff"]
+            {
                 error(
                     "`initial_backoff` (\(DurationText.format(initial))) is longer than `max_backoff` (\(DurationText.format(maximum)))",
                     at: pair.value.mark, path: retryPath + ".initial_backoff"

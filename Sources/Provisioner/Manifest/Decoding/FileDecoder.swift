@@ -19,7 +19,9 @@ final class FileDecoder {
     /// not be set, and secret and key files need not exist (shape only).
     var resolvesSecrets = true
 
-    init(file: String, directory: String, outputRoot: String, manifestMode: UInt16?, environment: [String: String], inspector: FileInspector) {
+    init(
+        file: String, directory: String, outputRoot: String, manifestMode: UInt16?, environment: [String: String], inspector: FileInspector
+    ) {
         self.file = file
         self.directory = directory
         self.outputRoot = outputRoot
@@ -123,7 +125,8 @@ final class FileDecoder {
         } else {
             resolved = scalar.resolved
         }
-        return ScalarText(value: expansion.value, mark: scalar.mark, resolved: resolved, referencesEnvironment: expansion.referencesEnvironment)
+        return ScalarText(
+            value: expansion.value, mark: scalar.mark, resolved: resolved, referencesEnvironment: expansion.referencesEnvironment)
     }
 
     /// The mark of the `$` at `offset` in a one-line scalar; the scalar's own mark otherwise.
@@ -247,7 +250,8 @@ final class FileDecoder {
     /// Reports an invalid client or issuer name.
     func checkName(_ text: ScalarText, what: String, path: String) -> Bool {
         guard !Self.isValidName(text.value) else { return true }
-        let reason = text.value.contains("..")
+        let reason =
+            text.value.contains("..")
             ? "`..` is not allowed"
             : "use lower-case letters, digits, `.`, `_` and `-`, starting and ending with a letter or digit"
         error("invalid \(what) name `\(Self.clip(text.value))`: \(reason)", at: text.mark, path: path)
@@ -266,7 +270,7 @@ final class FileDecoder {
     /// Returns the URL when it passes.
     func checkEndpointURL(_ text: ScalarText, key: String, issuer: String, allowInsecureHTTP: Bool, path: String) -> URL? {
         guard let parts = Self.uriParts(text.value), parts.hasHost, parts.scheme == "https" || parts.scheme == "http",
-              let url = URL(string: text.value)
+            let url = URL(string: text.value)
         else {
             error("`\(key)` of issuer `\(issuer)` must be an absolute https URL", at: text.mark, path: path)
             return nil

@@ -99,9 +99,10 @@ final class FileInspector {
         guard let bytes = contents(path) else { return nil }
         let result: Result<CertificateThumbprint, OAuthClientError>
         do {
-            result = .success(try CertificateThumbprint(
-                certificatePEM: String(decoding: bytes, as: UTF8.self), headers: sha1 ? [.sha256, .sha1] : .sha256
-            ))
+            result = .success(
+                try CertificateThumbprint(
+                    certificatePEM: String(decoding: bytes, as: UTF8.self), headers: sha1 ? [.sha256, .sha1] : .sha256
+                ))
         } catch {
             result = .failure(error)
         }
@@ -116,10 +117,11 @@ final class FileInspector {
         guard let certificateBytes = contents(certificate), let keyBytes = contents(key) else { return nil }
         let result: Result<TLSClientIdentity, OAuthClientError>
         do {
-            result = .success(try TLSClientIdentity(
-                certificateChainPEM: String(decoding: certificateBytes, as: UTF8.self),
-                privateKeyPEM: String(decoding: keyBytes, as: UTF8.self)
-            ))
+            result = .success(
+                try TLSClientIdentity(
+                    certificateChainPEM: String(decoding: certificateBytes, as: UTF8.self),
+                    privateKeyPEM: String(decoding: keyBytes, as: UTF8.self)
+                ))
         } catch {
             result = .failure(error)
         }

@@ -25,11 +25,12 @@ extension ManifestAssembler {
                 first = output
                 continue
             }
-            diagnostics.append(Diagnostic(
-                .warning,
-                "this output also goes to standard output (`-`), as does the output at \(first.location); their contents would run together there, so write all but one to a file",
-                at: output.location, keyPath: output.keyPath
-            ))
+            diagnostics.append(
+                Diagnostic(
+                    .warning,
+                    "this output also goes to standard output (`-`), as does the output at \(first.location); their contents would run together there, so write all but one to a file",
+                    at: output.location, keyPath: output.keyPath
+                ))
         }
         return diagnostics
     }

@@ -8,7 +8,8 @@ extension ManifestAssembler {
     mutating func checkOutputs(of client: ClientDefinition, _ drafts: [OutputDraft]) {
         for draft in drafts {
             if let problem = OutputPreflight.check(draft.spec)
-                ?? OutputPreflight.check(client: client.name, requestedScope: client.scope, in: draft.spec, scope: .perClient) {
+                ?? OutputPreflight.check(client: client.name, requestedScope: client.scope, in: draft.spec, scope: .perClient)
+            {
                 report(problem, draft)
             }
         }
@@ -23,14 +24,19 @@ extension ManifestAssembler {
             }
             var problems = 0
             for client in clients {
-                guard let problem = OutputPreflight.check(client: client.name, requestedScope: client.scope, in: draft.spec, scope: .aggregate) else { continue }
+                guard
+                    let problem = OutputPreflight.check(
+                        client: client.name, requestedScope: client.scope, in: draft.spec, scope: .aggregate)
+                else { continue }
                 problems += 1
                 if problems <= Self.clientsNamedPerOutput { report(problem, draft) }
             }
             if problems > Self.clientsNamedPerOutput {
-                diagnostics.append(Diagnostic(
-                    .error, "output `\(draft.writtenPath)`: \(problems - Self.clientsNamedPerOutput) more clients have the same kind of problem",
-                    at: draft.location, keyPath: draft.keyPath))
+                diagnostics.append(
+                    Diagnostic(
+                        .error,
+                        "output `\(draft.writtenPath)`: \(problems - Self.clientsNamedPerOutput) more clients have the same kind of problem",
+                        at: draft.location, keyPath: draft.keyPath))
             }
             if let problem = OutputPreflight.checkEnvKeys(clients: clients.map(\.name), in: draft.spec) {
                 report(problem, draft)
@@ -40,7 +46,9 @@ extension ManifestAssembler {
 
     private mutating func report(_ problem: OutputError, _ draft: OutputDraft) {
         let who = problem.client.map { " (client `\($0)`)" } ?? ""
-        diagnostics.append(Diagnostic(
-            .error, "output `\(draft.writtenPath)`\(who): \(problem.reason); \(problem.hint)", at: draft.location, keyPath: draft.keyPath))
+        diagnostics.append(
+            Diagnostic(
+                .error, "output `\(draft.writtenPath)`\(who): \(problem.reason); \(problem.hint)", at: draft.location,
+                keyPath: draft.keyPath))
     }
 }

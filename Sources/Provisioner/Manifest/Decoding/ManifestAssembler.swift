@@ -159,7 +159,11 @@ struct ManifestAssembler {
         part("fingerprint-v1")
         part("issuer=", client.issuerName)
         part("issuer_url=", issuer?.endpoint.issuer?.absoluteString ?? "")
-        if case .tokenEndpoint(let url, _)? = issuer?.endpoint { part("token_endpoint=", url.absoluteString) } else { part("token_endpoint=") }
+        if case .tokenEndpoint(let url, _)? = issuer?.endpoint {
+            part("token_endpoint=", url.absoluteString)
+        } else {
+            part("token_endpoint=")
+        }
         part("discovery=", issuer?.endpoint.discoveryName ?? "")
         part("client_id=", client.clientID)
         part("scope=", client.scope.joined(separator: " "))

@@ -102,7 +102,8 @@ enum SecretMasking {
                 }
                 itemStart = index + 1
                 itemHasKey = true
-            } else if ("{[".unicodeScalars.contains(scalar) && opensFlow(index)) || ("},]".unicodeScalars.contains(scalar) && flowDepth > 0) {
+            } else if ("{[".unicodeScalars.contains(scalar) && opensFlow(index)) || ("},]".unicodeScalars.contains(scalar) && flowDepth > 0)
+            {
                 // A bare item of a flow `auth` mapping (`{method: x, s3cr3t}`) may be the secret.
                 if insideAuth, !itemHasKey, !keyText(scalars[itemStart..<index]).isEmpty {
                     return redacted(scalars, from: itemStart)

@@ -24,7 +24,7 @@ package enum ManifestSchema {
             "required": ["version"],
             "properties": .object(ManifestVocabulary.topLevel.members),
             "patternProperties": object([
-                "^x-": object(["description": "Extension fields are ignored: a place for YAML anchors shared by clients."]),
+                "^x-": object(["description": "Extension fields are ignored: a place for YAML anchors shared by clients."])
             ]),
             "additionalProperties": false,
             "$defs": definitions,
@@ -49,10 +49,10 @@ package enum ManifestSchema {
                 "anyOf": [object(["type": "string", "pattern": .string(durationPattern)]), reference("envReference")],
             ]),
             "positiveInteger": object([
-                "anyOf": [object(["type": "integer", "minimum": 1]), reference("envReference")],
+                "anyOf": [object(["type": "integer", "minimum": 1]), reference("envReference")]
             ]),
             "boolean": object([
-                "anyOf": [object(["type": "boolean"]), reference("envReference")],
+                "anyOf": [object(["type": "boolean"]), reference("envReference")]
             ]),
             "path": object([
                 "description": "A file path, relative to the manifest's folder unless absolute.",
@@ -63,7 +63,7 @@ package enum ManifestSchema {
                 "anyOf": [
                     object(["type": "string"]),
                     object(["type": "array", "items": object(["type": "string"])]),
-                ],
+                ]
             ]),
             "retry": object([
                 "description": "Retries of retryable failures (network errors, 5xx, 429), exponential backoff with full jitter.",
@@ -141,14 +141,15 @@ package enum ManifestSchema {
     static var output: SchemaValue {
         object([
             "description": "Where a token is written: an env file, a JSON document or a Kubernetes Secret manifest.",
-            "oneOf": .array(ManifestVocabulary.outputFormats.map { format in
-                object([
-                    "type": "object",
-                    "required": [.string(format.key)],
-                    "properties": .object(format.properties.members),
-                    "additionalProperties": false,
-                ])
-            }),
+            "oneOf": .array(
+                ManifestVocabulary.outputFormats.map { format in
+                    object([
+                        "type": "object",
+                        "required": [.string(format.key)],
+                        "properties": .object(format.properties.members),
+                        "additionalProperties": false,
+                    ])
+                }),
         ])
     }
 }

@@ -17,40 +17,51 @@ extension ManifestVocabulary {
         "description": "Target path under the output root, or - for standard output.", "type": "string", "minLength": 1,
     ])
 
-    static let mode = Property("mode", object([
-        "description": "File mode, octal (default \"0600\").",
-        "anyOf": [object(["type": "string", "pattern": "^(0o)?[0-7]{3,4}$"]), object(["type": "integer"])],
-    ]))
+    static let mode = Property(
+        "mode",
+        object([
+            "description": "File mode, octal (default \"0600\").",
+            "anyOf": [object(["type": "string", "pattern": "^(0o)?[0-7]{3,4}$"]), object(["type": "integer"])],
+        ]))
 
-    static let keys = Property("keys", object([
-        "description": "Rename output keys, e.g. {access_token: TOKEN}, or leave one out with ~, e.g. {expires_at: ~}.",
-        "type": "object",
-        "propertyNames": object(["enum": .array(canonicalOutputKeys.map { .string($0) })]),
-        "properties": object(["access_token": object(["type": "string"])]),
-        "additionalProperties": object(["type": ["string", "null"]]),
-    ]))
+    static let keys = Property(
+        "keys",
+        object([
+            "description": "Rename output keys, e.g. {access_token: TOKEN}, or leave one out with ~, e.g. {expires_at: ~}.",
+            "type": "object",
+            "propertyNames": object(["enum": .array(canonicalOutputKeys.map { .string($0) })]),
+            "properties": object(["access_token": object(["type": "string"])]),
+            "additionalProperties": object(["type": ["string", "null"]]),
+        ]))
 
     static let stringMap = object(["type": "object", "additionalProperties": object(["type": "string"])])
 
     /// Every output format, in the order the schema lists them.
     static let outputFormats: [OutputFormat] = [
-        OutputFormat(key: "env", options: [
-            Property("prefix", object(["type": "string", "pattern": .string("^(\(EnvKey.pattern))?$")])),
-            Property("flavor", object([
-                "description": "Quoting rules of the reader.", "enum": .array(EnvOptions.Flavor.allCases.map { .string($0.rawValue) }),
-            ])),
-            mode,
-            Property("include_scope", reference("boolean", "Also write <PREFIX>SCOPE.")),
-            keys,
-        ]),
+        OutputFormat(
+            key: "env",
+            options: [
+                Property("prefix", object(["type": "string", "pattern": .string("^(\(EnvKey.pattern))?$")])),
+                Property(
+                    "flavor",
+                    object([
+                        "description": "Quoting rules of the reader.",
+                        "enum": .array(EnvOptions.Flavor.allCases.map { .string($0.rawValue) }),
+                    ])),
+                mode,
+                Property("include_scope", reference("boolean", "Also write <PREFIX>SCOPE.")),
+                keys,
+            ]),
         OutputFormat(key: "json", options: [mode, keys]),
-        OutputFormat(key: "kubernetes_secret", options: [
-            Property("name", object(["description": "metadata.name (default: the client name).", "type": "string"])),
-            Property("namespace", object(["type": "string"])),
-            Property("labels", stringMap),
-            Property("annotations", stringMap),
-            mode,
-            keys,
-        ]),
+        OutputFormat(
+            key: "kubernetes_secret",
+            options: [
+                Property("name", object(["description": "metadata.name (default: the client name).", "type": "string"])),
+                Property("namespace", object(["type": "string"])),
+                Property("labels", stringMap),
+                Property("annotations", stringMap),
+                mode,
+                keys,
+            ]),
     ]
 }

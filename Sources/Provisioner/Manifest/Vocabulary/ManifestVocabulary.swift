@@ -25,27 +25,35 @@ enum ManifestVocabulary {
 
     /// The top level of a manifest file (`x-` keys aside).
     static let topLevel: [Property] = [
-        Property("version", object([
-            "description": "Manifest format version; only 1 exists.",
-            "enum": [.integer(supportedVersion), .string(String(supportedVersion))],
-        ])),
+        Property(
+            "version",
+            object([
+                "description": "Manifest format version; only 1 exists.",
+                "enum": [.integer(supportedVersion), .string(String(supportedVersion))],
+            ])),
         Property("defaults", reference("defaults", "Settings every issuer and client inherits.")),
-        Property("issuers", object([
-            "description": "Authorization servers by name; clients refer to them with `issuer:`.",
-            "type": "object",
-            "propertyNames": object(["pattern": .string(FileDecoder.namePattern), "maxLength": .integer(FileDecoder.maxNameLength)]),
-            "additionalProperties": reference("issuer"),
-        ])),
-        Property("clients", object([
-            "description": "The OAuth clients to get tokens for.",
-            "type": "array",
-            "items": reference("client"),
-        ])),
-        Property("outputs", object([
-            "description": "Aggregate outputs holding every client's token.",
-            "type": "array",
-            "items": reference("output"),
-        ])),
+        Property(
+            "issuers",
+            object([
+                "description": "Authorization servers by name; clients refer to them with `issuer:`.",
+                "type": "object",
+                "propertyNames": object(["pattern": .string(FileDecoder.namePattern), "maxLength": .integer(FileDecoder.maxNameLength)]),
+                "additionalProperties": reference("issuer"),
+            ])),
+        Property(
+            "clients",
+            object([
+                "description": "The OAuth clients to get tokens for.",
+                "type": "array",
+                "items": reference("client"),
+            ])),
+        Property(
+            "outputs",
+            object([
+                "description": "Aggregate outputs holding every client's token.",
+                "type": "array",
+                "items": reference("output"),
+            ])),
     ]
 
     /// The settings `defaults`, an issuer and a client may each set.
@@ -56,9 +64,10 @@ enum ManifestVocabulary {
     ]
 
     /// `defaults`.
-    static let defaults: [Property] = overrides + [
-        Property("concurrency", reference("positiveInteger", "Grants in flight at once (the CLI's --concurrency wins).")),
-    ]
+    static let defaults: [Property] =
+        overrides + [
+            Property("concurrency", reference("positiveInteger", "Grants in flight at once (the CLI's --concurrency wins)."))
+        ]
 
     /// `retry`, wherever it is set.
     static let retry: [Property] = [
@@ -68,21 +77,26 @@ enum ManifestVocabulary {
     ]
 
     /// One entry of `issuers`.
-    static let issuer: [Property] = [
-        Property("issuer", object(["description": "Issuer identifier URL, used for discovery.", "type": "string"])),
-        Property("token_endpoint", object(["description": "Token endpoint URL; turns discovery off.", "type": "string"])),
-        Property("discovery", object([
-            "description": "auto: OpenID Connect, then RFC 8414; oidc; oauth2; none.",
-            "enum": .array(IssuerEndpoint.discoveryNames.map { .string($0) }),
-        ])),
-        Property("ca_file", reference("path", "Extra PEM trust anchors.")),
-        Property("max_concurrency", reference("positiveInteger", "Grants in flight against this issuer.")),
-        Property("rate_limit", object([
-            "description": "Request rate cap: 20/s, 100/m or 1000/h.",
-            "anyOf": [object(["type": "string", "pattern": "^[1-9][0-9]*/[smh]$"]), reference("envReference")],
-        ])),
-        Property("allow_insecure_http", reference("boolean", "Allow plain http: URLs (local test servers only).")),
-    ] + overrides
+    static let issuer: [Property] =
+        [
+            Property("issuer", object(["description": "Issuer identifier URL, used for discovery.", "type": "string"])),
+            Property("token_endpoint", object(["description": "Token endpoint URL; turns discovery off.", "type": "string"])),
+            Property(
+                "discovery",
+                object([
+                    "description": "auto: OpenID Connect, then RFC 8414; oidc; oauth2; none.",
+                    "enum": .array(IssuerEndpoint.discoveryNames.map { .string($0) }),
+                ])),
+            Property("ca_file", reference("path", "Extra PEM trust anchors.")),
+            Property("max_concurrency", reference("positiveInteger", "Grants in flight against this issuer.")),
+            Property(
+                "rate_limit",
+                object([
+                    "description": "Request rate cap: 20/s, 100/m or 1000/h.",
+                    "anyOf": [object(["type": "string", "pattern": "^[1-9][0-9]*/[smh]$"]), reference("envReference")],
+                ])),
+            Property("allow_insecure_http", reference("boolean", "Allow plain http: URLs (local test servers only).")),
+        ] + overrides
 
     /// Parameters OAuthClient sets itself; `params` must not override them.
     static let reservedParameters = ["grant_type", "client_id", "client_secret", "client_assertion", "client_assertion_type"]
@@ -90,34 +104,39 @@ enum ManifestVocabulary {
     static let keyedParameters = ["scope", "resource", "audience"]
 
     /// One entry of `clients`.
-    static let client: [Property] = [
-        Property("name", reference("name", "Unique client name, used in file names and env keys.")),
-        Property("issuer", object(["description": "The name of an entry under `issuers`.", "type": "string"])),
-        Property("client_id", object(["description": "The OAuth client_id.", "type": ["string", "integer"]])),
-        Property("auth", reference("auth")),
-        Property("scope", object([
-            "description": "Scopes: a list, or one space-separated string.",
-            "anyOf": [
-                object(["type": "string"]),
-                object(["type": "array", "items": object(["type": "string", "pattern": "^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$"])]),
-            ],
-        ])),
-        Property("resource", reference("stringOrList", "RFC 8707 resource indicators (absolute URIs).")),
-        Property("audience", reference("stringOrList", "The `audience` request parameter (Auth0, Okta).")),
-        Property("params", object([
-            "description": "Other token request parameters; a list repeats the parameter.",
-            "type": "object",
-            "propertyNames": object(["not": object(["enum": .array((reservedParameters + keyedParameters).map { .string($0) })])]),
-            "additionalProperties": object([
-                "anyOf": [
-                    object(["type": ["string", "number", "boolean"]]),
-                    object(["type": "array", "items": object(["type": ["string", "number", "boolean"]])]),
-                ],
-            ]),
-        ])),
-        Property("dpop", reference("dpop")),
-        Property("outputs", object(["description": "This client's outputs.", "type": "array", "items": reference("output")])),
-    ] + overrides
+    static let client: [Property] =
+        [
+            Property("name", reference("name", "Unique client name, used in file names and env keys.")),
+            Property("issuer", object(["description": "The name of an entry under `issuers`.", "type": "string"])),
+            Property("client_id", object(["description": "The OAuth client_id.", "type": ["string", "integer"]])),
+            Property("auth", reference("auth")),
+            Property(
+                "scope",
+                object([
+                    "description": "Scopes: a list, or one space-separated string.",
+                    "anyOf": [
+                        object(["type": "string"]),
+                        object(["type": "array", "items": object(["type": "string", "pattern": "^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$"])]),
+                    ],
+                ])),
+            Property("resource", reference("stringOrList", "RFC 8707 resource indicators (absolute URIs).")),
+            Property("audience", reference("stringOrList", "The `audience` request parameter (Auth0, Okta).")),
+            Property(
+                "params",
+                object([
+                    "description": "Other token request parameters; a list repeats the parameter.",
+                    "type": "object",
+                    "propertyNames": object(["not": object(["enum": .array((reservedParameters + keyedParameters).map { .string($0) })])]),
+                    "additionalProperties": object([
+                        "anyOf": [
+                            object(["type": ["string", "number", "boolean"]]),
+                            object(["type": "array", "items": object(["type": ["string", "number", "boolean"]])]),
+                        ]
+                    ]),
+                ])),
+            Property("dpop", reference("dpop")),
+            Property("outputs", object(["description": "This client's outputs.", "type": "array", "items": reference("output")])),
+        ] + overrides
 
     /// A client's `dpop` mapping.
     static let dpop: [Property] = [
@@ -131,17 +150,22 @@ enum ManifestVocabulary {
         Property("secret", object(["description": "The client secret; prefer ${VAR} or secret_file.", "type": "string"])),
         Property("secret_file", reference("path", "A file holding the client secret.")),
         Property("key_file", reference("path", "Private key: PEM (PKCS#8, SEC1, PKCS#1) or JWK.")),
-        Property("alg", object([
-            "description": "JWS algorithm; derived from the key when absent.",
-            "enum": .array(JWSAlgorithm.allCases.map { .string($0.rawValue) }),
-        ])),
+        Property(
+            "alg",
+            object([
+                "description": "JWS algorithm; derived from the key when absent.",
+                "enum": .array(JWSAlgorithm.allCases.map { .string($0.rawValue) }),
+            ])),
         Property("kid", object(["description": "The JWS kid header.", "type": "string"])),
-        Property("certificate_file", reference("path", "Client certificate (mTLS), or the certificate whose thumbprint private_key_jwt sends.")),
+        Property(
+            "certificate_file", reference("path", "Client certificate (mTLS), or the certificate whose thumbprint private_key_jwt sends.")),
         Property("x5t_sha1", reference("boolean", "Also send the SHA-1 x5t header (Entra ID).")),
-        Property("audience", object([
-            "description": "Assertion aud: issuer (default), token_endpoint or any URL.",
-            "type": "string",
-        ])),
+        Property(
+            "audience",
+            object([
+                "description": "Assertion aud: issuer (default), token_endpoint or any URL.",
+                "type": "string",
+            ])),
     ]
 }
 
