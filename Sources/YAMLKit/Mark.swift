@@ -29,6 +29,7 @@ public struct Mark: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// `line:column`.
     public var description: String { "\(line):\(column)" }
 
+    /// Earlier in the file: by line, then by column.
     public static func < (lhs: Mark, rhs: Mark) -> Bool {
         (lhs.storedLine, lhs.storedColumn) < (rhs.storedLine, rhs.storedColumn)
     }

@@ -44,6 +44,7 @@ extension Node {
             pairs.compactMap { $0.key.scalar?.value }
         }
 
+        /// Equal pairs in the same order and the same tag; marks are not compared.
         public static func == (lhs: Mapping, rhs: Mapping) -> Bool {
             lhs.pairs == rhs.pairs && lhs.tag == rhs.tag
         }

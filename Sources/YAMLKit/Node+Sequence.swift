@@ -15,6 +15,7 @@ extension Node {
             self.mark = mark
         }
 
+        /// Equal items in the same order and the same tag; marks are not compared.
         public static func == (lhs: Sequence, rhs: Sequence) -> Bool {
             lhs.items == rhs.items && lhs.tag == rhs.tag
         }
