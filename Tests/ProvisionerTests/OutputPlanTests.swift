@@ -4,24 +4,31 @@ import Testing
 
 @Suite("Output: plan")
 struct OutputPlanTests {
-    @Test("renders per-client and aggregate outputs, collects failures, stages and commits")
-    func plan() throws {
+    @Test("a batch stages each client's outputs as one unit: a value that cannot be written fails that client alone, the rest commits")
+    func batch() throws {
         let folder = try ScratchFolder()
         let good = OutputFixtures.token("billing")
         let bad = OutputFixtures.token("reports", access: "has space")
-        let plan = OutputPlan(
-            clients: [
-                .init(token: good, outputs: [.env("out/billing.env"), .json("out/billing.json"), .secret("out/billing.yaml")]),
-                .init(token: bad, outputs: [.env("out/reports.env"), .json("out/billing.json")]),
+        var batch = OutputBatch(roots: [folder.path])
+        batch.stage(
+            .init(
+                token: good,
+                outputs: [
+                    .env(folder.file("out/billing.env")), .json(folder.file("out/billing.json")), .secret(folder.file("out/billing.yaml")),
+                ]))
+        batch.stage(.init(token: bad, outputs: [.json(folder.file("out/reports.json")), .env(folder.file("out/reports.env"))]))
+        #expect(batch.failures.map(\.error.code) == [.unsafeEnvValue])
+        #expect(batch.failedClients == ["reports"])
+        #expect(batch.stagedClients == ["billing"])
+        #expect(batch.failures.allSatisfy { $0.client == "reports" && !$0.error.description.contains("has space") })
+        batch.stage(
+            aggregates: [
+                .json(folder.file("out/all.json")), .secret(folder.file("out/all.yaml"), KubernetesSecretOptions(namespace: "platform")),
             ],
-            aggregate: [.json("out/all.json"), .secret("out/all.yaml", KubernetesSecretOptions(namespace: "platform"))],
-            aggregateTokens: [good, bad])
-        #expect(plan.writes.map(\.path) == ["out/billing.env", "out/billing.json", "out/billing.yaml", "out/all.json", "out/all.yaml"])
-        #expect(plan.failures.map(\.code) == [.unsafeEnvValue, .duplicatePath])
-        #expect(plan.failures.allSatisfy { $0.client == "reports" && !$0.description.contains("has space") })
-        let transaction = AtomicFileWriter(root: folder.path).transaction()
-        #expect(plan.stage(in: transaction).isEmpty)
-        try transaction.commit()
+            tokens: [good], isNew: { _ in true }, ownOutputs: { _ in [] }, fallback: { _ in nil })
+        let committed = batch.commit()
+        #expect(committed.errors.isEmpty)
+        // The failed client's JSON file, though it rendered, was not written: its outputs are one unit.
         #expect(folder.entries("out") == ["all.json", "all.yaml", "billing.env", "billing.json", "billing.yaml"])
         #expect(folder.read("out/billing.json") == (try JSONRenderer.render(good, spec: .json())))
     }
@@ -29,16 +36,15 @@ struct OutputPlanTests {
     @Test("a file error while staging names the client, the path and the manifest origin")
     func stagingError() throws {
         let folder = try ScratchFolder()
-        let plan = OutputPlan(
-            clients: [.init(token: OutputFixtures.token(), outputs: [.env("../escape.env")])], aggregate: [], aggregateTokens: [])
-        let transaction = AtomicFileWriter(root: folder.path).transaction()
-        let errors = plan.stage(in: transaction)
-        transaction.abort()
-        let error = try #require(errors.first)
-        #expect(error.code == .writeFailed)
+        var batch = OutputBatch(roots: [folder.path])
+        batch.stage(.init(token: OutputFixtures.token(), outputs: [.env(folder.file("../escape.env"))]))
+        batch.abort()
+        let failure = try #require(batch.failures.first)
+        #expect(failure.client == "billing")
+        #expect(failure.error.code == .writeFailed)
         #expect(
-            error.description.hasPrefix(
-                "tokensmith.yaml:12:9: error: output ../escape.env (client billing): `..` leads out of the output root"))
+            failure.error.description.hasPrefix("tokensmith.yaml:12:9: error: output \(folder.file("../escape.env")) (client billing): "))
+        #expect(failure.error.description.contains("the path is outside the output root \(folder.path)"))
     }
 
     @Test("OutputRenderer dispatches by scope")
@@ -51,18 +57,23 @@ struct OutputPlanTests {
                 == (try JSONRenderer.render([token], spec: .json())))
     }
 
-    /// Renders a fleet-sized plan; the time is logged for people, not asserted
+    /// Renders a fleet-sized batch; the time is logged for people, not asserted
     /// (speed is measured by Benchmarks/run, not by unit tests).
-    @Test("10,000 per-client env files plus one aggregate JSON render, and the time is logged")
+    @Test("10,000 per-client env files plus one aggregate JSON render and stage, and the time is logged")
     func speed() throws {
+        let folder = try ScratchFolder()
         let tokens = (0..<10_000).map { OutputFixtures.token("client-\($0)") }
         let clock = ContinuousClock()
         let elapsed = clock.measure {
-            let plan = OutputPlan(
-                clients: tokens.map { .init(token: $0, outputs: [.env("out/\($0.clientName).env")]) },
-                aggregate: [.json("out/all.json")], aggregateTokens: tokens)
-            #expect(plan.writes.count == 10_001 && plan.failures.isEmpty)
+            var batch = OutputBatch(roots: [folder.path])
+            for token in tokens { batch.stage(.init(token: token, outputs: [.env(folder.file("out/\(token.clientName).env"))])) }
+            batch.stage(
+                aggregates: [.json(folder.file("out/all.json"))], tokens: tokens, isNew: { _ in true }, ownOutputs: { _ in [] },
+                fallback: { _ in nil })
+            #expect(batch.failures.isEmpty && batch.stagedClients.count == 10_000)
+            batch.abort()
+            #expect(((try? FileManager.default.contentsOfDirectory(atPath: folder.file("out"))) ?? []).isEmpty)
         }
-        print("OutputPlan: 10,000 env files + aggregate JSON rendered in \(elapsed)")
+        print("OutputBatch: 10,000 env files + aggregate JSON rendered and staged in \(elapsed)")
     }
 }

@@ -9,12 +9,13 @@
 /// aggregates are rendered again with its last good token (or without it),
 /// and its new token is not kept. Standard output is held until the end, so
 /// a failed client prints nothing either. Not thread-safe.
-struct OutputBatch {
+package struct OutputBatch {
     /// Why an output of a client, or a whole aggregate file, was not written.
-    struct Failure {
-        var error: OutputError
+    package struct Failure {
+        /// What went wrong, naming the file, the client and the manifest origin.
+        package var error: OutputError
         /// The client that fails because of it; nil for a problem of a whole file.
-        var client: String?
+        package var client: String?
     }
 
     /// Output roots of the manifest, longest first.
@@ -25,18 +26,19 @@ struct OutputBatch {
     /// Paths of aggregate files staged so far (taken back when they are rendered again).
     private var stagedAggregates: [String] = []
     /// What failed, in order.
-    private(set) var failures: [Failure] = []
+    package private(set) var failures: [Failure] = []
     /// Clients that failed as a unit: none of their outputs is staged.
-    private(set) var failedClients: Set<String> = []
+    package private(set) var failedClients: Set<String> = []
     /// Clients whose own outputs are staged, in order.
-    private(set) var stagedClients: [String] = []
+    package private(set) var stagedClients: [String] = []
 
-    init(roots: [String]) {
+    /// A batch over the manifest's output roots (each folder root gets its own transaction).
+    package init(roots: [String]) {
         self.roots = roots.sorted { $0.count > $1.count }
     }
 
     /// Renders every output of one client, then stages them all, or none.
-    mutating func stage(_ client: OutputPlan.ClientOutputs) {
+    package mutating func stage(_ client: OutputPlan.ClientOutputs) {
         let name = client.token.clientName
         var writes: [OutputPlan.Write] = []
         writes.reserveCapacity(client.outputs.count)
@@ -76,7 +78,7 @@ struct OutputBatch {
     /// error naming a client whose token `isNew` fails that client as a unit:
     /// `ownOutputs` are taken back, its token becomes `fallback` (the cached
     /// one, or nil to leave it out), and every aggregate is rendered again.
-    mutating func stage(
+    package mutating func stage(
         aggregates specs: [OutputSpec], tokens: [IssuedToken], isNew: (String) -> Bool,
         ownOutputs: (String) -> [OutputSpec], fallback: (String) -> IssuedToken?
     ) {
@@ -124,7 +126,7 @@ struct OutputBatch {
 
     /// Commits every folder root's transaction (standard output last, in
     /// order); returns the outcomes and the commit errors.
-    mutating func commit() -> (outcomes: [WriteOutcome], errors: [FileWriteError]) {
+    package mutating func commit() -> (outcomes: [WriteOutcome], errors: [FileWriteError]) {
         for (write, _) in standardOutput {
             try? transaction(for: write.path).stage(write.bytes, to: write.path, mode: write.mode)
         }
@@ -144,7 +146,7 @@ struct OutputBatch {
     }
 
     /// Removes every temporary file; nothing is written.
-    mutating func abort() {
+    package mutating func abort() {
         for transaction in transactions.values { transaction.abort() }
         transactions = [:]
         standardOutput = []
