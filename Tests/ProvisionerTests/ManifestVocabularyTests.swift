@@ -165,4 +165,30 @@ struct ManifestVocabularyTests {
             #expect(schemaTakes == loaderTakes, "`\(name.prefix(20))…` (\(name.count) characters)")
         }
     }
+
+    @Test("durations and rate limits: the schema's patterns take exactly what the parsers take")
+    func valueGrammarsAgree() throws {
+        func takes(_ pattern: String, _ text: String) throws -> Bool {
+            try NSRegularExpression(pattern: pattern).firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        }
+        let duration = try #require(node("/$defs/duration/anyOf/0")?["pattern"] as? String)
+        let durations = [
+            "30s", "250ms", "1h30m", "1m30s500ms", "0s", "5m", "10", "s", "1.5s", "30S", "1h 30m", "-5s", "5d", "", "ms",
+            "999999999999h", "1000000000000h", String(repeating: "1s", count: 200),
+        ]
+        for text in durations {
+            #expect(try takes(duration, text) == (DurationText.parse(text) != nil), "duration `\(text.prefix(40))`")
+        }
+        // A pattern cannot bound a sum: past Int64 milliseconds the parser refuses (it used to trap).
+        #expect(DurationText.parse("999999999999h999999999999h999999999999h") == nil)
+
+        let rateLimit = try #require(node("/$defs/issuer/properties/rate_limit/anyOf/0")?["pattern"] as? String)
+        let rates = [
+            "20/s", "100/m", "1000/h", "1/s", "999999999/s", "1000000000/s", "0/s", "01/s", "20/d", "20", "/s", "20/", "20/s/s",
+            " 20/s", "2 0/s", "-1/s", "+1/s",
+        ]
+        for text in rates {
+            #expect(try takes(rateLimit, text) == (RateLimit(parsing: text) != nil), "rate limit `\(text)`")
+        }
+    }
 }

@@ -10,7 +10,7 @@ package struct ClientFailure: Error, Sendable, Hashable, CustomStringConvertible
     /// A stable, machine-readable code; its `description` is what reports and metrics show.
     package struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: Hashable, Sendable {
-            case cancelled, discovery, dpopKey, output, setup, grantFailed
+            case cancelled, discovery, dpopKey, output, grantFailed
             /// The server's RFC 6749 `error` value (`invalid_client`, …).
             case oauth(String)
             /// A failure of OAuthClient that is not an OAuth error answer.
@@ -28,8 +28,6 @@ package struct ClientFailure: Error, Sendable, Hashable, CustomStringConvertible
         package static let dpopKey = Code(.dpopKey)
         /// The token was granted but the client's outputs could not be written.
         package static let output = Code(.output)
-        /// The client cannot be set up for a grant (a definition built in code without its credentials).
-        package static let setup = Code(.setup)
         /// A grant failure of no known kind.
         package static let grantFailed = Code(.grantFailed)
 
@@ -47,7 +45,6 @@ package struct ClientFailure: Error, Sendable, Hashable, CustomStringConvertible
             case .discovery: "discovery"
             case .dpopKey: "dpop_key"
             case .output: "output"
-            case .setup: "setup"
             case .grantFailed: "grant_failed"
             case .oauth(let error): error
             case .client(let code): code.description

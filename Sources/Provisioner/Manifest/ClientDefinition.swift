@@ -8,8 +8,13 @@ package struct ClientDefinition: Sendable {
     package var issuerName: String
     /// The OAuth `client_id`.
     package var clientID: String
-    /// Client authentication, with secrets and keys resolved.
+    /// The `auth` block as written, with secrets and keys resolved (what
+    /// reports and tests read).
     package var auth: ClientAuthDefinition
+    /// The ready OAuthClient authentication built from ``auth`` once, when the
+    /// manifest was loaded: keys parsed, assertion options set. Every grant of
+    /// the client uses this value.
+    package let authentication: ClientAuthentication
     /// Requested scopes, in order (`scope`).
     package var scope: [String]
     /// RFC 8707 resource indicators, absolute URIs (`resource`).
@@ -32,8 +37,14 @@ package struct ClientDefinition: Sendable {
     package var location: SourceLocation
 
     /// Creates a client definition; normally built by ``ManifestLoader``.
+    ///
+    /// Without `authentication` it is built from `auth`, which must then hold
+    /// the secret, key or TLS identity its method needs (a programming error
+    /// otherwise: the loader reports a missing credential as a manifest error
+    /// and returns no manifest).
     package init(
-        name: String, issuerName: String, clientID: String, auth: ClientAuthDefinition, scope: [String] = [],
+        name: String, issuerName: String, clientID: String, auth: ClientAuthDefinition,
+        authentication: ClientAuthentication? = nil, scope: [String] = [],
         resource: [String] = [], audience: [String] = [], params: [TokenRequestParameters.Parameter] = [],
         dpop: DPoPDefinition? = nil, settings: EffectiveSettings = Defaults.builtIn.settings,
         outputs: [OutputSpec] = [], fingerprint: String = "", location: SourceLocation
@@ -42,6 +53,10 @@ package struct ClientDefinition: Sendable {
         self.issuerName = issuerName
         self.clientID = clientID
         self.auth = auth
+        guard let authentication = authentication ?? auth.clientAuthentication() else {
+            preconditionFailure("client `\(name)`: `\(auth.method.rawValue)` needs a secret, key or TLS identity")
+        }
+        self.authentication = authentication
         self.scope = scope
         self.resource = resource
         self.audience = audience

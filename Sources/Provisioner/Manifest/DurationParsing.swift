@@ -35,7 +35,10 @@ package enum DurationText {
             case UInt8(ascii: "h"): factor = 3_600_000; index += 1
             default: return nil
             }
-            totalMilliseconds += number * factor
+            // Twelve digits of hours fit an Int64 of milliseconds; a sum of several may not.
+            let (total, overflow) = totalMilliseconds.addingReportingOverflow(number * factor)
+            guard !overflow else { return nil }
+            totalMilliseconds = total
         }
         return .milliseconds(totalMilliseconds)
     }

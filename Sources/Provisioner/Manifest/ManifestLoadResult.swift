@@ -1,6 +1,7 @@
 /// Everything a load found: the manifest when it is usable, and every diagnostic.
 package struct ManifestLoadResult: Sendable {
-    /// The manifest; nil when any error was found (warnings alone keep it).
+    /// The manifest; nil when any error was found (warnings alone keep it)
+    /// or when the load did not resolve secrets.
     package var manifest: Manifest?
     /// Errors and warnings, sorted by file (command-line order), line and column.
     package var diagnostics: [Diagnostic]

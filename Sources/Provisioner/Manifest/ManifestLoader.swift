@@ -25,8 +25,8 @@ package struct ManifestLoader: Sendable {
     /// False for `validate --no-secrets` (CI before the secrets are there):
     /// `${VAR}` references in `secret` values need not be set, and
     /// `secret_file` and `key_file` paths are checked as paths, not read.
-    /// A manifest loaded so cannot be run; ``load(paths:)`` still reports
-    /// every other problem.
+    /// A manifest loaded so cannot be run: ``load(paths:)`` reports every
+    /// other problem but returns no manifest.
     package var resolvesSecrets = true
 
     /// Creates a loader.
@@ -164,7 +164,7 @@ package struct ManifestLoader: Sendable {
         Self.attachSourceLines(&diagnostics, sources: sources, masking: secretSpans)
         let clean = !diagnostics.contains { $0.severity == .error }
         return ManifestLoadResult(
-            manifest: clean ? manifest : nil, diagnostics: diagnostics, fileCount: sources.count,
+            manifest: clean && resolvesSecrets ? manifest : nil, diagnostics: diagnostics, fileCount: sources.count,
             clientCount: clientCount
         )
     }

@@ -11,11 +11,15 @@ package struct RateLimit: Sendable, Hashable, CustomStringConvertible {
         self.interval = interval
     }
 
-    /// Parses `N/s`, `N/m` or `N/h` with N ≥ 1; nil for anything else.
+    /// The grammar ``init(parsing:)`` takes, as the manifest schema states it.
+    package static let pattern = "^[1-9][0-9]{0,8}/[smh]$"
+
+    /// Parses `N/s`, `N/m` or `N/h` with N from 1 to 999999999 written
+    /// without leading zeros (``pattern``); nil for anything else.
     package init?(parsing text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[0].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-            parts[0].count <= 9, let count = Int(parts[0]), count >= 1
+        guard parts.count == 2, let first = parts[0].utf8.first, first != UInt8(ascii: "0"),
+            parts[0].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), parts[0].count <= 9, let count = Int(parts[0])
         else { return nil }
         switch parts[1] {
         case "s": interval = .seconds(1)

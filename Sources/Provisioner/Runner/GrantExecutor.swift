@@ -22,7 +22,7 @@ enum GrantExecutor {
         let configuration: Configuration
         do {
             let server = try await issuer.server(settings: client.settings)
-            configuration = try issuer.configuration(for: client, server: server)
+            configuration = issuer.configuration(for: client, server: server)
         } catch is CancellationError {
             return .failure(ClientFailure(.cancelled, "the run was stopped before this grant started"), attempts: 0)
         } catch let error as ClientFailure {

@@ -16,6 +16,11 @@ final class IssuerContext: Sendable {
     private let trustRoots: [NIOSSLAdditionalTrustRoots]
     private let httpClient: HTTPClient
     private let serverTask = NIOLockedValueBox<Task<ServerConfiguration, any Error>?>(nil)
+    private let lookupFailed = NIOLockedValueBox(false)
+
+    /// Whether resolving the server's configuration failed (a long-running
+    /// process then makes a new context, so the next batch asks again).
+    var serverLookupFailed: Bool { lookupFailed.withLockedValue { $0 } }
 
     /// Creates the shared state of one issuer for one run.
     init(definition: IssuerDefinition, httpClient: HTTPClient) {
@@ -46,8 +51,13 @@ final class IssuerContext: Sendable {
             if let task { return task }
             let created = Task {
                 let options = self.options(for: settings)
-                let metadata = try await self.resolveMetadata(options: options, retry: settings.retry)
-                return ServerConfiguration(serverMetadata: metadata, options: options, httpClient: self.httpClient)
+                do {
+                    let metadata = try await self.resolveMetadata(options: options, retry: settings.retry)
+                    return ServerConfiguration(serverMetadata: metadata, options: options, httpClient: self.httpClient)
+                } catch {
+                    self.lookupFailed.withLockedValue { $0 = true }
+                    throw error
+                }
             }
             task = created
             return created
@@ -78,13 +88,10 @@ final class IssuerContext: Sendable {
         }
     }
 
-    /// A configuration for one client of this issuer, with the client's own timeout.
-    func configuration(for client: ClientDefinition, server: ServerConfiguration) throws(ClientFailure) -> Configuration {
-        guard let authentication = client.auth.clientAuthentication() else {
-            // Only a definition built in code, not by the manifest loader, lacks them.
-            throw ClientFailure(.setup, "client `\(client.name)` has no credentials for \(client.auth.method.rawValue)")
-        }
-        return Configuration(
-            server: server, clientID: client.clientID, clientAuthentication: authentication, timeout: client.settings.timeout)
+    /// A configuration for one client of this issuer, with the client's own
+    /// timeout and the authentication the manifest loader prepared.
+    func configuration(for client: ClientDefinition, server: ServerConfiguration) -> Configuration {
+        Configuration(
+            server: server, clientID: client.clientID, clientAuthentication: client.authentication, timeout: client.settings.timeout)
     }
 }

@@ -228,11 +228,8 @@ package final class Runner: Sendable {
                 let cached = state.clients[client.name]
                 active += 1
                 guard let context = contexts[client.issuerName] else {
-                    let result = ClientResult(
-                        name: client.name, issuer: client.issuerName, clientID: client.clientID, status: .failed,
-                        detail: "issuer `\(client.issuerName)` is not defined", errorCode: .setup)
-                    group.addTask { .finished(result, nil) }
-                    return
+                    // The manifest assembler reports a client naming no issuer; such a manifest is never returned.
+                    preconditionFailure("client `\(client.name)` names issuer `\(client.issuerName)`, which the manifest does not define")
                 }
                 let dpop = dpopHandles[client.name]
                 group.addTask {

@@ -86,8 +86,13 @@ extension FileDecoder {
             outputs = decodeOutputs(pair.value, path: path + ".outputs", scope: .perClient)
         }
 
+        // The authentication is built here, once. It is missing only after an
+        // error was reported or when secrets are not resolved (`validate
+        // --no-secrets`); the loader returns no manifest then, so the
+        // placeholder never reaches a grant.
         let definition = ClientDefinition(
             name: nameText?.value ?? "", issuerName: issuerReference?.value ?? "", clientID: clientID, auth: auth,
+            authentication: auth.clientAuthentication() ?? ClientAuthentication.none,
             scope: scope, resource: resource, audience: audience, params: params, dpop: dpop,
             outputs: outputs.map(\.spec), location: location(block.mark)
         )

@@ -1,3 +1,4 @@
+import Foundation
 import OAuthClient
 
 /// The JSON Schema (draft 2020-12) of manifest version 1, for editors
@@ -9,10 +10,19 @@ import OAuthClient
 /// conditional requirements. Any string value may instead be a `${VAR}`
 /// reference, which the schema accepts wherever a number or boolean is expected.
 package enum ManifestSchema {
-    /// The schema as pretty-printed JSON text.
-    package static var json: String { document.rendered() }
+    /// The schema as pretty-printed JSON text: two-space indent, object
+    /// members sorted by name (so `$defs`, `$id` and `$schema` come first),
+    /// `/` unescaped.
+    package static var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Strings, numbers, booleans, arrays and string-keyed objects always encode.
+        guard let data = try? encoder.encode(document) else { preconditionFailure("the manifest schema could not be encoded") }
+        return String(decoding: data, as: UTF8.self)
+    }
 
-    static let durationPattern = "^([0-9]+(ms|s|m|h))+$"
+    /// The grammar of ``DurationText/parse(_:)``: parts of up to twelve digits and a unit.
+    package static let durationPattern = "^([0-9]{1,12}(ms|s|m|h))+$"
 
     static var document: SchemaValue {
         object([

@@ -1,5 +1,7 @@
-/// A JSON value with ordered object members, enough to write the schema readably.
-indirect enum SchemaValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral {
+/// A JSON value, enough to declare the schema; `JSONEncoder` writes it.
+indirect enum SchemaValue: Encodable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByArrayLiteral
+{
     case object([(String, SchemaValue)])
     case array([SchemaValue])
     case string(String)
@@ -11,24 +13,35 @@ indirect enum SchemaValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiter
     init(booleanLiteral value: Bool) { self = .boolean(value) }
     init(arrayLiteral elements: SchemaValue...) { self = .array(elements) }
 
-    /// Pretty-printed JSON, two-space indent, members in the order given.
-    func rendered(indent: String = "") -> String {
-        let inner = indent + "  "
+    /// Encodes objects as JSON objects (members keyed by name), arrays,
+    /// strings, numbers and booleans as themselves.
+    func encode(to encoder: any Encoder) throws {
         switch self {
-        case .string(let text): return JSONText.quoted(text)
-        case .integer(let value): return String(value)
-        case .boolean(let value): return value ? "true" : "false"
+        case .string(let text):
+            var container = encoder.singleValueContainer()
+            try container.encode(text)
+        case .integer(let value):
+            var container = encoder.singleValueContainer()
+            try container.encode(value)
+        case .boolean(let value):
+            var container = encoder.singleValueContainer()
+            try container.encode(value)
         case .array(let items):
-            if items.isEmpty { return "[]" }
-            if items.allSatisfy({ if case .string = $0 { true } else if case .integer = $0 { true } else { false } }) {
-                return "[" + items.map { $0.rendered() }.joined(separator: ", ") + "]"
-            }
-            return "[\n" + items.map { inner + $0.rendered(indent: inner) }.joined(separator: ",\n") + "\n" + indent + "]"
+            var container = encoder.unkeyedContainer()
+            for item in items { try container.encode(item) }
         case .object(let members):
-            if members.isEmpty { return "{}" }
-            return "{\n" + members.map { inner + JSONText.quoted($0.0) + ": " + $0.1.rendered(indent: inner) }.joined(separator: ",\n")
-                + "\n" + indent + "}"
+            var container = encoder.container(keyedBy: MemberKey.self)
+            for (name, value) in members { try container.encode(value, forKey: MemberKey(name)) }
         }
+    }
+
+    /// A member name of a schema object.
+    private struct MemberKey: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 }
 

@@ -93,7 +93,7 @@ enum ManifestVocabulary {
                 "rate_limit",
                 object([
                     "description": "Request rate cap: 20/s, 100/m or 1000/h.",
-                    "anyOf": [object(["type": "string", "pattern": "^[1-9][0-9]*/[smh]$"]), reference("envReference")],
+                    "anyOf": [object(["type": "string", "pattern": .string(RateLimit.pattern)]), reference("envReference")],
                 ])),
             Property("allow_insecure_http", reference("boolean", "Allow plain http: URLs (local test servers only).")),
         ] + overrides
