@@ -176,11 +176,11 @@ struct Run: AsyncParsableCommand {
         let finishedAt = Date()
         if let metricsFile, !dryRun {
             let text = PrometheusMetrics.render(results: summary.results, runDuration: summary.duration, finishedAt: finishedAt)
-            if let error = writeSideFile(Array(text.utf8), to: metricsFile, what: "metrics file", mode: 0o644) {
+            if let error = SideFile.write(Array(text.utf8), to: metricsFile, what: "metrics file", mode: 0o644) {
                 summary.writeErrors.append(error)
             }
         }
-        if let report, let error = writeSideFile(RunReport.render(summary, finishedAt: finishedAt), to: report, what: "report") {
+        if let report, let error = SideFile.write(RunReport.render(summary, finishedAt: finishedAt), to: report, what: "report") {
             summary.writeErrors.append(error)
         }
         if global.logFormat == .json {
@@ -209,17 +209,5 @@ struct Run: AsyncParsableCommand {
         }
         for error in summary.writeErrors { text += "tokensmith: write error: \(error)\n" }
         return text
-    }
-
-    /// Report and metrics files: atomic like every output; their folder is the root.
-    /// Returns what went wrong, naming the file, or nil when it was written.
-    private func writeSideFile(_ bytes: [UInt8], to path: String, what: String, mode: UInt16 = 0o600) -> WriteFailure? {
-        let url = URL(fileURLWithPath: path).standardizedFileURL
-        do {
-            _ = try AtomicFileWriter(root: url.deletingLastPathComponent().path).write(bytes, to: url.path, mode: mode)
-            return nil
-        } catch {
-            return WriteFailure(.sideFile, "the \(what) was not written: \(error)")
-        }
     }
 }

@@ -9,7 +9,7 @@ final class StopRequest: Sendable {
     /// The signal that came, and the run to cancel when one does.
     private struct State {
         var signal: Int32?
-        var task: Task<RunSummary, Never>?
+        var cancel: (@Sendable () -> Void)?
         var announce: (@Sendable (Int32) -> Void)?
     }
 
@@ -19,16 +19,16 @@ final class StopRequest: Sendable {
     func request(_ number: Int32) {
         let (task, announce) = state.withLockedValue { state in
             state.signal = number
-            return (state.task, state.announce)
+            return (state.cancel, state.announce)
         }
         announce?(number)
-        task?.cancel()
+        task?()
     }
 
     /// Attaches the run's task; cancels it at once if a signal already came.
-    func attach(_ task: Task<RunSummary, Never>, announce: @escaping @Sendable (Int32) -> Void) {
+    func attach<Success: Sendable>(_ task: Task<Success, Never>, announce: @escaping @Sendable (Int32) -> Void) {
         let pending = state.withLockedValue { state -> Int32? in
-            state.task = task
+            state.cancel = { task.cancel() }
             state.announce = announce
             return state.signal
         }

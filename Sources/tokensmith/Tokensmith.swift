@@ -14,6 +14,7 @@ struct Tokensmith: AsyncParsableCommand {
         version: tokensmithVersion,
         subcommands: [
             Run.self,
+            Watch.self,
             Token.self,
             Validate.self,
             Schema.self,

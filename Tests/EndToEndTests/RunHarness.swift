@@ -187,6 +187,22 @@ final class PipeCollector: Sendable {
         }
     }
 
+    /// Waits until what arrived so far contains `needle` at least `count`
+    /// times (true) or the pipe ended first (false).
+    func waitFor(_ needle: String, count: Int) async -> Bool {
+        while true {
+            let (text, finished) = state.withLockedValue { (String(decoding: $0.data, as: UTF8.self), $0.done) }
+            if text.components(separatedBy: needle).count - 1 >= count { return true }
+            if finished { return false }
+            await nextChunk()
+        }
+    }
+
+    /// What arrived so far.
+    func textSoFar() -> String {
+        state.withLockedValue { String(decoding: $0.data, as: UTF8.self) }
+    }
+
     /// Returns after the next chunk (or the end) arrived.
     private func nextChunk() async {
         let seen = state.withLockedValue { $0.data.count }

@@ -1,16 +1,21 @@
-import Foundation
+package import Foundation
 
 /// Decides, per client, whether to request a token now or keep the cached one.
 ///
 /// A client is skipped only when its cached token was obtained with the same
 /// definition (fingerprint) and stays valid longer than its `renew_before`.
-enum RenewalPlan {
-    enum Decision: Equatable {
+package enum RenewalPlan {
+    /// Grant now, or keep the cached token; the reason is shown to people.
+    package enum Decision: Equatable, Sendable {
+        /// Request a new token.
         case grant(reason: String)
+        /// Keep the cached token.
         case skip(reason: String)
     }
 
-    static func decide(client: ClientDefinition, cached: TokenState.Entry?, force: Bool, now: Date) -> Decision {
+    /// `run`'s decision: grant when forced, when nothing usable is cached,
+    /// or when the cached token expires within `renew_before`.
+    package static func decide(client: ClientDefinition, cached: TokenState.Entry?, force: Bool, now: Date) -> Decision {
         if force { return .grant(reason: "--force") }
         guard let cached else { return .grant(reason: "no cached token") }
         guard cached.fingerprint == client.fingerprint else { return .grant(reason: "the client's definition changed") }

@@ -1,5 +1,6 @@
 package import AsyncHTTPClient
-import Foundation
+import NIOConcurrencyHelpers
+package import Foundation
 import OAuthClient
 
 /// The batch runner: plans renewals, grants every due client concurrently
@@ -15,6 +16,10 @@ package final class Runner: Sendable {
     private let options: RunOptions
     private let observer: (any RunObserver)?
     private let httpClient: HTTPClient
+    /// Issuer contexts kept from batch to batch by ``runBatch(state:now:writesUnchanged:decide:)``:
+    /// one discovery per issuer for the whole process, and its limits hold
+    /// across batches. A context whose discovery failed is replaced.
+    private let batchContexts = NIOLockedValueBox<[String: IssuerContext]>([:])
 
     /// Creates a runner over a validated manifest; `httpClient` is shared by every request.
     package init(manifest: Manifest, options: RunOptions, observer: (any RunObserver)? = nil, httpClient: HTTPClient) {
@@ -35,13 +40,50 @@ package final class Runner: Sendable {
 
     /// Runs the whole job and says what happened; never throws.
     package func run() async -> RunSummary {
-        let start = ContinuousClock.now
-        let now = Date()
-        let selected = selectedClients
         for pattern in options.filter.unmatchedPatterns(in: manifest.clients.map(\.name)) {
             observer?.warning("--only pattern `\(pattern)` matches no client")
         }
-        let state = loadState()
+        let force = options.force
+        return await execute(state: loadState(), now: Date(), keepsState: false, writesUnchanged: true) { client, cached, now in
+            RenewalPlan.decide(client: client, cached: cached, force: force, now: now)
+        }.summary
+    }
+
+    /// What one batch of a long-running process did, and the token state after it.
+    package struct BatchOutcome: Sendable {
+        /// The batch's results; skipped clients included.
+        package var summary: RunSummary
+        /// The state the next batch starts from: the given state with the
+        /// batch's new tokens (saved to the state file too, when there is one).
+        package var state: TokenState
+    }
+
+    /// The token state file's contents for a process that keeps the state in
+    /// memory between batches (empty without a state file); a problem with
+    /// the file is reported to the observer.
+    package func initialState() -> TokenState { loadState() }
+
+    /// One batch of `watch`: the clients `decide` picks are granted, the
+    /// outputs written (aggregates once, from `state` and the new tokens), and
+    /// the state saved, exactly as ``run()`` does for its plan. With
+    /// `writesUnchanged` false, a batch that got no new token writes nothing
+    /// (the first batch passes true, so missing or edited files are restored
+    /// at start). Never throws; cancelling the calling task stops the grants
+    /// as it stops a run.
+    package func runBatch(
+        state: TokenState, now: Date, writesUnchanged: Bool,
+        decide: (ClientDefinition, TokenState.Entry?, Date) -> RenewalPlan.Decision
+    ) async -> BatchOutcome {
+        await execute(state: state, now: now, keepsState: true, writesUnchanged: writesUnchanged, decide: decide)
+    }
+
+    private func execute(
+        state: TokenState, now: Date, keepsState: Bool, writesUnchanged: Bool,
+        decide: (ClientDefinition, TokenState.Entry?, Date) -> RenewalPlan.Decision
+    ) async -> BatchOutcome {
+        let start = ContinuousClock.now
+        let selected = selectedClients
+        var nextState = keepsState ? state : TokenState()
 
         // Clients to grant are positions in `selected`: 10,000 definitions are
         // never copied while their grants run.
@@ -49,7 +91,7 @@ package final class Runner: Sendable {
         var results: [String: ClientResult] = [:]
         for (index, client) in selected.enumerated() {
             let cached = state.clients[client.name]
-            switch RenewalPlan.decide(client: client, cached: cached, force: options.force, now: now) {
+            switch decide(client, cached, now) {
             case .grant(let reason):
                 toGrant.append((index, reason))
             case .skip(let reason):
@@ -62,14 +104,15 @@ package final class Runner: Sendable {
         observer?.planned(toGrant: toGrant.count, toSkip: results.count)
         for result in results.values.sorted(by: { $0.name < $1.name }) { observer?.finished(result) }
 
-        let contexts = makeIssuerContexts(for: Set(toGrant.map { selected[$0.index].issuerName }))
+        let contexts = makeIssuerContexts(for: Set(toGrant.map { selected[$0.index].issuerName }), reusing: keepsState)
         if options.dryRun {
             let planned = await dryRun(toGrant.map { (selected[$0.index], $0.reason) }, contexts: contexts)
             for result in planned { results[result.name] = result }
-            return RunSummary(
+            let summary = RunSummary(
                 results: results.values.sorted { $0.name < $1.name }, duration: (ContinuousClock.now - start).secondsDouble,
                 interrupted: Task.isCancelled, deadlineExceeded: false, writeErrors: [], filesWritten: 0, filesUnchanged: 0,
                 heldBack: false)
+            return BatchOutcome(summary: summary, state: nextState)
         }
 
         let order = Self.interleavedByIssuer(toGrant.map(\.index), issuer: { selected[$0].issuerName })
@@ -90,7 +133,9 @@ package final class Runner: Sendable {
             writeErrors: [], filesWritten: 0, filesUnchanged: 0, heldBack: false)
         let anyFailed = results.values.contains { $0.status == .failed || $0.status == .cancelled }
         var heldBack = options.allOrNothing && anyFailed
-        if !heldBack {
+        // A later batch of a long-running process that got no new token
+        // changes nothing: its files are not rendered again.
+        if !heldBack && (writesUnchanged || !newTokens.isEmpty) {
             let written = OutputStage.write(
                 manifest: manifest, selected: selected, shard: options.shard, newTokens: newTokens, state: state, now: now,
                 allOrNothing: options.allOrNothing)
@@ -113,6 +158,9 @@ package final class Runner: Sendable {
             let failedRerenders = Set(written.clientErrors.map(\.client))
             let rerendered = written.rerendered.filter { !failedRerenders.contains($0) }
             if !heldBack {
+                if keepsState {
+                    Self.merge(newTokens, rerendered: rerendered, stamps: written.stamps, into: &nextState, manifest: manifest, now: now)
+                }
                 if let error = await saveState(state, newTokens: newTokens, rerendered: rerendered, stamps: written.stamps, now: now) {
                     summary.writeErrors.append(error)
                 }
@@ -132,7 +180,7 @@ package final class Runner: Sendable {
         }
         summary.results = results.values.sorted { $0.name < $1.name }
         summary.duration = (ContinuousClock.now - start).secondsDouble
-        return summary
+        return BatchOutcome(summary: summary, state: nextState)
     }
 
     // MARK: - Grants
@@ -354,13 +402,23 @@ package final class Runner: Sendable {
         }
     }
 
-    private func makeIssuerContexts(for issuerNames: Set<String>) -> [String: IssuerContext] {
+    private func makeIssuerContexts(for issuerNames: Set<String>, reusing: Bool) -> [String: IssuerContext] {
         var contexts: [String: IssuerContext] = [:]
         for name in issuerNames {
             guard let definition = manifest.issuer(named: name) else { continue }
             contexts[name] = IssuerContext(definition: definition, httpClient: httpClient)
         }
-        return contexts
+        guard reusing else { return contexts }
+        return batchContexts.withLockedValue { kept in
+            for (name, fresh) in contexts {
+                if let existing = kept[name], !existing.serverLookupFailed {
+                    contexts[name] = existing
+                } else {
+                    kept[name] = fresh
+                }
+            }
+            return contexts
+        }
     }
 
     /// One DPoP handle per client for the run: from its key file, or generated.
@@ -469,22 +527,7 @@ package final class Runner: Sendable {
         for (name, entry) in loaded.clients where next.clients[name] == nil {
             next.clients[name] = entry
         }
-        for (name, token) in newTokens {
-            guard let client = manifest.client(named: name) else { continue }
-            next.clients[name] = TokenState.Entry(
-                token: token, fingerprint: client.fingerprint, outputsDigest: OutputStage.outputsDigest(client.outputs),
-                outputsStamp: stamps[name])
-        }
-        for name in rerendered {
-            guard let client = manifest.client(named: name) else { continue }
-            next.clients[name]?.outputsDigest = OutputStage.outputsDigest(client.outputs)
-            next.clients[name]?.outputsStamp = stamps[name]
-        }
-        // Dropped in place (a filtered copy of 10,000 entries would be the end's largest allocation).
-        let dropped = next.clients.compactMap { name, entry in
-            manifest.client(named: name) != nil || entry.isValid(at: now) ? nil : name
-        }
-        for name in dropped { next.clients[name] = nil }
+        Self.merge(newTokens, rerendered: rerendered, stamps: stamps, into: &next, manifest: manifest, now: now)
         do {
             let url = URL(fileURLWithPath: path)
             let writer = AtomicFileWriter(root: url.deletingLastPathComponent().path)
@@ -493,6 +536,32 @@ package final class Runner: Sendable {
         } catch {
             return WriteFailure(.state, "the token state file \(path) was not saved: \(error)")
         }
+    }
+}
+
+extension Runner {
+    /// Puts a batch's new tokens and re-rendered stamps into `state`, and
+    /// drops entries of clients the manifest no longer has once they expired.
+    static func merge(
+        _ newTokens: [String: IssuedToken], rerendered: [String], stamps: [String: String], into state: inout TokenState,
+        manifest: Manifest, now: Date
+    ) {
+        for (name, token) in newTokens {
+            guard let client = manifest.client(named: name) else { continue }
+            state.clients[name] = TokenState.Entry(
+                token: token, fingerprint: client.fingerprint, outputsDigest: OutputStage.outputsDigest(client.outputs),
+                outputsStamp: stamps[name])
+        }
+        for name in rerendered {
+            guard let client = manifest.client(named: name) else { continue }
+            state.clients[name]?.outputsDigest = OutputStage.outputsDigest(client.outputs)
+            state.clients[name]?.outputsStamp = stamps[name]
+        }
+        // Dropped in place (a filtered copy of 10,000 entries would be the end's largest allocation).
+        let dropped = state.clients.compactMap { name, entry in
+            manifest.client(named: name) != nil || entry.isValid(at: now) ? nil : name
+        }
+        for name in dropped { state.clients[name] = nil }
     }
 }
 

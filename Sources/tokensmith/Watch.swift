@@ -1,0 +1,167 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OAuthClient
+import Provisioner
+import TerminationSignals
+
+/// `tokensmith watch MANIFEST...`: what `run` does, then stay and keep every token fresh.
+struct Watch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Grant and write like run, then stay and renew each token before it expires.",
+        discussion: """
+            Each client is renewed renew_before ahead of its token's expiry, or once \
+            80% of the token's lifetime has passed when renew_before is not shorter \
+            than the lifetime, with a little jitter. Clients due within a second of \
+            each other share one batch: their outputs are written together and \
+            aggregate outputs once. A failed renewal keeps the last good token and \
+            outputs and is retried with capped exponential backoff for as long as it \
+            fails; other clients go on.
+
+            --health-listen serves /healthz (the loop runs), /readyz (every selected \
+            client holds an unexpired token) and /metrics (Prometheus text format).
+
+            Exit status: 0 after SIGTERM or SIGINT (in-flight writes finish or are \
+            rolled back, the state is saved); 2 the manifest or command line is \
+            wrong; 1 the health listener could not be opened.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(
+        help: ArgumentHelp("Manifest files; several are merged.", valueName: "manifest"),
+        completion: .file(extensions: ManifestCompletion.extensions))
+    var manifests: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "Only these clients: names and globs, comma-separated (e.g. billing,report*); each must match a client.", valueName: "names"))
+    var only: String?
+
+    @OptionGroup var sharding: ShardOptions
+
+    @Option(help: "Grants in flight at once (overrides the manifest's concurrency).")
+    var concurrency: Int?
+
+    @Flag(help: "Grant every selected client at start, even when its cached token is still fresh.")
+    var force = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Serve /healthz, /readyz and /metrics on this address (e.g. 127.0.0.1:9464; [::]:9464 for every interface).",
+            valueName: "address:port"))
+    var healthListen: String?
+
+    @Option(
+        help: ArgumentHelp("Rewrite Prometheus metrics (node_exporter textfile format) to this file after each batch.", valueName: "file"),
+        completion: .file())
+    var metricsFile: String?
+
+    @Option(help: ArgumentHelp("The longest wait between retries of a failing client (default 5m).", valueName: "duration"))
+    var maxRetryInterval: String?
+
+    @Option(
+        help: ArgumentHelp("The token cache (default: .tokensmith-state.json in the first manifest's output root).", valueName: "file"),
+        completion: .file())
+    var stateFile: String?
+
+    @Flag(help: "Keep the token cache in memory only: a restart grants every client again.")
+    var noState = false
+
+    func validate() throws {
+        if manifests.isEmpty { throw ValidationError("Give at least one manifest file.") }
+        if manifests.contains("-") {
+            throw ValidationError("watch reads its manifests again on SIGHUP; give files, not standard input (-).")
+        }
+        if let only, NameFilter(parsing: only).patterns.isEmpty {
+            throw ValidationError("--only needs at least one client name or glob, e.g. --only billing,report*.")
+        }
+        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1.") }
+        if let maxRetryInterval, (DurationText.parse(maxRetryInterval) ?? .zero) < .seconds(1) {
+            throw ValidationError("--max-retry-interval takes a duration of at least 1s, like 30s or 5m.")
+        }
+        if let healthListen, ListenAddress(parsing: healthListen) == nil {
+            throw ValidationError("--health-listen takes HOST:PORT, e.g. 127.0.0.1:9464 or [::1]:9464.")
+        }
+        if noState && stateFile != nil { throw ValidationError("Use either --state-file or --no-state, not both.") }
+    }
+
+    func run() async throws {
+        let stop = StopRequest()
+        let trap = SignalTrap { signal in stop.request(signal) }
+        defer { trap.cancel() }
+
+        let environment = ProcessInfo.processInfo.environment
+        var loader = ManifestLoader(environment: environment, outputRoot: global.outputRoot)
+        loader.shard = sharding.resolved(environment: environment)
+        let loaded = loader.load(paths: manifests)
+        let rendered = ValidationOutput.render(loaded, json: global.logFormat == .json, includeWarnings: !global.quiet)
+        if !rendered.isEmpty { StandardErrorLock.write(rendered + "\n") }
+        var logger = Logger(label: "tokensmith") { _ in
+            LineLogHandler(json: global.logFormat == .json, level: global.quiet ? .error : .info)
+        }
+        logger.logLevel = global.quiet ? .error : .info
+        guard let manifest = loaded.manifest, loaded.errorCount == 0 else {
+            logger.error("the manifest has errors; nothing was contacted and nothing written")
+            throw ExitCode(2)
+        }
+        let filter = only.map(NameFilter.init(parsing:)) ?? NameFilter(patterns: [])
+        let unmatched = filter.unmatchedPatternMessages(in: manifest.clients.map(\.name))
+        if !unmatched.isEmpty {
+            for message in unmatched + ["nothing was contacted and nothing written; correct --only"] { logger.error("\(message)") }
+            throw ExitCode(2)
+        }
+
+        let status = WatchStatus()
+        let metrics = WatchMetrics()
+        var server: HealthServer?
+        if let healthListen, let address = ListenAddress(parsing: healthListen) {
+            do {
+                server = try await HealthServer.start(host: address.host, port: address.port, status: status, metrics: metrics)
+                logger.info("health endpoints listening", metadata: ["address": .string(server?.localAddress ?? healthListen)])
+            } catch {
+                logger.error("--health-listen \(healthListen) could not be opened: \(error); choose a free port")
+                throw ExitCode(1)
+            }
+        }
+
+        let options = RunOptions(
+            filter: filter, shard: loader.shard, concurrency: concurrency, statePath: statePath(manifest: manifest))
+        let inFlight = options.concurrency ?? manifest.defaults.concurrency
+        let backoff = WatchBackoff(maximum: maxRetryInterval.flatMap(DurationText.parse) ?? .seconds(300))
+        let console = WatchConsole(logger: logger)
+        let metricsFile = metricsFile
+        let log = logger
+        try await OAuthHTTP.withHTTPClient(connectionsPerHost: inFlight) { httpClient in
+            let runner = Runner(manifest: manifest, options: options, observer: console, httpClient: httpClient)
+            let watcher = Watcher(runner: runner, status: status, backoff: backoff, force: force)
+            logger.info("watching", metadata: ["clients": .stringConvertible(runner.selectedClients.count)])
+            let task = Task {
+                await watcher.run { outcome, next in
+                    console.batchFinished(outcome.summary, next: next)
+                    if let metricsFile {
+                        let text = PrometheusMetrics.render(
+                            results: outcome.summary.results, runDuration: outcome.summary.duration, finishedAt: Date())
+                        if let problem = SideFile.write(Array(text.utf8), to: metricsFile, what: "metrics file", mode: 0o644) {
+                            log.error("\(problem)")
+                        }
+                    }
+                }
+            }
+            stop.attach(task) { signal in
+                log.info("received signal \(signal); stopping (files are written whole or not at all)")
+            }
+            await task.value
+        }
+        await server?.close()
+        logger.info("stopped")
+        exitSkippingTeardown(0, keepingAlive: manifest, loaded)
+    }
+
+    private func statePath(manifest: Manifest) -> String? {
+        if noState { return nil }
+        if let stateFile { return URL(fileURLWithPath: stateFile).standardizedFileURL.path }
+        return manifest.files.first.map { URL(fileURLWithPath: $0.outputRoot).appendingPathComponent(".tokensmith-state.json").path }
+    }
+}

@@ -1,0 +1,222 @@
+import Foundation
+import LocalIssuer
+import NIOConcurrencyHelpers
+import Testing
+
+/// `tokensmith watch` end to end: the built binary against a LocalIssuer that
+/// issues tokens of a few seconds, so renewals happen while the test watches.
+/// Assertions follow the order of events the process logs, never wall time.
+@Suite("tokensmith watch (built binary)")
+struct WatchEndToEndTests {
+    static func manifest(_ issuer: LocalIssuer, renewBefore: String = "10m") -> String {
+        """
+        version: 1
+        defaults:
+          renew_before: \(renewBefore)
+          retry: {attempts: 1}
+        issuers:
+          local:
+            issuer: \(issuer.issuer)
+            allow_insecure_http: true
+        clients:
+          - {name: short, issuer: local, client_id: short, auth: {method: client_secret_basic, secret: s}, outputs: [{env: out/short.env}]}
+          - {name: long, issuer: local, client_id: long, auth: {method: client_secret_basic, secret: s}, outputs: [{env: out/long.env}]}
+        outputs:
+          - json: out/all.json
+
+        """
+    }
+
+    static func clients(shortFaults: [Fault] = []) -> [RegisteredClient] {
+        [
+            RegisteredClient(id: "short", authentication: .clientSecretBasic(secret: "s"), expiresIn: 3, faults: shortFaults),
+            RegisteredClient(id: "long", authentication: .clientSecretBasic(secret: "s"), expiresIn: 3600),
+        ]
+    }
+
+    /// The access token an env file holds.
+    static func token(in env: String?) -> String? {
+        env?.split(separator: "\n").first { $0.hasPrefix("ACCESS_TOKEN=") }.map { String($0.dropFirst("ACCESS_TOKEN=".count)) }
+    }
+
+    /// `GET url` with curl: the status code and the body.
+    static func get(_ url: String, harness: RunHarness) async throws -> (status: Int, body: String) {
+        let result = try await harness.run(
+            ["-s", "-w", "\n%{http_code}", url], executable: URL(fileURLWithPath: "/usr/bin/curl"))
+        var lines = result.standardOutput.split(separator: "\n", omittingEmptySubsequences: false)
+        let status = Int(lines.popLast() ?? "") ?? 0
+        return (status, lines.joined(separator: "\n"))
+    }
+
+    /// The `address=HOST:PORT` the process logged for its health endpoints.
+    static func healthAddress(_ errors: PipeCollector) async throws -> String {
+        #expect(await errors.waitFor("health endpoints listening"))
+        let line = try #require(errors.textSoFar().split(separator: "\n").first { $0.contains("health endpoints listening") })
+        let field = try #require(line.split(separator: " ").first { $0.hasPrefix("address=") })
+        return "http://" + field.dropFirst("address=".count)
+    }
+
+    @Test("renews the short-lived client again and again, not the long-lived one; SIGTERM exits 0 with no temporary file")
+    func renewsBeforeExpiry() async throws {
+        let harness = try RunHarness()
+        try await withIssuers([LocalIssuer.Configuration(clients: Self.clients())]) { issuers in
+            let issuer = issuers[0]
+            try harness.write(Self.manifest(issuer), to: "watch.yaml")
+            let stop = NIOLockedValueBox(false)
+            var seen: [String] = []
+            let result = try await harness.run(["watch", "watch.yaml"], signalWhen: { stop.withLockedValue { $0 } }) { errors in
+                // Three renewals of `short` (3-second tokens, renewed at 80 % of their life).
+                for count in 1...3 {
+                    #expect(await errors.waitFor("renewed client=short", count: count + 0))
+                    // The file is written before the line is logged.
+                    if let token = Self.token(in: harness.read("out/short.env")), seen.last != token { seen.append(token) }
+                }
+                #expect(await errors.waitFor("renewed client=short", count: 4))
+                if let token = Self.token(in: harness.read("out/short.env")), seen.last != token { seen.append(token) }
+                stop.withLockedValue { $0 = true }
+            }
+            #expect(result.status == 0, "\(result.standardError)")
+            #expect(result.standardError.contains("stopped"))
+            let statistics = issuer.statistics()
+            #expect((statistics.tokensIssuedByClient["short"] ?? 0) >= 4)
+            #expect(statistics.tokensIssuedByClient["long"] == 1)
+            #expect(statistics.discoveryRequests == 1)
+            // Every renewal reached the file: four different tokens in a row.
+            #expect(seen.count >= 3)
+            #expect(Set(seen).count == seen.count)
+            // The aggregate holds the newest token of each client.
+            let all = try jsonObject(harness.read("out/all.json"))
+            let short = (all["clients"] as? [String: Any])?["short"] as? [String: Any]
+            // Compared as a Bool: a failure must not print the token.
+            let aggregateIsNewest = short?["access_token"] as? String == Self.token(in: harness.read("out/short.env"))
+            #expect(aggregateIsNewest)
+            #expect(!harness.allFiles().contains { $0.contains(".tmp") || $0.contains(".tokensmith-tmp") })
+            // The state file holds what the outputs hold, so a restart does not grant `long` again.
+            let restarted = try await harness.run(["run", "watch.yaml"])
+            #expect(restarted.status == 0)
+            #expect(issuer.statistics().tokensIssuedByClient["long"] == 1)
+        }
+    }
+
+    @Test("an outage keeps the last good token and outputs, turns /readyz to 503 at expiry, and watch recovers by itself")
+    func outageAndRecovery() async throws {
+        let harness = try RunHarness()
+        try await withIssuers([LocalIssuer.Configuration(clients: Self.clients())]) { issuers in
+            let issuer = issuers[0]
+            try harness.write(Self.manifest(issuer), to: "watch.yaml")
+            let stop = NIOLockedValueBox(false)
+            let result = try await harness.run(
+                ["watch", "watch.yaml", "--health-listen", "127.0.0.1:0", "--max-retry-interval", "1s"],
+                environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"],
+                signalWhen: { stop.withLockedValue { $0 } }
+            ) { errors in
+                let base = try await Self.healthAddress(errors)
+                #expect(await errors.waitFor("batch finished"))
+                let ready = try await Self.get(base + "/readyz", harness: harness)
+                #expect(ready.status == 200, "\(ready.body)")
+                #expect(try await Self.get(base + "/healthz", harness: harness).status == 200)
+                let kept = harness.read("out/short.env")
+                let keptAggregate = harness.read("out/all.json")
+
+                // The issuer goes down for `short`.
+                issuer.register(
+                    RegisteredClient(
+                        id: "short", authentication: .clientSecretBasic(secret: "s"), expiresIn: 3,
+                        faults: [.serverError(status: 503, times: 1_000_000)]))
+                #expect(await errors.waitFor("renewal failed", count: 2))
+                // Compared as Bools throughout: a failure must not print a token.
+                let envKept = harness.read("out/short.env") == kept
+                let aggregateKept = harness.read("out/all.json") == keptAggregate
+                #expect(envKept)
+                #expect(aggregateKept)
+
+                // Past the token's expiry (retries keep failing meanwhile), readiness fails and names the client.
+                var unready = try await Self.get(base + "/readyz", harness: harness)
+                var failuresSeen = 2
+                while unready.status == 200 {
+                    failuresSeen += 1
+                    #expect(await errors.waitFor("renewal failed", count: failuresSeen))
+                    unready = try await Self.get(base + "/readyz", harness: harness)
+                }
+                #expect(unready.status == 503)
+                #expect(unready.body.contains("short"))
+                #expect(!unready.body.contains("long"))
+                let envStillKept = harness.read("out/short.env") == kept
+                #expect(envStillKept)
+
+                let metrics = try await Self.get(base + "/metrics", harness: harness)
+                #expect(metrics.status == 200)
+                try await Self.checkMetrics(metrics.body, harness: harness)
+                #expect(metrics.body.contains("tokensmith_client_failed{client=\"short\",issuer=\"local\"} 1"))
+                let metricsHoldToken = metrics.body.contains(Self.token(in: kept) ?? "no token")
+                #expect(!metricsHoldToken)
+
+                // The issuer comes back: the next retry renews, and readiness returns.
+                issuer.register(RegisteredClient(id: "short", authentication: .clientSecretBasic(secret: "s"), expiresIn: 3))
+                let renewalsBefore = errors.textSoFar().components(separatedBy: "renewed client=short").count - 1
+                #expect(await errors.waitFor("renewed client=short", count: renewalsBefore + 1))
+                let envRenewed = harness.read("out/short.env") != kept
+                #expect(envRenewed)
+                #expect(try await Self.get(base + "/readyz", harness: harness).status == 200)
+                stop.withLockedValue { $0 = true }
+            }
+            #expect(result.status == 0, "\(result.standardError)")
+            #expect(issuer.statistics().tokensIssuedByClient["long"] == 1)
+        }
+    }
+
+    /// Parses the exposition with the Prometheus project's own Python parser
+    /// and checks the per-client families are there.
+    static func checkMetrics(_ text: String, harness: RunHarness) async throws {
+        try harness.write(text, to: "metrics.txt")
+        let script = """
+            import sys
+            from prometheus_client.parser import text_string_to_metric_families
+            names = {f.name for f in text_string_to_metric_families(open(sys.argv[1]).read())}
+            need = {"tokensmith_client_token_expiry_timestamp_seconds", "tokensmith_client_renewals",
+                    "tokensmith_client_renewal_failures", "tokensmith_client_next_renewal_timestamp_seconds",
+                    "tokensmith_client_failed", "tokensmith_watch_clients"}
+            missing = need - names
+            print("missing: " + ", ".join(sorted(missing)) if missing else "ok")
+            """
+        let result = try await harness.run(
+            ["python3", "-c", script, harness.folder.appendingPathComponent("metrics.txt").path],
+            environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"],
+            executable: URL(fileURLWithPath: "/usr/bin/env"))
+        #expect(result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "ok", "\(result.standardError)")
+    }
+
+    @Test("a health address already in use: exit 1, naming the address, before any grant")
+    func healthPortInUse() async throws {
+        let harness = try RunHarness()
+        try await withIssuers([LocalIssuer.Configuration(clients: Self.clients())]) { issuers in
+            try harness.write(Self.manifest(issuers[0]), to: "watch.yaml")
+            let stop = NIOLockedValueBox(false)
+            // A first watch holds a port; a second asks for the same one.
+            _ = try await harness.run(
+                ["watch", "watch.yaml", "--health-listen", "127.0.0.1:0", "--no-state"], signalWhen: { stop.withLockedValue { $0 } }
+            ) { errors in
+                let base = try await Self.healthAddress(errors)
+                let address = String(base.dropFirst("http://".count))
+                let second = try await harness.run(["watch", "watch.yaml", "--health-listen", address, "--no-state"])
+                #expect(second.status == 1)
+                #expect(second.standardError.contains(address))
+                #expect(!second.standardError.contains("renewed"))
+                stop.withLockedValue { $0 = true }
+            }
+        }
+    }
+
+    @Test("command-line mistakes exit 2 with a hint")
+    func commandLineMistakes() async throws {
+        let harness = try RunHarness()
+        try harness.write("version: 1\n", to: "empty.yaml")
+        for arguments in [
+            ["watch", "empty.yaml", "--health-listen", "9464"], ["watch", "-"], ["watch", "empty.yaml", "--max-retry-interval", "0s"],
+        ] {
+            let result = try await harness.run(arguments)
+            #expect(result.status == 2, "\(arguments)")
+            #expect(!result.standardError.isEmpty)
+        }
+    }
+}
