@@ -91,25 +91,19 @@ struct Watch: AsyncParsableCommand {
         let stop = StopRequest()
         let trap = SignalTrap { signal in stop.request(signal) }
         defer { trap.cancel() }
+        let reloads = ReloadRequest()
+        let hangUp = SignalTrap(signals: [SIGHUP], label: "tokensmith.reload") { _ in reloads.request() }
+        defer { hangUp.cancel() }
 
-        let environment = ProcessInfo.processInfo.environment
-        var loader = ManifestLoader(environment: environment, outputRoot: global.outputRoot)
-        loader.shard = sharding.resolved(environment: environment)
-        let loaded = loader.load(paths: manifests)
-        let rendered = ValidationOutput.render(loaded, json: global.logFormat == .json, includeWarnings: !global.quiet)
-        if !rendered.isEmpty { StandardErrorLock.write(rendered + "\n") }
         var logger = Logger(label: "tokensmith") { _ in
             LineLogHandler(json: global.logFormat == .json, level: global.quiet ? .error : .info)
         }
         logger.logLevel = global.quiet ? .error : .info
-        guard let manifest = loaded.manifest, loaded.errorCount == 0 else {
-            logger.error("the manifest has errors; nothing was contacted and nothing written")
-            throw ExitCode(2)
-        }
+        let environment = ProcessInfo.processInfo.environment
         let filter = only.map(NameFilter.init(parsing:)) ?? NameFilter(patterns: [])
-        let unmatched = filter.unmatchedPatternMessages(in: manifest.clients.map(\.name))
-        if !unmatched.isEmpty {
-            for message in unmatched + ["nothing was contacted and nothing written; correct --only"] { logger.error("\(message)") }
+        let shard = sharding.resolved(environment: environment)
+        guard var manifest = loadManifest(environment: environment, shard: shard, filter: filter, logger: logger) else {
+            logger.error("the manifest has errors; nothing was contacted and nothing written")
             throw ExitCode(2)
         }
 
@@ -126,37 +120,82 @@ struct Watch: AsyncParsableCommand {
             }
         }
 
-        let options = RunOptions(
-            filter: filter, shard: loader.shard, concurrency: concurrency, statePath: statePath(manifest: manifest))
+        let options = RunOptions(filter: filter, shard: shard, concurrency: concurrency, statePath: statePath(manifest: manifest))
         let inFlight = options.concurrency ?? manifest.defaults.concurrency
         let backoff = WatchBackoff(maximum: maxRetryInterval.flatMap(DurationText.parse) ?? .seconds(300))
         let console = WatchConsole(logger: logger)
         let metricsFile = metricsFile
         let log = logger
         try await OAuthHTTP.withHTTPClient(connectionsPerHost: inFlight) { httpClient in
-            let runner = Runner(manifest: manifest, options: options, observer: console, httpClient: httpClient)
-            let watcher = Watcher(runner: runner, status: status, backoff: backoff, force: force)
-            logger.info("watching", metadata: ["clients": .stringConvertible(runner.selectedClients.count)])
-            let task = Task {
-                await watcher.run { outcome, next in
-                    console.batchFinished(outcome.summary, next: next)
-                    if let metricsFile {
-                        let text = PrometheusMetrics.render(
-                            results: outcome.summary.results, runDuration: outcome.summary.duration, finishedAt: Date())
-                        if let problem = SideFile.write(Array(text.utf8), to: metricsFile, what: "metrics file", mode: 0o644) {
-                            log.error("\(problem)")
+            var carried: TokenState?
+            var first = true
+            while true {
+                let runner = Runner(manifest: manifest, options: options, observer: console, httpClient: httpClient)
+                let watcher = Watcher(runner: runner, status: status, backoff: backoff, force: first && force, state: carried)
+                log.info("watching", metadata: ["clients": .stringConvertible(runner.selectedClients.count)])
+                let task = Task {
+                    await watcher.run { outcome, next in
+                        console.batchFinished(outcome.summary, next: next)
+                        if let metricsFile {
+                            let text = PrometheusMetrics.render(
+                                results: outcome.summary.results, runDuration: outcome.summary.duration, finishedAt: Date())
+                            if let problem = SideFile.write(Array(text.utf8), to: metricsFile, what: "metrics file", mode: 0o644) {
+                                log.error("\(problem)")
+                            }
                         }
                     }
                 }
+                reloads.attach { watcher.requestReload() }
+                stop.attach(task) { signal in
+                    log.info("received signal \(signal); stopping (files are written whole or not at all)")
+                }
+                first = false
+                switch await task.value {
+                case .stopped:
+                    return
+                case .reload(let state):
+                    carried = state
+                    log.info("received SIGHUP; reloading the manifests")
+                    if let reloaded = loadManifest(environment: environment, shard: shard, filter: filter, logger: log) {
+                        log.info("reloaded", metadata: Self.changes(from: manifest, to: reloaded))
+                        manifest = reloaded
+                    } else {
+                        log.error("the reloaded manifests have errors; the running configuration is kept")
+                    }
+                }
             }
-            stop.attach(task) { signal in
-                log.info("received signal \(signal); stopping (files are written whole or not at all)")
-            }
-            await task.value
         }
+        status.update { $0.running = false }
         await server?.close()
         logger.info("stopped")
-        exitSkippingTeardown(0, keepingAlive: manifest, loaded)
+        exitSkippingTeardown(0, keepingAlive: manifest)
+    }
+
+    /// Loads and checks the manifests, printing their diagnostics; nil when
+    /// they have errors or an `--only` pattern matches no client.
+    private func loadManifest(environment: [String: String], shard: Shard?, filter: NameFilter, logger: Logger) -> Manifest? {
+        var loader = ManifestLoader(environment: environment, outputRoot: global.outputRoot)
+        loader.shard = shard
+        let loaded = loader.load(paths: manifests)
+        let rendered = ValidationOutput.render(loaded, json: global.logFormat == .json, includeWarnings: !global.quiet)
+        if !rendered.isEmpty { StandardErrorLock.write(rendered + "\n") }
+        guard let manifest = loaded.manifest, loaded.errorCount == 0 else { return nil }
+        let unmatched = filter.unmatchedPatternMessages(in: manifest.clients.map(\.name))
+        for message in unmatched { logger.error("\(message); correct --only") }
+        return unmatched.isEmpty ? manifest : nil
+    }
+
+    /// What a reload changed: clients added, removed, and changed (fingerprint).
+    private static func changes(from old: Manifest, to new: Manifest) -> Logger.Metadata {
+        let before = Dictionary(old.clients.map { ($0.name, $0.fingerprint) }, uniquingKeysWith: { first, _ in first })
+        let after = Dictionary(new.clients.map { ($0.name, $0.fingerprint) }, uniquingKeysWith: { first, _ in first })
+        let added = after.keys.filter { before[$0] == nil }.count
+        let removed = before.keys.filter { after[$0] == nil }.count
+        let changed = after.filter { name, fingerprint in before[name].map { $0 != fingerprint } ?? false }.count
+        return [
+            "clients": .stringConvertible(new.clients.count), "added": .stringConvertible(added), "removed": .stringConvertible(removed),
+            "changed": .stringConvertible(changed),
+        ]
     }
 
     private func statePath(manifest: Manifest) -> String? {

@@ -74,10 +74,12 @@ struct RunHarness {
     /// `setpriv`, so file permissions apply as they do for a real service user.
     /// `standardInput` is piped to the process (else it reads an empty file).
     /// `executable` runs another program instead (e.g. `script` wrapping the binary).
+    /// `duringProcess` is `during` with the process id, for tests that signal it themselves.
     func run(
         _ arguments: [String], environment: [String: String] = [:], unprivileged: Bool = false,
         standardInput: String? = nil, executable: URL? = nil, signalWhen: (@Sendable () -> Bool)? = nil,
-        signal: Int32 = SIGTERM, during: ((PipeCollector) async throws -> Void)? = nil
+        signal: Int32 = SIGTERM, during: ((PipeCollector) async throws -> Void)? = nil,
+        duringProcess: ((PipeCollector, pid_t) async throws -> Void)? = nil
     ) async throws -> Result {
         let process = Process()
         if let executable {
@@ -128,9 +130,11 @@ struct RunHarness {
                 }
             }.start()
         }
-        if let during {
+        let pid = process.processIdentifier
+        if during != nil || duringProcess != nil {
             do {
-                try await during(errorData)
+                try await during?(errorData)
+                try await duringProcess?(errorData, pid)
             } catch {
                 process.terminate()
                 _ = await exit.status()

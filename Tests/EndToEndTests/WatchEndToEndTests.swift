@@ -219,4 +219,57 @@ struct WatchEndToEndTests {
             #expect(!result.standardError.isEmpty)
         }
     }
+
+    @Test(
+        "SIGHUP reloads: added clients are granted, removed ones leave the aggregate, changed ones are granted again; a broken manifest is refused and the running one kept"
+    )
+    func reload() async throws {
+        let harness = try RunHarness()
+        var registered = Self.clients()
+        registered.append(RegisteredClient(id: "extra", authentication: .clientSecretBasic(secret: "s"), expiresIn: 3600))
+        try await withIssuers([LocalIssuer.Configuration(clients: registered)]) { issuers in
+            let issuer = issuers[0]
+            let original = Self.manifest(issuer, renewBefore: "1s")
+            try harness.write(original, to: "watch.yaml")
+            let result = try await harness.run(
+                ["watch", "watch.yaml"],
+                duringProcess: { errors, pid in
+                    #expect(await errors.waitFor("batch finished"))
+                    #expect(try jsonObject(harness.read("out/all.json"))["clients"].map { ($0 as? [String: Any])?["long"] != nil } == true)
+
+                    // `long` removed, `extra` added, `short` asks for a scope now.
+                    let edited =
+                        original
+                        .replacingOccurrences(
+                            of: "  - {name: long, issuer: local, client_id: long", with: "  - {name: extra, issuer: local, client_id: extra"
+                        )
+                        .replacingOccurrences(of: "outputs: [{env: out/long.env}]", with: "outputs: [{env: out/extra.env}]")
+                        .replacingOccurrences(of: "client_id: short,", with: "client_id: short, scope: [read],")
+                    try harness.write(edited, to: "watch.yaml")
+                    let shortGrants = issuer.statistics().tokensIssuedByClient["short"] ?? 0
+                    kill(pid, SIGHUP)
+                    #expect(await errors.waitFor("reloaded"))
+                    let reloadLine = errors.textSoFar().split(separator: "\n").first { $0.contains("reloaded") } ?? ""
+                    #expect(
+                        reloadLine.contains("added=1") && reloadLine.contains("removed=1") && reloadLine.contains("changed=1"),
+                        "\(reloadLine)")
+                    #expect(await errors.waitFor("renewed client=extra"))
+                    let aggregate = try jsonObject(harness.read("out/all.json"))["clients"] as? [String: Any] ?? [:]
+                    #expect(Set(aggregate.keys) == ["short", "extra"])
+                    #expect((issuer.statistics().tokensIssuedByClient["short"] ?? 0) > shortGrants)
+
+                    // A broken manifest: refused, and the running configuration goes on.
+                    try harness.write(edited + "  - {name: broken\n", to: "watch.yaml")
+                    kill(pid, SIGHUP)
+                    #expect(await errors.waitFor("the running configuration is kept"))
+                    let renewals = errors.textSoFar().components(separatedBy: "renewed client=short").count - 1
+                    #expect(await errors.waitFor("renewed client=short", count: renewals + 1))
+                    kill(pid, SIGTERM)
+                })
+            #expect(result.status == 0, "\(result.standardError)")
+            #expect(result.standardError.contains("watch.yaml:"))
+            #expect(issuer.statistics().tokensIssuedByClient["long"] == 1)
+            #expect(issuer.statistics().tokensIssuedByClient["extra"] == 1)
+        }
+    }
 }

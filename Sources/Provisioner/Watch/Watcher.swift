@@ -1,4 +1,5 @@
 package import Foundation
+import NIOConcurrencyHelpers
 
 /// The loop behind `tokensmith watch`: grant what is due, then sleep until
 /// the next client's renewal time, for as long as the calling task runs.
@@ -19,17 +20,42 @@ package final class Watcher: Sendable {
     /// The longest single sleep.
     package static let longestSleep: Duration = .seconds(300)
 
+    /// Why ``run(afterBatch:)`` returned, with the token state to carry on from.
+    package enum Ending: Sendable {
+        /// The calling task was cancelled (SIGTERM, SIGINT).
+        case stopped(TokenState)
+        /// ``requestReload()`` was called; the batch in flight, if any, finished first.
+        case reload(TokenState)
+    }
+
     private let runner: Runner
     private let status: WatchStatus
     private let backoff: WatchBackoff
     private let force: Bool
+    private let startState: TokenState?
+    private let wake = NIOLockedValueBox<(reload: Bool, sleeper: Task<Void, Never>?)>((false, nil))
 
-    /// A watcher over `runner`'s selected clients; `force` grants every client in the first batch.
-    package init(runner: Runner, status: WatchStatus, backoff: WatchBackoff = WatchBackoff(), force: Bool = false) {
+    /// A watcher over `runner`'s selected clients; `force` grants every client
+    /// in the first batch. `state` carries the token state over from a
+    /// previous watcher (after a reload); nil reads the state file.
+    package init(
+        runner: Runner, status: WatchStatus, backoff: WatchBackoff = WatchBackoff(), force: Bool = false, state: TokenState? = nil
+    ) {
         self.runner = runner
         self.status = status
         self.backoff = backoff
         self.force = force
+        self.startState = state
+    }
+
+    /// Asks the loop to return ``Ending/reload(_:)``: at once while it sleeps,
+    /// after the batch in flight otherwise.
+    package func requestReload() {
+        let sleeper = wake.withLockedValue { wake -> Task<Void, Never>? in
+            wake.reload = true
+            return wake.sleeper
+        }
+        sleeper?.cancel()
     }
 
     /// A failing client: how many batches in a row failed it, and when it is tried again.
@@ -41,14 +67,15 @@ package final class Watcher: Sendable {
     /// Runs until the calling task is cancelled (SIGTERM, SIGINT): a batch in
     /// flight then stops as a cancelled run does, its finished tokens written
     /// and saved. `afterBatch` is called after each batch with its outcome and
-    /// the next due time (metrics file, log line).
-    package func run(afterBatch: (Runner.BatchOutcome, Date?) async -> Void) async {
-        var state = runner.initialState()
+    /// the next due time (metrics file, log line). Returns the token state
+    /// the loop ended with.
+    package func run(afterBatch: (Runner.BatchOutcome, Date?) async -> Void) async -> Ending {
+        var state = startState ?? runner.initialState()
         var failing: [String: Failing] = [:]
         var generator = SystemRandomNumberGenerator()
         var first = true
-        defer { status.update { $0.running = false } }
         while !Task.isCancelled {
+            if wake.withLockedValue({ $0.reload }) { return .reload(state) }
             let clients = runner.selectedClients
             let now = Date()
             let horizon = now.addingTimeInterval(Self.batchWindow.secondsDouble)
@@ -80,13 +107,25 @@ package final class Watcher: Sendable {
                 next = Self.nextDue(clients, state: state, failing: failing)
                 record(outcome.summary, clients: clients, state: state, failing: failing)
                 await afterBatch(outcome, next)
-                if outcome.summary.interrupted { break }
+                if outcome.summary.interrupted { return .stopped(state) }
             }
             // At least a batch window between batches: what falls due meanwhile joins the next one.
             var wait = next.map { Duration.seconds(max(0, $0.timeIntervalSinceNow)) } ?? Self.longestSleep
             wait = min(max(wait, Self.batchWindow), Self.longestSleep)
-            do { try await Task.sleep(for: wait) } catch { break }
+            let sleeper = Task { _ = try? await Task.sleep(for: wait) }
+            let reloading = wake.withLockedValue { wake -> Bool in
+                wake.sleeper = sleeper
+                return wake.reload
+            }
+            if reloading { sleeper.cancel() }
+            await withTaskCancellationHandler {
+                await sleeper.value
+            } onCancel: {
+                sleeper.cancel()
+            }
+            wake.withLockedValue { $0.sleeper = nil }
         }
+        return .stopped(state)
     }
 
     /// The earliest time a client needs a grant: its renewal time, its retry
