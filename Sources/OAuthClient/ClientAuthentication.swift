@@ -6,7 +6,9 @@ public import Foundation
 ///
 /// Secrets and keys never appear in `description`, `debugDescription` or `dump`.
 public struct ClientAuthentication: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    enum Method: Sendable {
+    /// Indirect: a manifest of 10,000 clients holds one each, and the key
+    /// and assertion payloads would otherwise widen every client definition.
+    indirect enum Method: Sendable {
         case clientSecretBasic(Redacted<String>)
         case clientSecretPost(Redacted<String>)
         case clientSecretJWT(SigningKey, ClientAssertionOptions)

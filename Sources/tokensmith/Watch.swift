@@ -126,6 +126,17 @@ struct Watch: AsyncParsableCommand {
         let console = WatchConsole(logger: logger)
         let metricsFile = metricsFile
         let log = logger
+        let dispatcher = NotifyDispatcher { outcome in
+            let metadata: Logger.Metadata = [
+                "action": .string(outcome.action.description), "clients": .string(outcome.clients.joined(separator: ",")),
+                "result": .string(outcome.detail),
+            ]
+            if outcome.succeeded {
+                log.info("notified", metadata: metadata)
+            } else {
+                log.error("notify failed", metadata: metadata)
+            }
+        }
         try await OAuthHTTP.withHTTPClient(connectionsPerHost: inFlight) { httpClient in
             var carried: TokenState?
             var first = true
@@ -136,6 +147,7 @@ struct Watch: AsyncParsableCommand {
                 let task = Task {
                     await watcher.run { outcome, next in
                         console.batchFinished(outcome.summary, next: next)
+                        dispatcher.trigger(NotifyPlan.triggers(after: outcome.summary, manifest: runner.manifest))
                         if let metricsFile {
                             let text = PrometheusMetrics.render(
                                 results: outcome.summary.results, runDuration: outcome.summary.duration, finishedAt: Date())
@@ -166,6 +178,8 @@ struct Watch: AsyncParsableCommand {
             }
         }
         status.update { $0.running = false }
+        // Notify commands in flight finish (each within its timeout).
+        await dispatcher.drain()
         await server?.close()
         logger.info("stopped")
         exitSkippingTeardown(0, keepingAlive: manifest)

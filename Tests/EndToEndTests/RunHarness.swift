@@ -100,6 +100,14 @@ struct RunHarness {
         process.standardError = errors
         let input = standardInput.map { _ in Pipe() }
         process.standardInput = input ?? FileHandle.nullDevice
+        // Close-on-exec in this process: the child gets its ends through dup2,
+        // and the processes other tests start meanwhile (long-running `watch`
+        // among them) must not inherit them, or this pipe would not close
+        // when this process ends.
+        for pipe in [output, errors] + (input.map { [$0] } ?? []) {
+            _ = fcntl(pipe.fileHandleForReading.fileDescriptor, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(pipe.fileHandleForWriting.fileDescriptor, F_SETFD, FD_CLOEXEC)
+        }
         let outputData = PipeCollector(output.fileHandleForReading)
         let errorData = PipeCollector(errors.fileHandleForReading)
         let exit = ExitWaiter()

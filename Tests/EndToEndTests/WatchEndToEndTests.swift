@@ -272,4 +272,113 @@ struct WatchEndToEndTests {
             #expect(issuer.statistics().tokensIssuedByClient["extra"] == 1)
         }
     }
+
+    @Test(
+        "notify: a command runs after each renewal is written, one at a time with changes coalesced; a signal reaches the process in the PID file"
+    )
+    func notify() async throws {
+        let harness = try RunHarness()
+        try await withIssuers([LocalIssuer.Configuration(clients: Self.clients())]) { issuers in
+            // A consumer that counts SIGHUPs, and a slow reload command that logs
+            // its start and end. (The consumer must keep the descriptors it
+            // inherits: Foundation's Process takes one closing for its exit.)
+            try harness.write(
+                """
+                import os, signal, time
+                # Whatever the test process blocked or ignored, this process takes SIGHUP.
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP})
+                signal.signal(signal.SIGHUP, lambda *_: open("hups.txt", "a").write("hup\\n"))
+                open("app.pid", "w").write(str(os.getpid()))
+                while True:
+                    time.sleep(0.05)
+
+                """, to: "consumer.py")
+            let consumer = Process()
+            consumer.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            consumer.arguments = [harness.folder.appendingPathComponent("consumer.py").path]
+            consumer.currentDirectoryURL = harness.folder
+            consumer.standardInput = FileHandle.nullDevice
+            consumer.standardOutput = FileHandle.nullDevice
+            consumer.standardError = FileHandle.nullDevice
+            try consumer.run()
+            defer { consumer.terminate() }
+            while !harness.exists("app.pid") { try await Task.sleep(for: .milliseconds(20)) }
+
+            let manifest = Self.manifest(issuers[0])
+                .replacingOccurrences(
+                    of: "outputs: [{env: out/short.env}]",
+                    with: "outputs: [{env: out/short.env, notify: {signal: HUP, pid_file: app.pid}}]"
+                )
+                .replacingOccurrences(
+                    of: "outputs: [{env: out/long.env}]",
+                    with:
+                        #"outputs: [{env: out/long.env, notify: {command: [python3, -c, "import os; l = sorted(int(x) for x in os.listdir('/proc/self/fd')); open('fds.txt', 'w').write(str(l))"]}}]"#
+                )
+                .replacingOccurrences(
+                    of: "  - json: out/all.json\n",
+                    with: """
+                          - json: out/all.json
+                            notify:
+                              - command: [sh, -c, 'echo "start $TOKENSMITH_CHANGED_CLIENTS" >> reloads.txt; sleep 5; echo end >> reloads.txt']
+
+                        """)
+            try harness.write(manifest, to: "watch.yaml")
+            let validated = try await harness.run(["validate", "watch.yaml"])
+            #expect(validated.status == 0, "\(validated.standardError)")
+
+            let result = try await harness.run(
+                ["watch", "watch.yaml"],
+                duringProcess: { errors, pid in
+                    // Renewals every ~2.4 s while each reload takes 5 s: triggers overlap and are coalesced.
+                    #expect(await errors.waitFor("notified action=command", count: 2))
+                    #expect(await errors.waitFor("renewed client=short", count: 4))
+                    kill(pid, SIGTERM)
+                })
+            #expect(result.status == 0, "\(result.standardError)")
+            // One run at a time: every start is followed by its end before the next start.
+            let reloads = (harness.read("reloads.txt") ?? "").split(separator: "\n").map(String.init)
+            #expect(reloads.count >= 4)
+            for (index, line) in reloads.enumerated() {
+                #expect(line.hasPrefix(index % 2 == 0 ? "start" : "end"), "\(reloads)")
+            }
+            #expect(reloads.first == "start long,short")
+            // Fewer reloads than renewals: overlapping changes were coalesced.
+            let renewals = result.standardError.components(separatedBy: "renewed client=short").count - 1
+            #expect(reloads.count / 2 < renewals)
+            // The consumer got a SIGHUP for each renewal of `short`.
+            let hups = (harness.read("hups.txt") ?? "").split(separator: "\n").count
+            #expect(hups >= renewals - 1 && hups <= renewals, "\(hups) SIGHUPs for \(renewals) renewals: \(result.standardError)")
+            // A notify command inherits standard input, output and error only
+            // (3 is its own listing of /proc/self/fd).
+            #expect(harness.read("fds.txt") == "[0, 1, 2, 3]")
+        }
+    }
+
+    @Test("validate names the place of a wrong notify entry and what to write instead")
+    func notifyMistakes() async throws {
+        let harness = try RunHarness()
+        let manifest = """
+            version: 1
+            issuers:
+              local: {token_endpoint: "http://127.0.0.1:9/token", allow_insecure_http: true}
+            clients:
+              - name: a
+                issuer: local
+                client_id: a
+                auth: {method: none}
+                outputs:
+                  - env: out/a.env
+                    notify: {command: "nginx -s reload"}
+                  - json: out/a.json
+                    notify: [{signal: BOGUS, pid_file: app.pid}, {command: [x], pid_file: y}]
+
+            """
+        try harness.write(manifest, to: "bad.yaml")
+        let result = try await harness.run(["validate", "bad.yaml"])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("bad.yaml:11:"))
+        #expect(result.standardError.contains("add `shell: true`"))
+        #expect(result.standardError.contains("`signal` must be one of HUP"))
+        #expect(result.standardError.contains("`pid_file` does not go with `command`"))
+    }
 }

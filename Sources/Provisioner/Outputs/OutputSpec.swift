@@ -27,11 +27,13 @@ package struct OutputSpec: Sendable, Hashable {
     package var droppedKeys: Set<OutputKey>
     /// Where in the manifest this output was declared (`file:line:column`), for messages.
     package var origin: String
+    /// What `watch` does after it wrote this output with a new token (`notify`).
+    package var notify: [NotifyAction]
 
     /// Creates an output description.
     package init(
         format: Format, path: String, mode: UInt16 = 0o600, keys: [String: String] = [:], droppedKeys: Set<OutputKey> = [],
-        origin: String = ""
+        origin: String = "", notify: [NotifyAction] = []
     ) {
         self.format = format
         self.path = path
@@ -39,6 +41,7 @@ package struct OutputSpec: Sendable, Hashable {
         self.keys = keys
         self.droppedKeys = droppedKeys
         self.origin = origin
+        self.notify = notify
     }
 
     /// Whether this output goes to standard output instead of a file.

@@ -12,7 +12,8 @@ import OAuthClient
 /// SIGTERM) stops the grants; tokens already obtained are still written
 /// atomically unless `--all-or-nothing` holds everything back.
 package final class Runner: Sendable {
-    private let manifest: Manifest
+    /// The manifest this runner grants from.
+    package let manifest: Manifest
     private let options: RunOptions
     private let observer: (any RunObserver)?
     private let httpClient: HTTPClient

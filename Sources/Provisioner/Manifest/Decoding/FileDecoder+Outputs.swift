@@ -144,9 +144,10 @@ extension FileDecoder {
             }
             outputFormat = .kubernetesSecret(options)
         }
+        let notify = fields["notify"].map { decodeNotify($0.value, path: path + ".notify") } ?? []
         let spec = OutputSpec(
             format: outputFormat, path: resolvedPath, mode: mode, keys: keys, droppedKeys: dropped,
-            origin: location(target.mark).description)
+            origin: location(target.mark).description, notify: notify)
         return OutputDraft(
             spec: spec, writtenPath: target.value, mark: target.mark, keyPath: "\(path).\(format)", location: location(target.mark))
     }

@@ -89,6 +89,7 @@ package enum ManifestSchema {
             "issuer": issuer,
             "client": client,
             "auth": auth,
+            "notifier": ManifestVocabulary.notifier,
             "dpop": object([
                 "description": "DPoP (RFC 9449): true for a fresh key per run, or a key file.",
                 "anyOf": [

@@ -36,6 +36,47 @@ extension ManifestVocabulary {
 
     static let stringMap = object(["type": "object", "additionalProperties": object(["type": "string"])])
 
+    /// `notify`: one entry or a list; each runs a command or signals a process (`watch` only).
+    static let notify = Property(
+        "notify",
+        object([
+            "description": "What watch does after writing this output with a new token: run a command or signal a process.",
+            "anyOf": [reference("notifier"), object(["type": "array", "items": reference("notifier")])],
+        ]))
+
+    /// One `notify` entry.
+    static let notifier = object([
+        "oneOf": [
+            object([
+                "type": "object",
+                "required": ["command"],
+                "additionalProperties": false,
+                "properties": object([
+                    "command": object([
+                        "description": "An argument list (no shell), or a command line with shell: true.",
+                        "anyOf": [
+                            object(["type": "array", "items": object(["type": "string"]), "minItems": 1]), object(["type": "string"]),
+                        ],
+                    ]),
+                    "shell": reference("boolean", "Run `command` (a string) with /bin/sh -c."),
+                    "timeout": reference("duration", "Stop the command after this long (default 30s)."),
+                ]),
+            ]),
+            object([
+                "type": "object",
+                "required": ["signal", "pid_file"],
+                "additionalProperties": false,
+                "properties": object([
+                    "signal": object([
+                        "description": "The signal to send.",
+                        "enum": .array(NotifySignal.allCases.flatMap { [.string($0.name), .string("SIG" + $0.name)] }),
+                    ]),
+                    "pid_file": object(["description": "File holding the process id to signal.", "type": "string"]),
+                ]),
+            ]),
+        ]
+    ])
+
     /// Every output format, in the order the schema lists them.
     static let outputFormats: [OutputFormat] = [
         OutputFormat(
@@ -51,8 +92,9 @@ extension ManifestVocabulary {
                 mode,
                 Property("include_scope", reference("boolean", "Also write <PREFIX>SCOPE.")),
                 keys,
+                notify,
             ]),
-        OutputFormat(key: "json", options: [mode, keys]),
+        OutputFormat(key: "json", options: [mode, keys, notify]),
         OutputFormat(
             key: "kubernetes_secret",
             options: [
@@ -62,6 +104,7 @@ extension ManifestVocabulary {
                 Property("annotations", stringMap),
                 mode,
                 keys,
+                notify,
             ]),
     ]
 }
