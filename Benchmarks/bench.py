@@ -57,6 +57,54 @@ def write_manifest(path, issuer_url, clients, per_client_env, aggregate_json, dp
     os.chmod(path, 0o600)
 
 
+def proc_cpu_seconds(pid):
+    """user+sys CPU seconds of a running process, from /proc/PID/stat."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def proc_rss_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return 0.0
+
+
+def watch_soak(tokensmith, folder, seconds):
+    """Runs `tokensmith watch` over the manifest in folder for `seconds` after
+    its first batch; returns (renewals, CPU s, RSS after the first batch, RSS
+    at the end, largest RSS seen), then stops it with SIGTERM (exit 0 checked)."""
+    log_path = os.path.join(folder, "watch.log")
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([tokensmith, "watch", "m.yaml", "--no-state"], cwd=folder,
+                                stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        deadline = time.monotonic() + 120
+        while "batch finished" not in open(log_path).read():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                sys.exit(f"bench: watch did not finish its first batch:\n{open(log_path).read()[-2000:]}")
+            time.sleep(0.1)
+        cpu_start = proc_cpu_seconds(proc.pid)
+        renewals_start = open(log_path).read().count("renewed client=")
+        rss_start = proc_rss_mib(proc.pid)
+        rss_peak = rss_start
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            time.sleep(0.5)
+            rss_peak = max(rss_peak, proc_rss_mib(proc.pid))
+        cpu = proc_cpu_seconds(proc.pid) - cpu_start
+        rss_end = proc_rss_mib(proc.pid)
+    finally:
+        proc.terminate()
+        status = proc.wait()
+    text = open(log_path).read()
+    if status != 0 or "renewal failed" in text:
+        sys.exit(f"bench: watch exited {status} or a renewal failed:\n{text[-2000:]}")
+    return text.count("renewed client=") - renewals_start, cpu, rss_start, rss_end, rss_peak
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="a few hundred clients: CI keeps the script from rotting")
@@ -68,6 +116,9 @@ def main():
     small = 100 if args.quick else 1_000
     wrk_seconds = 2 if args.quick else 8
     startup_runs = 5 if args.quick else 30
+    watch_clients = 100 if args.quick else 1_000
+    soak_seconds = 8 if args.quick else 60
+    idle_seconds = 3 if args.quick else 20
     tokensmith = os.path.join(args.bin, "tokensmith")
     issuer_bin = os.path.join(args.bin, "tokensmith-local-issuer")
 
@@ -90,6 +141,8 @@ def main():
         {"id_prefix": "es-", "count": small, "method": "private_key_jwt", "public_key_file": "keys/es.pub.pem"},
         {"id_prefix": "rs-", "count": small, "method": "private_key_jwt", "public_key_file": "keys/rs.pub.pem"},
         {"id_prefix": "dp-", "count": small, "secret": "s", "method": "client_secret_basic"},
+        # watch: 4-second tokens, renewed at 80 % of their life, again and again.
+        {"id_prefix": "w-", "count": watch_clients, "secret": "s", "method": "client_secret_basic", "expires_in": 4},
     ]}
     with open(os.path.join(work, "issuer.json"), "w") as f:
         json.dump(config, f)
@@ -140,6 +193,23 @@ def main():
         clients = [(f"dp-{i}", f"dp-{i}", "{method: client_secret_basic, secret: s}") for i in range(1, small + 1)]
         scenario(f"{small:,} clients, client_secret_basic + DPoP ES256", clients, os.path.join(work, "dpop"),
                  per_client_env=False, dpop=True, extra=("--no-state",))
+
+        # watch: renewals of short-lived tokens (memory must not grow with them), then idle.
+        folder = os.path.join(work, "watch")
+        os.makedirs(folder)
+        short = [(f"w-{i}", f"w-{i}", "{method: client_secret_basic, secret: s}") for i in range(1, watch_clients + 1)]
+        write_manifest(os.path.join(folder, "m.yaml"), url, short, True, True)
+        renewals, cpu, rss_start, rss_end, rss_peak = watch_soak(tokensmith, folder, soak_seconds)
+        rows.append((f"watch, {watch_clients:,} clients with 4 s tokens, {soak_seconds} s after the first batch",
+                     f"{renewals:,} renewals ({renewals / soak_seconds:,.0f}/s)", f"{soak_seconds} s",
+                     f"{cpu / max(renewals, 1) * 1e6:.0f} µs CPU/renewal",
+                     f"{rss_start:.0f} → {rss_end:.0f} MiB (max {rss_peak:.0f})"))
+        idle = os.path.join(work, "idle")
+        os.makedirs(idle)
+        write_manifest(os.path.join(idle, "m.yaml"), url, basic[:watch_clients], True, True)
+        renewals, cpu, rss_start, rss_end, _ = watch_soak(tokensmith, idle, idle_seconds)
+        rows.append((f"watch idle, {watch_clients:,} clients with 1 h tokens, {idle_seconds} s", f"{renewals} renewals",
+                     f"{idle_seconds} s", f"{cpu * 1000:.0f} ms CPU in all", f"{rss_start:.0f} → {rss_end:.0f} MiB"))
 
         walls = [check(measure([tokensmith, "--version"], work), "--version")[1] for _ in range(startup_runs)]
         rows.append(("start-up: --version (median)", "", f"{statistics.median(walls) * 1000:.1f} ms", "", ""))
