@@ -381,4 +381,33 @@ struct WatchEndToEndTests {
         #expect(result.standardError.contains("`signal` must be one of HUP"))
         #expect(result.standardError.contains("`pid_file` does not go with `command`"))
     }
+
+    @Test("a failed renewal's next try waits at least the server's Retry-After")
+    func retryAfter() async throws {
+        let harness = try RunHarness()
+        let clients = [
+            RegisteredClient(
+                id: "short", authentication: .clientSecretBasic(secret: "s"), expiresIn: 3,
+                faults: [.rateLimited(retryAfterSeconds: 40, times: 1_000_000)]),
+            RegisteredClient(id: "long", authentication: .clientSecretBasic(secret: "s"), expiresIn: 3600),
+        ]
+        try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
+            try harness.write(Self.manifest(issuers[0]), to: "watch.yaml")
+            let result = try await harness.run(
+                ["watch", "watch.yaml", "--log-format", "json"],
+                duringProcess: { errors, pid in
+                    #expect(await errors.waitFor("\"batch finished\""))
+                    kill(pid, SIGTERM)
+                })
+            #expect(result.status == 0)
+            let line = try #require(result.standardError.split(separator: "\n").first { $0.contains("\"batch finished\"") })
+            let batch = try jsonObject(String(line))
+            #expect(batch["failed"] as? Int == 1)
+            let formatter = ISO8601DateFormatter()
+            let logged = try #require((batch["time"] as? String).flatMap(formatter.date(from:)))
+            let nextDue = try #require((batch["next_due"] as? String).flatMap(formatter.date(from:)))
+            // The backoff alone would be about a second; the server asked for 40 (both in the process's own clock).
+            #expect(nextDue.timeIntervalSince(logged) >= 38)
+        }
+    }
 }

@@ -56,11 +56,15 @@ package struct ClientFailure: Error, Sendable, Hashable, CustomStringConvertible
     package let code: Code
     /// A sentence a person can act on; never a secret or a token.
     package let message: String
+    /// The server's `Retry-After`, when its last answer had one (a long-running
+    /// process waits at least this long before asking again).
+    package let retryAfter: Duration?
 
     /// Creates a failure.
-    package init(_ code: Code, _ message: String) {
+    package init(_ code: Code, _ message: String, retryAfter: Duration? = nil) {
         self.code = code
         self.message = message
+        self.retryAfter = retryAfter
     }
 
     /// The message.

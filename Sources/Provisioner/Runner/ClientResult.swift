@@ -39,6 +39,8 @@ package struct ClientResult: Sendable, Hashable {
     package var expiresAt: Date?
     /// When the client last got a token successfully, if ever.
     package var lastSuccess: Date?
+    /// The server's `Retry-After` on the last failed attempt, if it sent one.
+    package var retryAfter: Duration?
 
     /// Creates a result.
     package init(

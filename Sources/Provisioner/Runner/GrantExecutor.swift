@@ -45,7 +45,8 @@ enum GrantExecutor {
                 return .retryLater(after: delay, attempts: attempt)
             }
             let suffix = failure.isRetryable && attempt > 1 ? " (gave up after \(attempt) attempts)" : ""
-            return .failure(ClientFailure(.of(failure), failure.description + suffix), attempts: attempt)
+            return .failure(
+                ClientFailure(.of(failure), failure.description + suffix, retryAfter: failure.retryAfter), attempts: attempt)
         } catch is CancellationError {
             return .failure(ClientFailure(.cancelled, "the run was stopped before this grant finished"), attempts: attempt - 1)
         } catch {

@@ -396,6 +396,7 @@ package final class Runner: Sendable {
             result.status = failure.code == .cancelled ? .cancelled : .failed
             result.errorCode = failure.code
             result.detail = failure.message
+            result.retryAfter = failure.retryAfter
             result.attempts = attempts
             return .finished(result, nil)
         case .retryLater(let delay, let attempts):

@@ -98,7 +98,9 @@ package final class Watcher: Sendable {
                         failing[result.name] = nil
                     case .failed:
                         let count = (failing[result.name]?.count ?? 0) + 1
-                        let wait = backoff.delay(afterFailures: count, using: &generator)
+                        // The server's Retry-After, when longer, wins (capped like the backoff).
+                        let wait = max(
+                            backoff.delay(afterFailures: count, using: &generator), min(result.retryAfter ?? .zero, backoff.maximum))
                         failing[result.name] = Failing(count: count, retryAt: finished.addingTimeInterval(wait.secondsDouble))
                     case .skipped, .cancelled, .planned:
                         break
