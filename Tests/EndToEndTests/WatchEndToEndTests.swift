@@ -175,7 +175,10 @@ struct WatchEndToEndTests {
             names = {f.name for f in text_string_to_metric_families(open(sys.argv[1]).read())}
             need = {"tokensmith_client_token_expiry_timestamp_seconds", "tokensmith_client_renewals",
                     "tokensmith_client_renewal_failures", "tokensmith_client_next_renewal_timestamp_seconds",
-                    "tokensmith_client_failed", "tokensmith_watch_clients"}
+                    "tokensmith_client_failed", "tokensmith_watch_clients", "tokensmith_client_grant_duration_seconds",
+                    "tokensmith_client_grant_attempts", "tokensmith_run_clients", "tokensmith_run_duration_seconds",
+                    "tokensmith_run_finished_timestamp_seconds", "tokensmith_client_last_success_timestamp_seconds",
+                    "tokensmith_watch_batches"}
             missing = need - names
             print("missing: " + ", ".join(sorted(missing)) if missing else "ok")
             """

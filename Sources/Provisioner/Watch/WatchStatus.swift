@@ -26,6 +26,10 @@ package final class WatchStatus: Sendable {
         package var renewals: Int
         /// Renewals that failed since the process started.
         package var failures: Int
+        /// Wall time of the client's last grant in seconds, retries included.
+        package var lastGrantDuration: Double?
+        /// Token requests sent for the client's last grant.
+        package var lastGrantAttempts: Int?
 
         /// Whether the client holds a token that is valid at `now`.
         package func isReady(at now: Date) -> Bool {
@@ -41,6 +45,10 @@ package final class WatchStatus: Sendable {
         package var batches = 0
         /// When the last batch finished.
         package var lastBatchAt: Date?
+        /// Wall time of the last batch in seconds.
+        package var lastBatchDuration: Double = 0
+        /// The last batch's clients by outcome (`granted`, `skipped`, `failed`, `cancelled`).
+        package var lastBatchCounts: [ClientResult.Status: Int] = [:]
         /// Whether the first batch has finished.
         package var started: Bool { batches > 0 }
         /// Whether the watch loop is still running (false once it stopped).

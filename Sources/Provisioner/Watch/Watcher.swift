@@ -153,9 +153,11 @@ package final class Watcher: Sendable {
     private func record(_ summary: RunSummary, clients: [ClientDefinition], state: TokenState, failing: [String: Failing]) {
         var statuses: [String: ClientResult.Status] = [:]
         var codes: [String: String] = [:]
+        var grants: [String: (duration: Double, attempts: Int)] = [:]
         for result in summary.results {
             statuses[result.name] = result.status
             if let code = result.errorCode { codes[result.name] = code.description }
+            if result.status == .granted || result.status == .failed { grants[result.name] = (result.duration, result.attempts) }
         }
         status.update { snapshot in
             var updated: [String: WatchStatus.Client] = [:]
@@ -166,11 +168,16 @@ package final class Watcher: Sendable {
                     snapshot.clients[client.name]
                     ?? WatchStatus.Client(
                         issuer: client.issuerName, expiresAt: nil, hasToken: false, lastSuccess: nil, nextRenewal: nil,
-                        consecutiveFailures: 0, lastErrorCode: nil, renewals: 0, failures: 0)
+                        consecutiveFailures: 0, lastErrorCode: nil, renewals: 0, failures: 0, lastGrantDuration: nil,
+                        lastGrantAttempts: nil)
                 record.issuer = client.issuerName
                 record.expiresAt = entry?.expiresAt
                 record.hasToken = entry != nil
                 record.lastSuccess = entry?.issuedAt
+                if let grant = grants[client.name] {
+                    record.lastGrantDuration = grant.duration
+                    record.lastGrantAttempts = grant.attempts
+                }
                 switch statuses[client.name] {
                 case .granted:
                     record.renewals += 1
@@ -195,6 +202,8 @@ package final class Watcher: Sendable {
             snapshot.clients = updated
             snapshot.batches += 1
             snapshot.lastBatchAt = Date()
+            snapshot.lastBatchDuration = summary.duration
+            snapshot.lastBatchCounts = Dictionary(grouping: summary.results, by: \.status).mapValues(\.count)
         }
     }
 }
