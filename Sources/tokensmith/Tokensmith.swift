@@ -15,6 +15,7 @@ struct Tokensmith: AsyncParsableCommand {
         subcommands: [
             Run.self,
             Watch.self,
+            Exec.self,
             Token.self,
             Validate.self,
             Schema.self,

@@ -9,6 +9,7 @@ struct CompletionScriptTests {
     static let fileOptions = [
         "run": ["report", "metrics-file", "state-file"],
         "watch": ["metrics-file", "state-file"],
+        "exec": ["state-file"],
         "token": ["client-secret-file", "key-file", "certificate-file", "dpop-key-file", "ca-file"],
     ]
 
@@ -31,9 +32,9 @@ struct CompletionScriptTests {
             #expect(!found.isEmpty && found.allSatisfy { $0.contains(":_files'") }, "--\(option): \(found)")
         }
         let roots = lines(text, mentioning: "'--output-root[")
-        #expect(roots.count == 3 && roots.allSatisfy { $0.contains(":_files -/'") }, "\(roots)")
+        #expect(roots.count == 4 && roots.allSatisfy { $0.contains(":_files -/'") }, "\(roots)")
         let manifests = lines(text, mentioning: ":manifest:")
-        #expect(manifests.count == 3 && manifests.allSatisfy { $0.contains("*.yaml *.yml") }, "\(manifests)")
+        #expect(manifests.count == 4 && manifests.allSatisfy { $0.contains("*.yaml *.yml") }, "\(manifests)")
     }
 
     @Test("fish: file options complete files, manifests complete YAML files, --output-root folders")
@@ -44,10 +45,10 @@ struct CompletionScriptTests {
             #expect(!found.isEmpty && found.allSatisfy { $0.contains(" -rF") }, "--\(option): \(found)")
         }
         let roots = lines(text, mentioning: " -l 'output-root' ") + lines(text, mentioning: " -l output-root ")
-        #expect(roots.count == 3 && roots.allSatisfy { $0.contains("directories") }, "\(roots)")
+        #expect(roots.count == 4 && roots.allSatisfy { $0.contains("directories") }, "\(roots)")
         let positionals = lines(text, mentioning: "should_offer_completions_for_positional")
         let manifests = positionals.filter { $0.contains(#"exts \'yaml\' \'yml\'"#) }
-        #expect(manifests.count == 3, "\(positionals)")
+        #expect(manifests.count == 4, "\(positionals)")
     }
 
     /// Runs the bash completion function for a command line ending in `current`, in `folder`; the candidates offered.

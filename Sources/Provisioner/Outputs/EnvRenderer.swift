@@ -37,14 +37,26 @@ package enum EnvRenderer {
         String(name.uppercased().map { $0 == "-" || $0 == "." ? "_" : $0 }) + "_"
     }
 
+    /// The variables an env output of `spec` holds for `token`, unquoted:
+    /// what `exec` puts into a program's environment.
+    package static func variables(_ token: IssuedToken, prefix: String, spec: OutputSpec, includeScope: Bool) -> [(
+        name: String, value: String
+    )] {
+        pairs(token, includeScope: includeScope).filter { $0.0.isWritten(in: spec) }.map { (prefix + $0.0.envName(in: spec), $0.1) }
+    }
+
+    private static func pairs(_ token: IssuedToken, includeScope: Bool) -> [(OutputKey, String)] {
+        var pairs: [(OutputKey, String)] = [(.accessToken, token.accessToken), (.tokenType, token.tokenType)]
+        if let expiresAt = token.expiresAt { pairs.append((.expiresAt, RFC3339.string(from: expiresAt))) }
+        if includeScope, let scope = token.scope { pairs.append((.scope, scope)) }
+        return pairs
+    }
+
     private static func append(
         _ token: IssuedToken, prefix: String, options: EnvOptions, context: OutputContext,
         seen: inout Set<String>, to out: inout [UInt8]
     ) throws(OutputError) {
-        var pairs: [(OutputKey, String)] = [(.accessToken, token.accessToken), (.tokenType, token.tokenType)]
-        if let expiresAt = token.expiresAt { pairs.append((.expiresAt, RFC3339.string(from: expiresAt))) }
-        if options.includeScope, let scope = token.scope { pairs.append((.scope, scope)) }
-        for (key, value) in pairs where key.isWritten(in: context.spec) {
+        for (key, value) in pairs(token, includeScope: options.includeScope) where key.isWritten(in: context.spec) {
             let name = prefix + key.envName(in: context.spec)
             guard EnvKey.isValid(name) else {
                 throw context.error(

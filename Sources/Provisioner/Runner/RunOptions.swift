@@ -16,6 +16,9 @@ package struct RunOptions: Sendable {
     package var deadline: Duration?
     /// The token state file (absolute path), or nil to keep no state.
     package var statePath: String?
+    /// Whether outputs are written (false for `exec` without `--write-outputs`:
+    /// the tokens then reach only the cache and the program's environment).
+    package var writesOutputs = true
     /// How long saving the state waits for another run's lock on it.
     package var stateLockTimeout: Duration = .seconds(30)
 

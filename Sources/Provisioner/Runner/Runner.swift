@@ -136,7 +136,15 @@ package final class Runner: Sendable {
         var heldBack = options.allOrNothing && anyFailed
         // A later batch of a long-running process that got no new token
         // changes nothing: its files are not rendered again.
-        if !heldBack && (writesUnchanged || !newTokens.isEmpty) {
+        if !heldBack && !options.writesOutputs {
+            // `exec`: the tokens go into a program's environment, not into files;
+            // only the cache keeps them (its stamps stay unknown, so a later
+            // `run` compares the files again).
+            if keepsState { Self.merge(newTokens, rerendered: [], stamps: [:], into: &nextState, manifest: manifest, now: now) }
+            if let error = await saveState(state, newTokens: newTokens, rerendered: [], stamps: [:], now: now) {
+                summary.writeErrors.append(error)
+            }
+        } else if !heldBack && (writesUnchanged || !newTokens.isEmpty) {
             let written = OutputStage.write(
                 manifest: manifest, selected: selected, shard: options.shard, newTokens: newTokens, state: state, now: now,
                 allOrNothing: options.allOrNothing)
