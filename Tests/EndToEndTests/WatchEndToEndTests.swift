@@ -81,9 +81,16 @@ struct WatchEndToEndTests {
             #expect((statistics.tokensIssuedByClient["short"] ?? 0) >= 4)
             #expect(statistics.tokensIssuedByClient["long"] == 1)
             #expect(statistics.discoveryRequests == 1)
-            // Every renewal reached the file: four different tokens in a row.
-            #expect(seen.count >= 3)
+            // The file changed between the first and the fourth renewal, never
+            // back to an older token, and ends with the newest one (the cache's).
+            // (Samples follow the log lines; on a loaded machine several renewals
+            // may pass between two samples.)
+            #expect(seen.count >= 2)
             #expect(Set(seen).count == seen.count)
+            let state = try jsonObject(harness.read(".tokensmith-state.json"))
+            let cachedShort = ((state["clients"] as? [String: Any])?["short"] as? [String: Any])?["accessToken"] as? String
+            let fileIsNewest = cachedShort != nil && cachedShort == Self.token(in: harness.read("out/short.env"))
+            #expect(fileIsNewest)
             // The aggregate holds the newest token of each client.
             let all = try jsonObject(harness.read("out/all.json"))
             let short = (all["clients"] as? [String: Any])?["short"] as? [String: Any]
@@ -322,7 +329,7 @@ struct WatchEndToEndTests {
                     with: """
                           - json: out/all.json
                             notify:
-                              - command: [sh, -c, 'echo "start $TOKENSMITH_CHANGED_CLIENTS" >> reloads.txt; sleep 5; echo end >> reloads.txt']
+                              - command: [sh, -c, 'echo "start $TOKENSMITH_CHANGED_CLIENTS" >> reloads.txt; sleep 8; echo end >> reloads.txt']
 
                         """)
             try harness.write(manifest, to: "watch.yaml")
@@ -332,7 +339,7 @@ struct WatchEndToEndTests {
             let result = try await harness.run(
                 ["watch", "watch.yaml"],
                 duringProcess: { errors, pid in
-                    // Renewals every ~2.4 s while each reload takes 5 s: triggers overlap and are coalesced.
+                    // Renewals every ~2.4 s while each reload takes 8 s: triggers overlap and are coalesced.
                     #expect(await errors.waitFor("notified action=command", count: 2))
                     #expect(await errors.waitFor("renewed client=short", count: 4))
                     kill(pid, SIGTERM)
@@ -348,8 +355,14 @@ struct WatchEndToEndTests {
             // Fewer reloads than renewals: overlapping changes were coalesced.
             let renewals = result.standardError.components(separatedBy: "renewed client=short").count - 1
             #expect(reloads.count / 2 < renewals)
-            // The consumer got a SIGHUP for each renewal of `short`.
-            let hups = (harness.read("hups.txt") ?? "").split(separator: "\n").count
+            // The consumer got a SIGHUP for each renewal of `short` (its handler
+            // may still be writing the last ones: wait for them, within reason).
+            var hups = 0
+            for _ in 0..<100 {
+                hups = (harness.read("hups.txt") ?? "").split(separator: "\n").count
+                if hups >= renewals - 1 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
             #expect(hups >= renewals - 1 && hups <= renewals, "\(hups) SIGHUPs for \(renewals) renewals: \(result.standardError)")
             // A notify command inherits standard input, output and error only
             // (3 is its own listing of /proc/self/fd).
@@ -391,7 +404,7 @@ struct WatchEndToEndTests {
         let clients = [
             RegisteredClient(
                 id: "short", authentication: .clientSecretBasic(secret: "s"), expiresIn: 3,
-                faults: [.rateLimited(retryAfterSeconds: 40, times: 1_000_000)]),
+                faults: [.rateLimited(retryAfterSeconds: 60, times: 1_000_000)]),
             RegisteredClient(id: "long", authentication: .clientSecretBasic(secret: "s"), expiresIn: 3600),
         ]
         try await withIssuers([LocalIssuer.Configuration(clients: clients)]) { issuers in
@@ -409,8 +422,8 @@ struct WatchEndToEndTests {
             let formatter = ISO8601DateFormatter()
             let logged = try #require((batch["time"] as? String).flatMap(formatter.date(from:)))
             let nextDue = try #require((batch["next_due"] as? String).flatMap(formatter.date(from:)))
-            // The backoff alone would be about a second; the server asked for 40 (both in the process's own clock).
-            #expect(nextDue.timeIntervalSince(logged) >= 38)
+            // The backoff alone would be about a second; the server asked for 60 (both in the process's own clock).
+            #expect(nextDue.timeIntervalSince(logged) >= 50)
         }
     }
 }
