@@ -88,9 +88,35 @@ public struct ClientAuthentication: Sendable, CustomStringConvertible, CustomDeb
     }
 
     /// The TLS identity of the mTLS methods.
-    var tlsIdentity: TLSClientIdentity? {
+    package var tlsIdentity: TLSClientIdentity? {
         switch method {
         case .tlsClientAuth(let identity), .selfSignedTLSClientAuth(let identity): identity
+        default: nil
+        }
+    }
+
+    /// The key that signs assertions (`client_secret_jwt`, `private_key_jwt`).
+    package var signingKey: SigningKey? {
+        switch method {
+        case .clientSecretJWT(let key, _), .privateKeyJWT(let key, _): key
+        default: nil
+        }
+    }
+
+    /// The assertion options (`client_secret_jwt`, `private_key_jwt`).
+    package var assertionOptions: ClientAssertionOptions? {
+        switch method {
+        case .clientSecretJWT(_, let options), .privateKeyJWT(_, let options): options
+        default: nil
+        }
+    }
+
+    /// The shared client secret of the `client_secret_*` methods, so callers
+    /// can keep it out of places it must not reach (a child's environment).
+    package var sharedSecret: String? {
+        switch method {
+        case .clientSecretBasic(let secret), .clientSecretPost(let secret): secret.value
+        case .clientSecretJWT(let key, _): key.hmacSecretText
         default: nil
         }
     }

@@ -57,6 +57,13 @@ public struct SigningKey: Sendable, CustomStringConvertible, CustomDebugStringCo
     /// The key ID (`kid`), from the caller or the JWK.
     public let keyID: String?
 
+    /// The UTF-8 text of an HMAC key (the client secret of
+    /// `client_secret_jwt`); nil for asymmetric keys.
+    package var hmacSecretText: String? {
+        guard case .hmac(let key) = material else { return nil }
+        return key.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
+    }
+
     init(material: Material, algorithm: JWSAlgorithm?, keyID: String?) throws(OAuthClientError) {
         let chosen = algorithm ?? material.defaultAlgorithm
         guard material.fits(chosen) else {

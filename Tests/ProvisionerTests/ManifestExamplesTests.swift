@@ -14,7 +14,8 @@ struct ManifestExamplesTests {
         let manifest = try #require(result.manifest)
         #expect(!manifest.clients.isEmpty)
         #expect(manifest.clients.allSatisfy { $0.fingerprint.count == 64 })
-        #expect(manifest.clients.allSatisfy { $0.auth.clientAuthentication() != nil })
+        // A client whose credentials failed to load would hold `none`; no example uses it.
+        #expect(manifest.clients.allSatisfy { $0.authMethod != .none })
     }
 
     @Test("the fleet example shares blocks through anchors and merge keys")
@@ -24,8 +25,8 @@ struct ManifestExamplesTests {
             .loadManifest(paths: ["fleet.yaml"])
         let catalog = try #require(manifest.client(named: "catalog"))
         #expect(catalog.issuerName == "corp")
-        #expect(catalog.auth.method == .clientSecretBasic)
-        #expect(catalog.auth.secret?.value == "from-env")
+        #expect(catalog.authMethod == .clientSecretBasic)
+        #expect(catalog.authentication.sharedSecret == "from-env")
         #expect(catalog.scope == ["catalog:read", "profile:read"])
         #expect(catalog.settings.timeout == .seconds(5))
         #expect(catalog.settings.retry.attempts == 6)

@@ -87,8 +87,8 @@ struct ManifestModelTests {
     func resolvedValues() throws {
         let manifest = try load()
         let billing = try #require(manifest.client(named: "billing"))
-        #expect(billing.auth.secret?.value == "s3cret")
-        #expect(billing.auth.secretSource == .environment)
+        #expect(billing.authentication.sharedSecret == "s3cret")
+        #expect(billing.secretSource == .environment)
         #expect(billing.scope == ["invoices:read", "invoices:write"])
         #expect(
             billing.tokenRequestParameters.parameters.map { "\($0.name)=\($0.value)" } == [
@@ -105,10 +105,10 @@ struct ManifestModelTests {
                 == .kubernetesSecret(KubernetesSecretOptions(name: "billing-token", namespace: "payments", labels: ["team": "payments"])))
         let orders = try #require(manifest.client(named: "orders"))
         #expect(orders.clientID == "12345")
-        #expect(orders.auth.secret?.value == "${not-a-variable}")
-        #expect(orders.auth.secretSource == .literal)
+        #expect(orders.authentication.sharedSecret == "${not-a-variable}")
+        #expect(orders.secretSource == .literal)
         #expect(orders.audience == ["https://orders.example.com"])
-        #expect(orders.auth.clientAuthentication()?.methodName == "client_secret_post")
+        #expect(orders.authentication.methodName == "client_secret_post")
         #expect(manifest.outputs.count == 1)
     }
 
@@ -260,17 +260,17 @@ struct ManifestModelTests {
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics.map(\.summary))")
         let manifest = try #require(result.manifest)
         let jwt = try #require(manifest.client(named: "jwt"))
-        #expect(jwt.auth.algorithm?.rawValue == "ES256")
-        #expect(jwt.auth.signingKey?.keyID == "k1")
-        #expect(jwt.auth.assertionAudience == .tokenEndpoint)
+        #expect(jwt.authentication.signingKey?.algorithm.rawValue == "ES256")
+        #expect(jwt.authentication.signingKey?.keyID == "k1")
+        #expect(jwt.authentication.assertionOptions?.audience == .tokenEndpoint)
         #expect(jwt.dpop?.signingKey != nil)
         let entra = try #require(manifest.client(named: "entra"))
-        #expect(entra.auth.algorithm?.rawValue == "PS256")
-        #expect(entra.auth.certificateThumbprint?.headers == [.sha256, .sha1])
+        #expect(entra.authentication.signingKey?.algorithm.rawValue == "PS256")
+        #expect(entra.authentication.assertionOptions?.certificateThumbprint?.headers == [.sha256, .sha1])
         #expect(entra.dpop?.keyFile == nil && entra.dpop?.algorithm.rawValue == "ES256")
         let mtls = try #require(manifest.client(named: "mtls"))
-        #expect(mtls.auth.tlsIdentity != nil)
-        #expect(mtls.auth.clientAuthentication()?.methodName == "self_signed_tls_client_auth")
+        #expect(mtls.authentication.tlsIdentity != nil)
+        #expect(mtls.authentication.methodName == "self_signed_tls_client_auth")
     }
 
     @Test("suggestions by edit distance")

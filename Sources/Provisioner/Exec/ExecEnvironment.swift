@@ -31,7 +31,7 @@ package enum ExecEnvironment {
     /// `environment` without any variable that holds one of the manifest's
     /// client secrets (`secret: ${BILLING_SECRET}` must not reach the program).
     package static func withoutSecrets(_ environment: [String: String], manifest: Manifest) -> [String: String] {
-        let secrets = Set(manifest.clients.compactMap { $0.auth.secret?.value }.filter { !$0.isEmpty })
+        let secrets = Set(manifest.clients.compactMap { $0.authentication.sharedSecret }.filter { !$0.isEmpty })
         guard !secrets.isEmpty else { return environment }
         return environment.filter { !secrets.contains($0.value) }
     }

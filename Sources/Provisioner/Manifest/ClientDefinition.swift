@@ -8,13 +8,13 @@ package struct ClientDefinition: Sendable {
     package var issuerName: String
     /// The OAuth `client_id`.
     package var clientID: String
-    /// The `auth` block as written, with secrets and keys resolved (what
-    /// reports and tests read).
-    package var auth: ClientAuthDefinition
-    /// The ready OAuthClient authentication built from ``auth`` once, when the
-    /// manifest was loaded: keys parsed, assertion options set. Every grant of
-    /// the client uses this value.
+    /// The ready OAuthClient authentication, built from the `auth` block once,
+    /// when the manifest was loaded: secret resolved, keys parsed, assertion
+    /// options set. Every grant of the client uses this value.
     package let authentication: ClientAuthentication
+    /// Where the client secret came from (`secret`, `secret_file`, an
+    /// environment reference); nil for methods without one.
+    package var secretSource: SecretSource?
     /// Requested scopes, in order (`scope`).
     package var scope: [String]
     /// RFC 8707 resource indicators, absolute URIs (`resource`).
@@ -38,7 +38,9 @@ package struct ClientDefinition: Sendable {
 
     /// Creates a client definition; normally built by ``ManifestLoader``.
     ///
-    /// Without `authentication` it is built from `auth`, which must then hold
+    /// `auth` is the resolved `auth` block; only its secret's source is kept
+    /// beside the ready authentication (10,000 clients stay narrow). Without
+    /// `authentication` it is built from `auth`, which must then hold
     /// the secret, key or TLS identity its method needs (a programming error
     /// otherwise: the loader reports a missing credential as a manifest error
     /// and returns no manifest).
@@ -52,7 +54,7 @@ package struct ClientDefinition: Sendable {
         self.name = name
         self.issuerName = issuerName
         self.clientID = clientID
-        self.auth = auth
+        self.secretSource = auth.secretSource
         guard let authentication = authentication ?? auth.clientAuthentication() else {
             preconditionFailure("client `\(name)`: `\(auth.method.rawValue)` needs a secret, key or TLS identity")
         }
@@ -66,6 +68,14 @@ package struct ClientDefinition: Sendable {
         self.outputs = outputs
         self.fingerprint = fingerprint
         self.location = location
+    }
+
+    /// The authentication method, as the manifest names it.
+    package var authMethod: AuthMethod {
+        guard let method = AuthMethod(rawValue: authentication.methodName) else {
+            preconditionFailure("OAuthClient method `\(authentication.methodName)` has no manifest name")
+        }
+        return method
     }
 
     /// The grant's request parameters in a stable order: `scope`, each
