@@ -28,6 +28,9 @@ enum KubernetesNames {
         return nil
     }
 
+    /// The JSON Schema pattern of a data key (the length and `.`/`..` rules are checked by ``dataKeyProblem(_:)``).
+    static let dataKeyPattern = "^[-._a-zA-Z0-9]+$"
+
     /// A Secret data key: `[-._a-zA-Z0-9]+`, ≤ 253, not `.` or `..`.
     static func dataKeyProblem(_ value: String) -> String? {
         let bytes = Array(value.utf8)

@@ -3,13 +3,14 @@ import YAMLKit
 
 /// Renders Kubernetes `v1` `Secret` manifests through libyaml's emitter.
 ///
-/// Each Secret: `apiVersion: v1`, `kind: Secret`, `type: Opaque`, `metadata`
+/// Each Secret: `apiVersion: v1`, `kind: Secret`, `type` (`Opaque` unless set), `metadata`
 /// (name, namespace when set, labels with `app.kubernetes.io/managed-by:
 /// tokensmith` plus the user's, annotations `tokensmith.dev/expires-at`,
 /// `tokensmith.dev/issuer`, `tokensmith.dev/client-id` plus the user's; never
 /// the token), and `data` with base64 values under `access_token`,
 /// `token_type`, `expires_at` and `scope` (the last two when known; all
-/// renamable through `keys`, and left out when `keys` drops them). User
+/// renamable through `keys`, and left out when `keys` drops them), then the
+/// templated keys of `data:` rendered for the client, in manifest order. User
 /// labels and annotations are sorted by key; a user entry with one of
 /// tokensmith's keys replaces tokensmith's value.
 ///
@@ -92,12 +93,21 @@ package enum KubernetesSecretRenderer {
             }
             data.append(pair(dataKey, Data(value.utf8).base64EncodedString()))
         }
+        for entry in options.data {
+            guard seen.insert(entry.key).inserted else {
+                throw context.error(
+                    .duplicateKey, "the templated data key `\(entry.key)` would be written twice",
+                    hint: "rename the templated key, or rename or drop the standard key with `keys`")
+            }
+            let value = try TemplateRenderer.checked(entry.template.render(token), template: entry.template, context: context)
+            data.append(pair(entry.key, Data(value.utf8).base64EncodedString()))
+        }
 
         let secret: Node = .mapping(
             Node.Mapping(pairs: [
                 pair("apiVersion", "v1"),
                 pair("kind", "Secret"),
-                pair("type", "Opaque"),
+                pair("type", options.type),
                 Node.Mapping.Pair(key: .string("metadata"), value: .mapping(Node.Mapping(pairs: metadata))),
                 Node.Mapping.Pair(key: .string("data"), value: .mapping(Node.Mapping(pairs: data))),
             ]))

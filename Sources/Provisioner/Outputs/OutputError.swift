@@ -33,6 +33,8 @@ package struct OutputError: Error, Sendable, Equatable, CustomStringConvertible 
         package static let secretTooLarge = Code("secret-too-large")
         /// libyaml refused to emit the manifest.
         package static let emitterFailed = Code("emitter-failed")
+        /// A rendered template holds what no reader of a text file takes (a NUL byte).
+        package static let unrepresentableValue = Code("unrepresentable-value")
         /// Two outputs of one run target the same file.
         package static let duplicatePath = Code("duplicate-path")
         /// The file could not be written; see ``OutputError/reason``.

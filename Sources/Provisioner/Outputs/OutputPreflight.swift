@@ -31,6 +31,13 @@ enum OutputPreflight {
                 }
             }
             if case .kubernetesSecret(let options) = spec.format {
+                for entry in options.data {
+                    if let first = seen[entry.key] {
+                        throw context.error(
+                            .duplicateKey, "the templated data key `\(entry.key)` is also where `\(first.rawValue)` is written",
+                            hint: "rename the templated key, or rename or drop `\(first.rawValue)` with `keys`")
+                    }
+                }
                 _ = try KubernetesSecretRenderer.labels(options.labels, context: context)
                 _ = try KubernetesSecretRenderer.checkedAnnotations(options.annotations.map { ($0.key, $0.value) }, context: context)
             }
@@ -74,7 +81,7 @@ enum OutputPreflight {
                 return context.error(
                     .invalidSecretName, "the Secret name `\(secretName)` \(problem) (Kubernetes DNS-1123 subdomain)", hint: hint)
             }
-        case .json:
+        case .json, .template:
             break
         }
         return nil
@@ -124,6 +131,7 @@ enum OutputPreflight {
         case .env(let options): keys = [.accessToken, .tokenType, .expiresAt] + (options.includeScope ? [.scope] : [])
         case .json: keys = OutputKey.allCases
         case .kubernetesSecret: keys = [.accessToken, .tokenType, .expiresAt, .scope]
+        case .template: keys = []
         }
         return keys.filter { $0.isWritten(in: spec) }.map { key in
             if case .env = spec.format { return (key, key.envName(in: spec)) }

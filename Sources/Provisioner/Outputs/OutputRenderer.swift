@@ -10,6 +10,7 @@ package enum OutputRenderer {
         case .env(let options): try EnvRenderer.render(token, spec: spec, options: options)
         case .json: try JSONRenderer.render(token, spec: spec)
         case .kubernetesSecret(let options): try KubernetesSecretRenderer.render(token, spec: spec, options: options)
+        case .template(let template): try TemplateRenderer.render(template, token: token, spec: spec)
         }
     }
 
@@ -19,6 +20,7 @@ package enum OutputRenderer {
         case .env(let options): try EnvRenderer.render(tokens, spec: spec, options: options)
         case .json: try JSONRenderer.render(tokens, spec: spec)
         case .kubernetesSecret(let options): try KubernetesSecretRenderer.render(tokens, spec: spec, options: options)
+        case .template(let template): try TemplateRenderer.render(template, tokens: tokens, spec: spec)
         }
     }
 

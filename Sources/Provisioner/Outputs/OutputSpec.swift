@@ -3,7 +3,7 @@
 /// The same value describes a per-client output (one client's token) and an
 /// aggregate output (every client of the run), see ``OutputScope``.
 package struct OutputSpec: Sendable, Hashable {
-    /// The three formats tokensmith writes.
+    /// The formats tokensmith writes.
     package enum Format: Sendable, Hashable {
         /// `KEY=value` lines for docker `--env-file`, compose, systemd, dotenv or shell.
         case env(EnvOptions)
@@ -11,6 +11,8 @@ package struct OutputSpec: Sendable, Hashable {
         case json
         /// A Kubernetes `v1` `Secret` manifest (aggregate: one document per client).
         case kubernetesSecret(KubernetesSecretOptions)
+        /// Any text file, rendered from a Mustache template (`template:` with `source:`).
+        case template(OutputTemplate)
     }
 
     /// The format and its options.
@@ -95,12 +97,38 @@ package struct KubernetesSecretOptions: Sendable, Hashable {
     package var labels: [String: String]
     /// Extra annotations, added to the expiry, issuer and client id annotations.
     package var annotations: [String: String]
+    /// The Secret's `type` (default `Opaque`).
+    package var type: String
+    /// Extra `data` keys rendered from templates, in manifest order (`data:`).
+    package var data: [SecretDataTemplate]
+
+    /// The Secret type when none is set.
+    package static let defaultType = "Opaque"
 
     /// Creates Kubernetes Secret options.
-    package init(name: String? = nil, namespace: String? = nil, labels: [String: String] = [:], annotations: [String: String] = [:]) {
+    package init(
+        name: String? = nil, namespace: String? = nil, labels: [String: String] = [:], annotations: [String: String] = [:],
+        type: String = KubernetesSecretOptions.defaultType, data: [SecretDataTemplate] = []
+    ) {
         self.name = name
         self.namespace = namespace
         self.labels = labels
         self.annotations = annotations
+        self.type = type
+        self.data = data
+    }
+}
+
+/// One templated `data` key of a Kubernetes Secret output.
+package struct SecretDataTemplate: Sendable, Hashable {
+    /// The data key.
+    package var key: String
+    /// The template of its value, rendered per client.
+    package var template: OutputTemplate
+
+    /// Creates a templated data key.
+    package init(key: String, template: OutputTemplate) {
+        self.key = key
+        self.template = template
     }
 }

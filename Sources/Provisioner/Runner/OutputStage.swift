@@ -172,6 +172,16 @@ enum OutputStage {
             case .kubernetesSecret(let options):
                 add("k8s|"); add(options.name ?? ""); bar(); add(options.namespace ?? ""); bar()
                 add(sorted: options.labels); bar(); add(sorted: options.annotations)
+                // Only Secrets with a type or templated keys get this part: every other digest stays as it was.
+                if options.type != KubernetesSecretOptions.defaultType || !options.data.isEmpty {
+                    add("|type="); add(options.type)
+                    for entry in options.data {
+                        add("|data="); add(entry.key); bytes.append(UInt8(ascii: "="));
+                        add(SHA256Digest.hex(of: Array(entry.template.text.utf8)))
+                    }
+                }
+            case .template(let template):
+                add("template|"); add(SHA256Digest.hex(of: Array(template.text.utf8)))
             }
             bar(); add(spec.path); bar(); add(String(spec.mode)); bar(); add(sorted: spec.keys)
             // Only outputs that drop keys get this part: every other digest stays as it was.

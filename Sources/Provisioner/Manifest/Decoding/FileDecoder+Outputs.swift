@@ -35,7 +35,7 @@ extension FileDecoder {
         let fields = fields(of: block, allowed: Self.outputKeys, path: path, context: "in an output")
         let formats = block.pairs.filter { Self.formatKeys.contains($0.key.scalar?.value ?? "") }
         guard let formatPair = formats.first, let format = formatPair.key.scalar?.value else {
-            error("an output needs one of `env`, `json` or `kubernetes_secret` with its path", at: block.mark, path: path)
+            error("an output needs one of `env`, `json`, `kubernetes_secret` or `template` with its path", at: block.mark, path: path)
             return nil
         }
         if formats.count > 1, let second = formats[1].key.scalar?.value {
@@ -118,6 +118,9 @@ extension FileDecoder {
             outputFormat = .env(options)
         case "json":
             outputFormat = .json
+        case "template":
+            guard let template = templateSource(fields, path: path, scope: scope, mark: block.mark) else { return nil }
+            outputFormat = .template(template)
         default:
             var options = KubernetesSecretOptions()
             if let pair = fields["name"], let text = string(pair.value, key: "name", path: path + ".name") {
@@ -141,6 +144,12 @@ extension FileDecoder {
             if let pair = fields["labels"] { options.labels = stringMap(pair.value, key: "labels", path: path + ".labels") }
             if let pair = fields["annotations"] {
                 options.annotations = stringMap(pair.value, key: "annotations", path: path + ".annotations")
+            }
+            if let pair = fields["data"] { options.data = secretDataTemplates(pair.value, path: path + ".data") }
+            if let pair = fields["type"] {
+                let standard = [OutputKey.accessToken, .tokenType, .expiresAt, .scope].filter { !dropped.contains($0) }
+                let written = standard.map { keys[$0.rawValue] ?? $0.rawValue } + options.data.map(\.key)
+                options.type = secretType(pair.value, path: path + ".type", writtenKeys: written) ?? options.type
             }
             outputFormat = .kubernetesSecret(options)
         }

@@ -1,7 +1,7 @@
 /// The vocabulary of an output: one format key holding the target path, and
 /// the option keys that format accepts.
 extension ManifestVocabulary {
-    /// One output format: its key (`env`, `json`, `kubernetes_secret`) and its options.
+    /// One output format: its key (`env`, `json`, `kubernetes_secret`, `template`) and its options.
     struct OutputFormat {
         let key: String
         let options: [Property]
@@ -102,9 +102,37 @@ extension ManifestVocabulary {
                 Property("namespace", object(["type": "string"])),
                 Property("labels", stringMap),
                 Property("annotations", stringMap),
+                Property(
+                    "type",
+                    object([
+                        "description": "The Secret type (default Opaque), e.g. kubernetes.io/dockerconfigjson.", "type": "string",
+                        "minLength": 1,
+                    ])),
+                Property(
+                    "data",
+                    object([
+                        "description": "Extra data keys, each rendered per client from a Mustache template: inline, or {source: FILE}.",
+                        "type": "object",
+                        "propertyNames": object(["pattern": .string(KubernetesNames.dataKeyPattern)]),
+                        "additionalProperties": object([
+                            "anyOf": [
+                                object(["type": "string"]),
+                                object([
+                                    "type": "object", "required": ["source"], "additionalProperties": false,
+                                    "properties": object(["source": templateSource]),
+                                ]),
+                            ]
+                        ]),
+                    ])),
                 mode,
                 keys,
                 notify,
             ]),
+        OutputFormat(key: "template", options: [Property("source", templateSource), mode, notify]),
     ]
+
+    /// `source:` of a template: a file relative to the manifest's folder.
+    static let templateSource = object([
+        "description": "A Mustache template file, relative to the manifest's folder.", "type": "string", "minLength": 1,
+    ])
 }
