@@ -64,5 +64,7 @@ enum ManifestTestSupport {
     }
 
     /// The example manifests' file names.
-    static let exampleNames = ["quickstart.yaml", "keycloak.yaml", "auth0.yaml", "entra-id.yaml", "okta.yaml", "fleet.yaml"]
+    static let exampleNames = [
+        "quickstart.yaml", "keycloak.yaml", "auth0.yaml", "entra-id.yaml", "okta.yaml", "fleet.yaml", "templates/tokens.yaml",
+    ]
 }
