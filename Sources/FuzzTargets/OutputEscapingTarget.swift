@@ -10,7 +10,9 @@ import YAMLKit
 /// read back (by the flavour's own rules) to exactly the values written, and
 /// only a value the flavour truly cannot carry is refused; the JSON parses with
 /// Foundation to the same values; the Secret parses with YAMLKit, its `data`
-/// decodes to the same values and its annotations keep issuer and client id.
+/// decodes to the same values and its annotations keep issuer and client id;
+/// every template filter's output reads back with its format's reader
+/// (``OutputTemplateEscaping``).
 enum OutputEscapingTarget {
     static func run(_ input: [UInt8]) throws(FuzzFinding) {
         var fields = FuzzFields(input)
@@ -27,6 +29,7 @@ enum OutputEscapingTarget {
         try checkEnv(token, options: EnvOptions(prefix: prefix, flavor: flavor, includeScope: includeScope))
         try checkJSON(token)
         try checkSecret(token)
+        try OutputTemplateEscaping.check(token)
     }
 
     // MARK: env

@@ -1,0 +1,85 @@
+import Foundation
+import Provisioner
+import YAMLKit
+
+/// Templated outputs under fuzzed values: `{{access_token}}` writes the value
+/// unchanged, each filter's output reads back as exactly the value with its
+/// format's reader (JSON: Foundation; YAML: YAMLKit over libyaml; base64 and
+/// percent-encoding: Foundation; shell: POSIX single-quote rules), and a file
+/// holding a NUL byte is refused rather than written.
+enum OutputTemplateEscaping {
+    static func check(_ token: IssuedToken) throws(FuzzFinding) {
+        let value = token.accessToken
+        guard let raw = try render("{{access_token}}", token) else { return }
+        guard raw == value else { throw FuzzFinding("{{access_token}} is not written unchanged") }
+        if let json = try render("{{json(access_token)}}", token),
+            (try? JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed])) as? String != value
+        {
+            throw FuzzFinding("json(access_token) does not read back: \(json)")
+        }
+        if let yaml = try render("{{yaml(access_token)}}", token),
+            (try? YAMLParser().parse("v: " + yaml + "\n").first?.mapping?.pairs.first?.value.scalar?.value) != value
+        {
+            throw FuzzFinding("yaml(access_token) does not read back: \(yaml)")
+        }
+        if let shell = try render("{{shell(access_token)}}", token), ShellWord.read(shell) != value {
+            throw FuzzFinding("shell(access_token) does not read back: \(shell)")
+        }
+        if let base64 = try render("{{base64(access_token)}}", token),
+            Data(base64Encoded: base64).map({ String(decoding: $0, as: UTF8.self) }) != value
+        {
+            throw FuzzFinding("base64(access_token) does not read back")
+        }
+        if let url = try render("{{urlencode(access_token)}}", token),
+            !url.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) || url.removingPercentEncoding != value
+        {
+            throw FuzzFinding("urlencode(access_token) does not read back: \(url)")
+        }
+        if let scope = try render("{{json(scope)}}", token) {
+            let read = try? JSONSerialization.jsonObject(with: Data(scope.utf8), options: [.fragmentsAllowed])
+            guard token.scope == nil ? read is NSNull : (read as? String) == token.scope else {
+                throw FuzzFinding("json(scope) does not read back: \(scope)")
+            }
+        }
+    }
+
+    /// The text `source` renders for `token`, or nil when the output was
+    /// refused for a NUL byte (which only a value holding one may cause).
+    private static func render(_ source: String, _ token: IssuedToken) throws(FuzzFinding) -> String? {
+        guard case .success(let template) = OutputTemplate.parse(source, origin: .file("fuzz.mustache"), scope: .perClient) else {
+            throw FuzzFinding("the fuzz template `\(source)` does not parse")
+        }
+        do {
+            let bytes = try OutputRenderer.render(OutputSpec(format: .template(template), path: "fuzz.conf"), token: token)
+            return String(decoding: bytes, as: UTF8.self)
+        } catch {
+            guard error.code == .unrepresentableValue, [token.accessToken, token.scope ?? ""].contains(where: { $0.utf8.contains(0) })
+            else {
+                throw FuzzFinding("`\(source)` was refused without a NUL in its value: \(error.code)")
+            }
+            return nil
+        }
+    }
+}
+
+/// Reads one POSIX shell word made of single-quoted parts and `\'`, as `sh` does.
+enum ShellWord {
+    static func read(_ word: String) -> String? {
+        var out = ""
+        var rest = Substring(word)
+        while let first = rest.first {
+            if first == "'" {
+                rest = rest.dropFirst()
+                guard let close = rest.firstIndex(of: "'") else { return nil }
+                out += rest[..<close]
+                rest = rest[rest.index(after: close)...]
+            } else if rest.hasPrefix("\\'") {
+                out += "'"
+                rest = rest.dropFirst(2)
+            } else {
+                return nil
+            }
+        }
+        return out
+    }
+}
