@@ -65,14 +65,18 @@ struct WatchEndToEndTests {
             let stop = NIOLockedValueBox(false)
             var seen: [String] = []
             let result = try await harness.run(["watch", "watch.yaml"], signalWhen: { stop.withLockedValue { $0 } }) { errors in
-                // Three renewals of `short` (3-second tokens, renewed at 80 % of their life).
-                for count in 1...3 {
-                    #expect(await errors.waitFor("renewed client=short", count: count + 0))
-                    // The file is written before the line is logged.
+                // Renewals of `short` (3-second tokens, renewed at 80 % of their life):
+                // the file is sampled after each renewal line (it is written
+                // before the line is logged) until it has been seen to change
+                // and four renewals passed. A starved test process may sample
+                // late, several renewals at once, so it waits for more, up to 12.
+                var count = 0
+                while count < 12, count < 4 || seen.count < 2 {
+                    count += 1
+                    guard await errors.waitFor("renewed client=short", count: count) else { break }
                     if let token = Self.token(in: harness.read("out/short.env")), seen.last != token { seen.append(token) }
                 }
-                #expect(await errors.waitFor("renewed client=short", count: 4))
-                if let token = Self.token(in: harness.read("out/short.env")), seen.last != token { seen.append(token) }
+                #expect(count >= 4)
                 stop.withLockedValue { $0 = true }
             }
             #expect(result.status == 0, "\(result.standardError)")
