@@ -65,6 +65,30 @@ struct ExecEndToEndTests {
         }
     }
 
+    @Test("signals sent to the process reach the program itself: it traps SIGTERM under tokensmith's PID and sets the exit status")
+    func signalsReachTheProgram() async throws {
+        let harness = try RunHarness()
+        try await withIssuers([LocalIssuer.Configuration(clients: Self.clients)]) { issuers in
+            try harness.write(Self.manifest(issuers[0]), to: "tokens.yaml")
+            // The trap records the PID that received SIGTERM, then exits 42.
+            let script = "trap 'echo $$ > got-term.txt; exit 42' TERM; echo $$ > ready.txt; while :; do sleep 0.1; done"
+            var started: Int32 = 0
+            let result = try await harness.run(
+                ["exec", "tokens.yaml", "--", "/bin/sh", "-c", script], environment: ["BILLING_SECRET": "b-secret-value"],
+                duringProcess: { _, pid in
+                    started = pid
+                    // Wait for the program to be running (it writes ready.txt), then signal the PID tokensmith was started as.
+                    for _ in 0..<600 where !harness.exists("ready.txt") { try await Task.sleep(for: .milliseconds(100)) }
+                    kill(pid, SIGTERM)
+                })
+            #expect(result.status == 42, "\(result.standardError)")
+            let readyPID = harness.read("ready.txt")?.trimmingCharacters(in: .whitespacesAndNewlines)
+            let signalledPID = harness.read("got-term.txt")?.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(readyPID == String(started))
+            #expect(signalledPID == String(started))
+        }
+    }
+
     @Test("a failed grant: exit 1 and the program is not started, unless --allow-partial")
     func failedGrant() async throws {
         let harness = try RunHarness()
