@@ -30,11 +30,15 @@ package struct WriteFailure: Error, Sendable, Hashable, CustomStringConvertible 
     package let kind: Kind
     /// A sentence naming the file and what to do.
     package let message: String
+    /// The output's path (as ``OutputSpec/path`` holds it) when an output
+    /// was not written, so callers can tell which one without reading the message.
+    package let path: String?
 
     /// Creates a failure.
-    package init(_ kind: Kind, _ message: String) {
+    package init(_ kind: Kind, _ message: String, path: String? = nil) {
         self.kind = kind
         self.message = message
+        self.path = path
     }
 
     /// The message.

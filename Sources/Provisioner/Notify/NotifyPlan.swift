@@ -14,10 +14,10 @@ package enum NotifyPlan {
                 for action in output.notify { triggers[action, default: []].append(name) }
             }
         }
-        let failedPaths = summary.writeErrors.map(\.description)
+        let failedPaths = Set(summary.writeErrors.compactMap(\.path))
         for output in manifest.outputs where !output.notify.isEmpty {
-            // An aggregate left as it was (an error names its path) changed nothing.
-            guard !failedPaths.contains(where: { $0.contains(output.path) }) else { continue }
+            // An aggregate left as it was changed nothing.
+            guard !failedPaths.contains(output.path) else { continue }
             for action in output.notify { triggers[action, default: []].append(contentsOf: granted) }
         }
         return triggers.mapValues { Array(Set($0)).sorted() }

@@ -77,7 +77,9 @@ enum OutputStage {
                 }
             }
             if !uncovered.isEmpty {
-                result.errors += aggregate.map { WriteFailure(.aggregateIncomplete, Self.notWritten($0, missing: uncovered)) }
+                result.errors += aggregate.map {
+                    WriteFailure(.aggregateIncomplete, Self.notWritten($0, missing: uncovered), path: $0.path)
+                }
                 aggregate = []
                 aggregateTokens = []
             }
@@ -105,7 +107,7 @@ enum OutputStage {
             if let client = failure.client {
                 result.clientErrors.append(ClientOutputFailure(client: client, message: failure.error.description))
             } else {
-                result.errors.append(WriteFailure(.output, failure.error.description))
+                result.errors.append(WriteFailure(.output, failure.error.description, path: failure.error.path))
             }
         }
         if allOrNothing && (!result.errors.isEmpty || !result.clientErrors.isEmpty) {
@@ -121,7 +123,7 @@ enum OutputStage {
             case .standardOutput: break
             }
         }
-        result.errors += committed.errors.map { WriteFailure(.output, $0.description) }
+        result.errors += committed.errors.map { WriteFailure(.output, $0.description, path: $0.path) }
         // After a failed commit no stamp is kept: the next run compares the files again.
         if committed.errors.isEmpty {
             for name in batch.stagedClients {

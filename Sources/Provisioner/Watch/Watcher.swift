@@ -74,9 +74,10 @@ package final class Watcher: Sendable {
         var failing: [String: Failing] = [:]
         var generator = SystemRandomNumberGenerator()
         var first = true
+        // The selection is fixed for this manifest (a reload makes a new Watcher).
+        let clients = runner.selectedClients
         while !Task.isCancelled {
             if wake.withLockedValue({ $0.reload }) { return .reload(state) }
-            let clients = runner.selectedClients
             let now = Date()
             let horizon = now.addingTimeInterval(Self.batchWindow.secondsDouble)
             var next = Self.nextDue(clients, state: state, failing: failing)
