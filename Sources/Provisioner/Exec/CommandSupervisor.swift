@@ -2,9 +2,9 @@ package import Foundation
 import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
-    package import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-    package import Darwin
+    import Darwin
 #endif
 
 /// The program `tokensmith exec --watch` runs as its child: started with a

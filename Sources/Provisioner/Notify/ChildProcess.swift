@@ -1,9 +1,9 @@
 package import Foundation
 
 #if canImport(Glibc)
-    package import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-    package import Darwin
+    import Darwin
 #endif
 
 /// Starts a child process the way a daemon should: standard input from
