@@ -163,6 +163,45 @@ struct ExecWatchEndToEndTests {
         }
     }
 
+    @Test("failed renewals keep the child running with the tokens it has; the first renewal after the outage restarts it")
+    func failedRenewalKeepsChild() async throws {
+        let harness = try RunHarness()
+        try await withIssuers([LocalIssuer.Configuration(clients: Self.clients())]) { issuers in
+            let issuer = issuers[0]
+            try harness.write(Self.manifest(issuer), to: "tokens.yaml")
+            let script = Self.script(traps: #"trap 'echo "term $$" >> events.log; exit 0' TERM"#)
+            let result = try await harness.run(
+                ["exec", "--watch", "tokens.yaml", "--no-state", "--max-retry-interval", "1s", "--", "/bin/bash", "-c", script],
+                environment: Self.environment,
+                duringProcess: { errors, pid in
+                    try await Self.waitForEvent("start", harness: harness, errors: errors)
+                    issuer.register(
+                        RegisteredClient(
+                            id: "short", authentication: .clientSecretBasic(secret: "s-secret-value"), expiresIn: 3,
+                            faults: [.serverError(status: 503, times: 1_000_000)]))
+                    #expect(await errors.waitFor("renewal failed", count: 2))
+                    // While renewals fail, the child runs on, never stopped
+                    // (a renewal before the outage may have restarted it once).
+                    let failing = Self.events(harness)
+                    #expect(await errors.waitFor("renewal failed", count: 3))
+                    let keptRunning = Self.events(harness) == failing && failing.last?.first == "start"
+                    #expect(keptRunning, "\(Self.events(harness))")
+                    issuer.register(
+                        RegisteredClient(id: "short", authentication: .clientSecretBasic(secret: "s-secret-value"), expiresIn: 3))
+                    let restarts = errors.textSoFar().components(separatedBy: "restarted the program").count - 1
+                    #expect(await errors.waitFor("restarted the program", count: restarts + 1))
+                    let startsSoFar = failing.filter { $0.first == "start" }.count
+                    try await Self.waitForEvent("start", count: startsSoFar + 1, harness: harness, errors: errors)
+                    kill(pid, SIGTERM)
+                })
+            #expect(result.status == 0, "\(result.standardError)")
+            // The child started after the outage holds a new `short` token.
+            let starts = Self.events(harness).filter { $0.first == "start" }
+            #expect(starts.count >= 2)
+            #expect(starts.count < 2 || starts[starts.count - 2][2] != starts[starts.count - 1][2])
+        }
+    }
+
     @Test("SIGHUP and SIGTERM sent to tokensmith reach the child (same PID); tokensmith exits with the child's status")
     func forwardsSignals() async throws {
         let harness = try RunHarness()
