@@ -4,10 +4,12 @@ import Logging
 import OAuthClient
 import Provisioner
 
-/// `tokensmith exec MANIFEST... -- COMMAND [ARGS...]`: grant what is due, then become COMMAND with the tokens in its environment.
+/// `tokensmith exec MANIFEST... -- COMMAND [ARGS...]`: grant what is due, then become COMMAND with the tokens in its environment;
+/// with `--watch`, run COMMAND as a child and restart it with each renewed token (ExecSupervision.swift).
 struct Exec: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Grant what is due, then run a program (replacing tokensmith) with the tokens in its environment.",
+        abstract:
+            "Grant what is due, then run a program (replacing tokensmith, or supervised with --watch) with the tokens in its environment.",
         discussion: """
             The program gets the current environment, without any variable holding \
             a client secret of the manifests, plus each selected client's token: \
@@ -19,6 +21,17 @@ struct Exec: AsyncParsableCommand {
             tokensmith replaces itself with the program (execve): in a container the \
             program is PID 1, gets signals directly, and its exit status is the \
             container's.
+
+            With --watch, tokensmith stays and supervises the program as its child \
+            instead: it renews the tokens as watch does and, when a token in the \
+            program's environment is renewed, sends --stop-signal (default TERM), \
+            waits up to --stop-grace (default 10s), then SIGKILL, and starts the \
+            program again with the new tokens. SIGTERM, SIGINT, SIGHUP, SIGQUIT, \
+            SIGUSR1 and SIGUSR2 are forwarded to the program (SIGHUP does not reload \
+            the manifests); after SIGTERM or SIGINT, or when the program exits by \
+            itself (it is not started again), tokensmith exits with the program's \
+            status (128 + the signal when a signal ended it). A failed renewal keeps \
+            the program running with the tokens it has.
 
             Exit status (when the program was not started): 1 a selected grant \
             failed (unless --allow-partial); 2 the manifest or command line is wrong; \
@@ -67,6 +80,19 @@ struct Exec: AsyncParsableCommand {
     @Flag(help: "Keep no token cache: every selected client is granted.")
     var noState = false
 
+    @Flag(help: "Stay: run the program as a child, renew the tokens as watch does, and restart the program with each renewed token.")
+    var watch = false
+
+    @Option(help: ArgumentHelp("With --watch: the signal that stops the program before a restart (default TERM).", valueName: "signal"))
+    var stopSignal: String?
+
+    @Option(
+        help: ArgumentHelp("With --watch: how long a stopping program may take before SIGKILL (default 10s).", valueName: "duration"))
+    var stopGrace: String?
+
+    @Option(help: ArgumentHelp("With --watch: the longest wait between retries of a failing client (default 5m).", valueName: "duration"))
+    var maxRetryInterval: String?
+
     func validate() throws {
         if manifests.isEmpty { throw ValidationError("Give at least one manifest file, then -- and the program to run.") }
         if command.isEmpty { throw ValidationError("Give the program to run after --, e.g. tokensmith exec tokens.yaml -- ./server.") }
@@ -74,13 +100,14 @@ struct Exec: AsyncParsableCommand {
             throw ValidationError("--only needs at least one client name or glob, e.g. --only billing,report*.")
         }
         if noState && stateFile != nil { throw ValidationError("Use either --state-file or --no-state, not both.") }
+        try validateWatchOptions()
     }
 
     func run() async throws {
-        var logger = Logger(label: "tokensmith") { _ in
-            LineLogHandler(json: global.logFormat == .json, level: global.quiet ? .error : .warning)
-        }
-        logger.logLevel = global.quiet ? .error : .warning
+        // --watch says what it renews and restarts, as watch does.
+        let level: Logger.Level = global.quiet ? .error : watch ? .info : .warning
+        var logger = Logger(label: "tokensmith") { _ in LineLogHandler(json: global.logFormat == .json, level: level) }
+        logger.logLevel = level
         let environment = ProcessInfo.processInfo.environment
         var loader = ManifestLoader(environment: environment, outputRoot: global.outputRoot)
         loader.shard = sharding.resolved(environment: environment)
@@ -119,15 +146,20 @@ struct Exec: AsyncParsableCommand {
             throw ExitCode(1)
         }
 
-        var childEnvironment = ExecEnvironment.withoutSecrets(environment, manifest: manifest)
-        childEnvironment.merge(ExecEnvironment.tokenVariables(selected, state: outcome.state, now: Date())) { _, token in token }
+        let baseEnvironment = ExecEnvironment.withoutSecrets(environment, manifest: manifest)
+        let variables = ExecEnvironment.tokenVariables(selected, state: outcome.state, now: Date())
+        if watch {
+            try await supervise(
+                manifest: manifest, options: options, state: outcome.state, base: baseEnvironment, variables: variables, logger: logger)
+        }
+        let childEnvironment = baseEnvironment.merging(variables) { _, token in token }
         fflush(nil)
         let (status, message) = ProcessReplacement.replace(with: command, environment: childEnvironment)
         StandardErrorLock.write("tokensmith: \(message)\n")
         throw ExitCode(status)
     }
 
-    private func statePath(manifest: Manifest) -> String? {
+    func statePath(manifest: Manifest) -> String? {
         if noState { return nil }
         if let stateFile { return URL(fileURLWithPath: stateFile).standardizedFileURL.path }
         return manifest.files.first.map { URL(fileURLWithPath: $0.outputRoot).appendingPathComponent(".tokensmith-state.json").path }

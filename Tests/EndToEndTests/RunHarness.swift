@@ -210,6 +210,9 @@ final class PipeCollector: Sendable {
         }
     }
 
+    /// Whether the writer closed the pipe (the process and its children ended).
+    var finished: Bool { state.withLockedValue { $0.done } }
+
     /// What arrived so far.
     func textSoFar() -> String {
         state.withLockedValue { String(decoding: $0.data, as: UTF8.self) }

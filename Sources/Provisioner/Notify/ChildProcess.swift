@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -6,26 +6,53 @@ import Foundation
     import Darwin
 #endif
 
-/// Starts a notify command the way a daemon should: standard input from
-/// `/dev/null`, standard output and error on tokensmith's standard error,
-/// every other descriptor closed (the health listener, connections and lock
-/// files must not outlive tokensmith in a long-running child), every signal
-/// at its default action and none blocked (tokensmith ignores SIGINT, SIGTERM
-/// and SIGHUP to receive them as events; a child must not inherit that).
-enum ChildProcess {
+/// Starts a child process the way a daemon should: standard input from
+/// `/dev/null`, every other descriptor but standard output and error closed
+/// (the health listener, connections and lock files must not outlive
+/// tokensmith in a long-running child), every signal at its default action
+/// and none blocked (tokensmith ignores SIGINT, SIGTERM and SIGHUP to receive
+/// them as events; a child must not inherit that).
+///
+/// A notify command writes both its outputs to tokensmith's standard error;
+/// the program `exec --watch` supervises keeps tokensmith's standard output
+/// and error, in a process group of its own.
+package enum ChildProcess {
     /// How a child ended.
-    enum Exit: Equatable {
+    package enum Exit: Equatable, Sendable {
+        /// It exited with this status.
         case status(Int32)
+        /// A signal ended it.
         case signal(Int32)
+
+        /// The status a shell would report: the exit status, or 128 plus the signal.
+        package var shellStatus: Int32 {
+            switch self {
+            case .status(let status): status
+            case .signal(let signal): 128 + signal
+            }
+        }
+    }
+
+    /// Where a child's standard output goes.
+    package enum Output: Sendable {
+        /// To tokensmith's standard error, beside the child's own (notify commands:
+        /// tokensmith's standard output carries only what a command produces).
+        case standardError
+        /// To tokensmith's standard output.
+        case standardOutput
     }
 
     /// Spawns `arguments` (`arguments[0]` looked up on `PATH` unless it holds a `/`) with `environment`.
-    static func spawn(_ arguments: [String], environment: [String: String]) throws -> pid_t {
+    /// With `ownProcessGroup` the child leads a new process group, so a
+    /// terminal's Ctrl-C reaches only tokensmith, which forwards it once.
+    package static func spawn(
+        _ arguments: [String], environment: [String: String], output: Output = .standardError, ownProcessGroup: Bool = false
+    ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, 2, 1)
+        if output == .standardError { posix_spawn_file_actions_adddup2(&actions, 2, 1) }
         for descriptor in openDescriptors() where descriptor > 2 {
             posix_spawn_file_actions_addclose(&actions, descriptor)
         }
@@ -39,7 +66,12 @@ enum ChildProcess {
         var none = sigset_t()
         sigemptyset(&none)
         posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        var flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
+        if ownProcessGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -54,7 +86,7 @@ enum ChildProcess {
     }
 
     /// Waits for `pid` on a thread of its own (not the cooperative pool).
-    static func wait(_ pid: pid_t) async -> Exit {
+    package static func wait(_ pid: pid_t) async -> Exit {
         await withCheckedContinuation { continuation in
             Thread {
                 var status: Int32 = 0
@@ -73,9 +105,14 @@ enum ChildProcess {
     }
 
     /// The program could not be started.
-    struct SpawnError: Error, CustomStringConvertible {
-        let program: String
-        let code: Int32
-        var description: String { "\(program): \(String(cString: strerror(code)))" }
+    package struct SpawnError: Error, CustomStringConvertible {
+        /// The program as given.
+        package let program: String
+        /// The `errno` value `posix_spawnp` returned.
+        package let code: Int32
+        package var description: String { "\(program): \(String(cString: strerror(code)))" }
+
+        /// What a shell answers: 127 when the program was not found, 126 when it cannot be run.
+        package var shellStatus: Int32 { code == ENOENT || code == ENOTDIR ? 127 : 126 }
     }
 }
