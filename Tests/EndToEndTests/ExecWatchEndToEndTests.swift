@@ -37,8 +37,10 @@ struct ExecWatchEndToEndTests {
     static let environment = ["SHORT_SECRET": "s-secret-value"]
 
     /// A bash script that logs `start PID SHORT-FINGERPRINT LONG-FINGERPRINT`
-    /// (sha256 prefixes, never the token) once its traps are set, then `body`.
-    static func script(traps: String, body: String = "while true; do sleep 0.1; done") -> String {
+    /// (sha256 prefixes, never the token) once its traps are set, then `body`:
+    /// by default it waits until its parent (tokensmith) is gone, so it never
+    /// outlives a test.
+    static func script(traps: String, body: String = "while kill -0 $PPID 2>/dev/null; do sleep 0.1; done") -> String {
         """
         \(traps)
         fingerprint() { printf %s "$1" | sha256sum | cut -c1-16; }

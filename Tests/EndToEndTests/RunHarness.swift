@@ -25,6 +25,10 @@ struct RunHarness {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The binary beside the test bundle, else `.build/debug`.
+    /// How long one tokensmith may run before the watchdog kills it (the
+    /// longest end-to-end test takes well under a minute on a loaded machine).
+    static let processLimit: Duration = .seconds(300)
+
     static let binary: URL = {
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tokensmith"),
@@ -139,6 +143,18 @@ struct RunHarness {
             }.start()
         }
         let pid = process.processIdentifier
+        // A watchdog: a tokensmith still running after `limit` is killed, so a
+        // hang (in tokensmith or in this test) fails the test instead of the run.
+        let limit = Self.processLimit
+        Thread {
+            let giveUp = ContinuousClock.now + limit
+            while !exit.isFinished, ContinuousClock.now < giveUp { usleep(100_000) }
+            if !exit.isFinished {
+                FileHandle.standardError.write(
+                    Data("RunHarness: tokensmith \(arguments.first ?? "") still ran after \(limit); killed\n".utf8))
+                kill(pid, SIGKILL)
+            }
+        }.start()
         if during != nil || duringProcess != nil {
             do {
                 try await during?(errorData)
@@ -250,6 +266,9 @@ final class ExitWaiter: Sendable {
         }
         for waiter in waiters { waiter.resume(returning: status) }
     }
+
+    /// Whether the process has ended.
+    var isFinished: Bool { state.withLockedValue { $0.code != nil } }
 
     func status() async -> Int32 {
         await withCheckedContinuation { continuation in
