@@ -109,12 +109,8 @@ struct Exec: AsyncParsableCommand {
         var logger = Logger(label: "tokensmith") { _ in LineLogHandler(json: global.logFormat == .json, level: level) }
         logger.logLevel = level
         let environment = ProcessInfo.processInfo.environment
-        var loader = ManifestLoader(environment: environment, outputRoot: global.outputRoot)
-        loader.shard = sharding.resolved(environment: environment)
-        let loaded = loader.load(paths: manifests)
-        let rendered = ValidationOutput.render(loaded, json: global.logFormat == .json, includeWarnings: !global.quiet)
-        if !rendered.isEmpty { StandardErrorLock.write(rendered + "\n") }
-        guard let manifest = loaded.manifest, loaded.errorCount == 0 else {
+        let shard = sharding.resolved(environment: environment)
+        guard let manifest = CommandManifests.load(manifests, global: global, shard: shard, environment: environment) else {
             logger.error("the manifest has errors; nothing was contacted and the program was not started")
             throw ExitCode(2)
         }
@@ -125,7 +121,7 @@ struct Exec: AsyncParsableCommand {
             throw ExitCode(2)
         }
 
-        var options = RunOptions(filter: filter, shard: loader.shard, force: force, statePath: statePath(manifest: manifest))
+        var options = RunOptions(filter: filter, shard: shard, force: force, statePath: statePath(manifest: manifest))
         options.writesOutputs = writeOutputs
         let force = force
         let (outcome, selected) = try await OAuthHTTP.withHTTPClient(connectionsPerHost: manifest.defaults.concurrency) { httpClient in
@@ -160,8 +156,6 @@ struct Exec: AsyncParsableCommand {
     }
 
     func statePath(manifest: Manifest) -> String? {
-        if noState { return nil }
-        if let stateFile { return URL(fileURLWithPath: stateFile).standardizedFileURL.path }
-        return manifest.files.first.map { URL(fileURLWithPath: $0.outputRoot).appendingPathComponent(".tokensmith-state.json").path }
+        CommandManifests.statePath(stateFile: stateFile, noState: noState, manifest: manifest)
     }
 }

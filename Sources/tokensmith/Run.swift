@@ -102,22 +102,19 @@ struct Run: AsyncParsableCommand {
         defer { trap.cancel() }
 
         let environment = ProcessInfo.processInfo.environment
-        var loader = ManifestLoader(environment: environment, outputRoot: global.outputRoot)
-        loader.shard = sharding.resolved(environment: environment)
-        let loaded = loader.load(paths: manifests)
-        let rendered = ValidationOutput.render(loaded, json: global.logFormat == .json, includeWarnings: !global.quiet)
-        if !rendered.isEmpty { StandardErrorLock.write(rendered + "\n") }
+        let shard = sharding.resolved(environment: environment)
+        let loaded = CommandManifests.load(manifests, global: global, shard: shard, environment: environment)
         var logger = Logger(label: "tokensmith") { _ in
             LineLogHandler(json: global.logFormat == .json, level: global.quiet ? .error : .info)
         }
         logger.logLevel = global.quiet ? .error : .info
-        guard let manifest = loaded.manifest, loaded.errorCount == 0 else {
+        guard let manifest = loaded else {
             let message = "the manifest has errors; nothing was contacted and nothing written"
             if global.logFormat == .json { logger.error("\(message)") } else { StandardErrorLock.write("tokensmith: \(message)\n") }
             throw ExitCode(2)
         }
 
-        let options = runOptions(manifest: manifest, shard: loader.shard)
+        let options = runOptions(manifest: manifest, shard: shard)
         let unmatched = options.filter.unmatchedPatternMessages(in: manifest.clients.map(\.name))
         if !unmatched.isEmpty {
             for message in unmatched + ["nothing was contacted and nothing written; correct --only"] {
@@ -150,18 +147,11 @@ struct Run: AsyncParsableCommand {
         console.stop()
 
         let finished = finish(summary, logger: logger)
-        exitSkippingTeardown(finished.exitStatus, keepingAlive: manifest, loaded, finished)
+        exitSkippingTeardown(finished.exitStatus, keepingAlive: manifest, finished)
     }
 
     private func runOptions(manifest: Manifest, shard: Shard?) -> RunOptions {
-        var statePath: String?
-        if !noState {
-            if let stateFile {
-                statePath = URL(fileURLWithPath: stateFile).standardizedFileURL.path
-            } else if let root = manifest.files.first?.outputRoot {
-                statePath = URL(fileURLWithPath: root).appendingPathComponent(".tokensmith-state.json").path
-            }
-        }
+        let statePath = CommandManifests.statePath(stateFile: stateFile, noState: noState, manifest: manifest)
         return RunOptions(
             filter: only.map(NameFilter.init(parsing:)) ?? NameFilter(patterns: []), shard: shard,
             concurrency: concurrency, force: force, allOrNothing: allOrNothing, dryRun: dryRun,

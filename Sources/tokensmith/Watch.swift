@@ -188,12 +188,7 @@ struct Watch: AsyncParsableCommand {
     /// Loads and checks the manifests, printing their diagnostics; nil when
     /// they have errors or an `--only` pattern matches no client.
     private func loadManifest(environment: [String: String], shard: Shard?, filter: NameFilter, logger: Logger) -> Manifest? {
-        var loader = ManifestLoader(environment: environment, outputRoot: global.outputRoot)
-        loader.shard = shard
-        let loaded = loader.load(paths: manifests)
-        let rendered = ValidationOutput.render(loaded, json: global.logFormat == .json, includeWarnings: !global.quiet)
-        if !rendered.isEmpty { StandardErrorLock.write(rendered + "\n") }
-        guard let manifest = loaded.manifest, loaded.errorCount == 0 else { return nil }
+        guard let manifest = CommandManifests.load(manifests, global: global, shard: shard, environment: environment) else { return nil }
         let unmatched = filter.unmatchedPatternMessages(in: manifest.clients.map(\.name))
         for message in unmatched { logger.error("\(message); correct --only") }
         return unmatched.isEmpty ? manifest : nil
@@ -213,8 +208,6 @@ struct Watch: AsyncParsableCommand {
     }
 
     private func statePath(manifest: Manifest) -> String? {
-        if noState { return nil }
-        if let stateFile { return URL(fileURLWithPath: stateFile).standardizedFileURL.path }
-        return manifest.files.first.map { URL(fileURLWithPath: $0.outputRoot).appendingPathComponent(".tokensmith-state.json").path }
+        CommandManifests.statePath(stateFile: stateFile, noState: noState, manifest: manifest)
     }
 }
