@@ -40,13 +40,8 @@ struct ExecEndToEndTests {
             #expect(result.status == 7, "\(result.standardError)")
             // Same process: exec replaced tokensmith rather than starting a child.
             #expect(harness.read("pid.txt")?.trimmingCharacters(in: .whitespacesAndNewlines) == String(started))
-            let environment = Dictionary(
-                (harness.read("env.txt") ?? "").split(separator: "\n").compactMap { line -> (String, String)? in
-                    guard let equals = line.firstIndex(of: "=") else { return nil }
-                    return (String(line[..<equals]), String(line[line.index(after: equals)...]))
-                }, uniquingKeysWith: { first, _ in first })
-            let state = try jsonObject(harness.read(".tokensmith-state.json"))
-            let cached = (state["clients"] as? [String: Any])?.mapValues { ($0 as? [String: Any])?["accessToken"] as? String }
+            let environment = harness.environmentDump("env.txt")
+            let cached = try harness.cachedTokens()
             // Compared as Bools: a failure must not print a token.
             let billingMatches = environment["APP_ACCESS_TOKEN"] != nil && environment["APP_ACCESS_TOKEN"] == cached?["billing"] ?? nil
             let reportsMatches =

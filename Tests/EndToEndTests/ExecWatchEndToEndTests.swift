@@ -81,13 +81,8 @@ struct ExecWatchEndToEndTests {
                 duringProcess: { _, pid in tokensmith = pid })
             #expect(result.status == 0, "\(result.standardError)")
             #expect(harness.read("parent.txt")?.trimmingCharacters(in: .whitespacesAndNewlines) == String(tokensmith))
-            let environment = Dictionary(
-                (harness.read("env.txt") ?? "").split(separator: "\n").compactMap { line -> (String, String)? in
-                    guard let equals = line.firstIndex(of: "=") else { return nil }
-                    return (String(line[..<equals]), String(line[line.index(after: equals)...]))
-                }, uniquingKeysWith: { first, _ in first })
-            let state = try jsonObject(harness.read(".tokensmith-state.json"))
-            let cached = (state["clients"] as? [String: Any])?.mapValues { ($0 as? [String: Any])?["accessToken"] as? String }
+            let environment = harness.environmentDump("env.txt")
+            let cached = try harness.cachedTokens()
             // Compared as Bools: a failure must not print a token.
             let shortMatches = environment["SHORT_ACCESS_TOKEN"] != nil && environment["SHORT_ACCESS_TOKEN"] == cached?["short"] ?? nil
             let longMatches = environment["LONG_ACCESS_TOKEN"] != nil && environment["LONG_ACCESS_TOKEN"] == cached?["long"] ?? nil

@@ -50,6 +50,22 @@ struct RunHarness {
         FileManager.default.contents(atPath: folder.appendingPathComponent(name).path).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// The variables of an `env > FILE` dump in the work folder (a later
+    /// duplicate name is ignored).
+    func environmentDump(_ name: String) -> [String: String] {
+        Dictionary(
+            (read(name) ?? "").split(separator: "\n").compactMap { line -> (String, String)? in
+                guard let equals = line.firstIndex(of: "=") else { return nil }
+                return (String(line[..<equals]), String(line[line.index(after: equals)...]))
+            }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Each client's access token in the token cache `.tokensmith-state.json`.
+    func cachedTokens() throws -> [String: String?]? {
+        let state = try jsonObject(read(".tokensmith-state.json"))
+        return (state["clients"] as? [String: Any])?.mapValues { ($0 as? [String: Any])?["accessToken"] as? String }
+    }
+
     func exists(_ name: String) -> Bool {
         FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path)
     }

@@ -25,26 +25,11 @@ package enum TemplateFilter: String, Sendable, CaseIterable {
         }
     }
 
+    /// The JSON writer every output uses.
     private static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += hexEscape(scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        var out: [UInt8] = []
+        JSONText.appendString(text, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// YAML 1.1 and 1.2 readers agree on a double-quoted scalar whose
