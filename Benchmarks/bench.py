@@ -7,6 +7,10 @@ generated manifests and prints a Markdown table. Each tokensmith process is
 measured on its own with wait4(): wall time, user+sys CPU, peak RSS.
 
 Usage: Benchmarks/run [--quick]     (the script builds, installs wrk, calls this)
+
+nginx rows (Benchmarks/nginx_endpoint.py): a fixed token body served from
+memory, its wrk ceiling, and the 10,000-client run against it over plain
+HTTP/1.1, HTTPS HTTP/1.1 and HTTPS HTTP/2.
 """
 import argparse
 import json
@@ -40,9 +44,11 @@ def check(result, what):
     return result
 
 
-def write_manifest(path, issuer_url, clients, per_client_env, aggregate_json, dpop=False):
-    lines = ["version: 1", "defaults:", "  concurrency: 64", "  renew_before: 5m",
-             "issuers:", "  local:", f"    issuer: {issuer_url}", "    allow_insecure_http: true", "clients:"]
+def write_manifest(path, issuer_url, clients, per_client_env, aggregate_json, dpop=False, issuer_lines=None):
+    """A manifest over `clients` (name, client id, auth); the issuer is
+    discovered at `issuer_url` unless `issuer_lines` describe it."""
+    issuer = issuer_lines or [f"    issuer: {issuer_url}", "    allow_insecure_http: true"]
+    lines = ["version: 1", "defaults:", "  concurrency: 64", "  renew_before: 5m", "issuers:", "  local:", *issuer, "clients:"]
     for name, client_id, auth in clients:
         entry = f"  - {{name: {name}, issuer: local, client_id: {client_id}, auth: {auth}"
         if dpop:
@@ -105,6 +111,33 @@ def watch_soak(tokensmith, folder, seconds):
     return text.count("renewed client=") - renewals_start, cpu, rss_start, rss_end, rss_peak
 
 
+def nginx_rows(rows, scenario, basic, work, lua, wrk_seconds):
+    """nginx answering from memory: its wrk ceiling, then the basic scenario
+    against it over plain HTTP/1.1, HTTPS HTTP/1.1 and HTTPS HTTP/2."""
+    from nginx_endpoint import NginxEndpoint
+    folder = os.path.join(work, "nginx")
+    try:
+        nginx = NginxEndpoint(folder)
+    except (FileNotFoundError, RuntimeError) as problem:
+        rows.append((f"nginx rows skipped: {problem}", "", "", "", ""))
+        return
+    try:
+        out = subprocess.run(["wrk", "-t2", "-c64", f"-d{wrk_seconds}s", "-s", lua, nginx.plain_url],
+                             capture_output=True, text=True, check=True).stdout
+        ceiling = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+        rows.append(("nginx ceiling: fixed token body, wrk -t2 -c64, HTTP/1.1", f"{ceiling:,.0f} requests/s", "", "", ""))
+        n = len(basic)
+        fronts = (("plain HTTP/1.1", [f"    token_endpoint: {nginx.plain_url}", "    allow_insecure_http: true"]),
+                  ("HTTPS, HTTP/1.1", [f"    token_endpoint: {nginx.h1_tls_url}", f"    ca_file: {nginx.ca_file}"]),
+                  ("HTTPS, HTTP/2", [f"    token_endpoint: {nginx.h2_url}", f"    ca_file: {nginx.ca_file}"]))
+        for name, lines in fronts:
+            scenario(f"{n:,} clients, client_secret_basic, env per client + JSON, nginx {name}", basic,
+                     os.path.join(folder, name.replace(" ", "-").replace(",", "").replace("/", "")),
+                     extra=("--no-state",), issuer_lines=lines, of=(ceiling, "nginx ceiling"))
+    finally:
+        nginx.stop()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="a few hundred clients: CI keeps the script from rotting")
@@ -160,14 +193,16 @@ def main():
         ceiling = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
         rows.append(("ceiling: wrk -t2 -c64, client_secret_basic", f"{ceiling:,.0f} requests/s", "", "", ""))
 
-        def scenario(label, clients, folder, per_client_env=True, aggregate_json=True, dpop=False, extra=()):
+        def scenario(label, clients, folder, per_client_env=True, aggregate_json=True, dpop=False, extra=(),
+                     issuer_lines=None, of=None):
             os.makedirs(folder, exist_ok=True)
             manifest = os.path.join(folder, "m.yaml")
-            write_manifest(manifest, url, clients, per_client_env, aggregate_json, dpop)
+            write_manifest(manifest, url, clients, per_client_env, aggregate_json, dpop, issuer_lines)
             result = check(measure([tokensmith, "run", manifest, "--quiet", *extra], folder), label)
             _, wall, cpu, rss, _ = result
             n = len(clients)
-            rows.append((label, f"{n / wall:,.0f} grants/s ({100 * n / wall / ceiling:.0f} % of ceiling)",
+            top, top_name = of or (ceiling, "ceiling")
+            rows.append((label, f"{n / wall:,.0f} grants/s ({100 * n / wall / top:.0f} % of {top_name})",
                          f"{wall:.2f} s", f"{cpu / n * 1e6:.0f} µs CPU/grant", f"{rss:.0f} MiB"))
             return manifest, folder
 
@@ -179,6 +214,8 @@ def main():
                      f"{cpu * 1000:.0f} ms CPU", f"{rss:.0f} MiB"))
         _, wall, cpu, rss, _ = check(measure([tokensmith, "validate", manifest], folder), "validate")
         rows.append((f"validate, {big:,}-client manifest", "", f"{wall * 1000:.0f} ms", f"{cpu * 1000:.0f} ms CPU", f"{rss:.0f} MiB"))
+
+        nginx_rows(rows, scenario, basic, work, lua, wrk_seconds)
 
         os.makedirs(args.disk_dir, exist_ok=True)
         disk = tempfile.mkdtemp(prefix="tokensmith-bench-", dir=args.disk_dir)
