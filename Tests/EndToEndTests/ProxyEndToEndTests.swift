@@ -174,4 +174,30 @@ struct ProxyEndToEndTests {
             #expect(validate.standardError.contains("proxy") && validate.standardError.contains("ftp://"), "\(validate.standardError)")
         }
     }
+
+    @Test("`tokensmith token` takes HTTPS_PROXY too, and NO_PROXY; a malformed variable is an error naming it")
+    func tokenCommand() async throws {
+        let setup = try Setup()
+        let proxy = try await TinyProxy(folder: setup.harness.folder)
+        defer { proxy.stop() }
+        try await withIssuers(setup.configurations) { issuers in
+            defer { proxy.stop() }
+            let base = ["token", "--issuer", issuers[0].issuer, "--ca-file", "ca.pem", "--client-id", "secure", "--client-secret-env", "S"]
+            let url = "http://127.0.0.1:\(proxy.port)"
+            let proxied = try await setup.harness.run(base, environment: ["S": "s", "HTTPS_PROXY": url])
+            #expect(proxied.status == 0, "stderr: \(proxied.standardError)")
+            #expect(proxy.tunnels(toPort: Self.port(issuers[0].issuer)) >= 1, "proxy log:\n\(proxy.log())")
+            let before = proxy.tunnels(toPort: Self.port(issuers[0].issuer))
+            let direct = try await setup.harness.run(base, environment: ["S": "s", "HTTPS_PROXY": url, "no_proxy": "127.0.0.0/8"])
+            #expect(direct.status == 0, "stderr: \(direct.standardError)")
+            #expect(proxy.tunnels(toPort: Self.port(issuers[0].issuer)) == before)
+            let malformed = try await setup.harness.run(
+                base, environment: ["S": "s", "https_proxy": "socks5://u:Secr3tPass@127.0.0.1:\(proxy.port)"])
+            #expect(malformed.status != 0)
+            #expect(
+                malformed.standardError.contains("https_proxy") && malformed.standardError.contains("socks5://"),
+                "\(malformed.standardError)")
+            #expect(!malformed.standardError.contains("Secr3tPass"))
+        }
+    }
 }
