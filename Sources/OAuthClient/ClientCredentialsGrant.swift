@@ -33,7 +33,8 @@ public func clientCredentialsGrant(
         let answer = try await HTTPTransport.send(
             client: config.httpClient, method: .POST, endpoint: endpoint, headers: headers, body: body,
             tlsConfiguration: prepared.tlsConfiguration, timeout: prepared.timeout,
-            maximumBodySize: config.options.maximumResponseBodySize, role: "token endpoint"
+            maximumBodySize: config.options.maximumResponseBodySize, role: "token endpoint",
+            proxy: config.options.proxy
         )
         if let dpop, let nonce = answer.headers.first(name: "dpop-nonce"), !nonce.isEmpty {
             dpop.remember(nonce: nonce, forOrigin: endpoint.origin)

@@ -27,6 +27,9 @@ public struct Configuration: Sendable, CustomStringConvertible, CustomReflectabl
         public var userAgent: String
         /// Fail (instead of warn) when a DPoP proof was sent but a Bearer token came back.
         public var strict: Bool
+        /// The proxy the HTTP client sends through, named in transport errors;
+        /// it does not choose the proxy (the client does). Default nil (direct).
+        public var proxy: ProxyServer? = nil
 
         /// Options with the defaults.
         public init(

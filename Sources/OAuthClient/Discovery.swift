@@ -99,7 +99,7 @@ enum DiscoveryRequest {
         let answer = try await HTTPTransport.send(
             client: httpClient, method: .GET, endpoint: endpoint, headers: headers, body: nil,
             tlsConfiguration: options.tlsConfiguration(identity: nil), timeout: options.timeAmount,
-            maximumBodySize: options.maximumResponseBodySize, role: "discovery endpoint"
+            maximumBodySize: options.maximumResponseBodySize, role: "discovery endpoint", proxy: options.proxy
         )
         if answer.status == 404, fallbackOn404 { return nil }
         guard answer.status == 200 else {

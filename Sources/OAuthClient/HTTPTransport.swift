@@ -109,7 +109,8 @@ enum HTTPTransport {
         tlsConfiguration: TLSConfiguration?,
         timeout: TimeAmount,
         maximumBodySize: Int,
-        role: String
+        role: String,
+        proxy: ProxyServer? = nil
     ) async throws(OAuthClientError) -> HTTPAnswer {
         // AsyncHTTPClient's delegate API: its deadline covers the whole
         // exchange, a body that trickles in forever included, and the body is
@@ -122,7 +123,7 @@ enum HTTPTransport {
             task = client.execute(
                 request: request, delegate: AnswerCollector(limit: maximumBodySize), deadline: .now() + timeout)
         } catch {
-            throw translate(error, endpoint: endpoint, role: role, timeout: timeout)
+            throw translate(error, endpoint: endpoint, role: role, timeout: timeout, proxy: proxy)
         }
         do {
             return try await withTaskCancellationHandler {
@@ -141,7 +142,7 @@ enum HTTPTransport {
                     endpoint: endpoint.url)
             }
         } catch {
-            throw translate(error, endpoint: endpoint, role: role, timeout: timeout)
+            throw translate(error, endpoint: endpoint, role: role, timeout: timeout, proxy: proxy)
         }
     }
 
@@ -152,8 +153,41 @@ enum HTTPTransport {
             endpoint: endpoint.url, statusCode: status)
     }
 
-    /// Maps transport errors to codes; never includes request content.
-    static func translate(_ error: any Error, endpoint: Endpoint, role: String, timeout: TimeAmount) -> OAuthClientError {
+    /// Maps transport errors to codes; never includes request content. With
+    /// a proxy, the message says so (its host and port, never its credentials).
+    static func translate(_ error: any Error, endpoint: Endpoint, role: String, timeout: TimeAmount, proxy: ProxyServer? = nil)
+        -> OAuthClientError
+    {
+        guard let proxy else { return translateDirect(error, endpoint: endpoint, role: role, timeout: timeout) }
+        let url = endpoint.url
+        if let httpError = error as? HTTPClientError {
+            switch httpError {
+            case .proxyAuthenticationRequired:
+                let problem =
+                    proxy.hasCredentials
+                    ? "refused the user name and password of the proxy URL (HTTP 407); check them"
+                    : "requires authentication (HTTP 407); put the user name and password in the proxy URL"
+                return OAuthClientError(.invalidConfiguration, "the proxy \(proxy) for the \(role) \(url) \(problem)", endpoint: url)
+            case .invalidProxyResponse:
+                // Any refusal but 407 (tinyproxy answers a bad password with 401, squid with 407).
+                let check =
+                    proxy.hasCredentials
+                    ? "check the user name and password of the proxy URL, and that the proxy allows CONNECT to that host and port"
+                    : "check that the proxy allows CONNECT to that host and port, and whether it needs a user name and password in its URL"
+                return OAuthClientError(
+                    .connectionFailed, "the proxy \(proxy) refused to open a tunnel to the \(role) \(url); \(check)", endpoint: url)
+            case .httpProxyHandshakeTimeout:
+                return OAuthClientError(.timeout, "the proxy \(proxy) did not open a tunnel to the \(role) \(url) in time", endpoint: url)
+            default: break
+            }
+        }
+        let direct = translateDirect(error, endpoint: endpoint, role: role, timeout: timeout)
+        return OAuthClientError(
+            direct.code, direct.message + " (through the proxy \(proxy))", endpoint: direct.endpoint, statusCode: direct.statusCode,
+            retryAfter: direct.retryAfter, location: direct.location)
+    }
+
+    private static func translateDirect(_ error: any Error, endpoint: Endpoint, role: String, timeout: TimeAmount) -> OAuthClientError {
         let url = endpoint.url
         let seconds = Double(timeout.nanoseconds) / 1e9
         if error is CancellationError {

@@ -124,8 +124,8 @@ struct Exec: AsyncParsableCommand {
         var options = RunOptions(filter: filter, shard: shard, force: force, statePath: statePath(manifest: manifest))
         options.writesOutputs = writeOutputs
         let force = force
-        let (outcome, selected) = try await OAuthHTTP.withHTTPClient(connectionsPerHost: manifest.defaults.concurrency) { httpClient in
-            let runner = Runner(manifest: manifest, options: options, httpClient: httpClient)
+        let (outcome, selected) = try await OAuthHTTP.withHTTPClients(connectionsPerHost: manifest.defaults.concurrency) { httpClients in
+            let runner = Runner(manifest: manifest, options: options, httpClients: httpClients)
             let outcome = await runner.runBatch(state: runner.initialState(), now: Date(), writesUnchanged: true) { client, cached, now in
                 RenewalPlan.decide(client: client, cached: cached, force: force, now: now)
             }

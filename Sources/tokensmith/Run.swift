@@ -135,8 +135,8 @@ struct Run: AsyncParsableCommand {
         // As many connections per server as grants may be in flight: with
         // fewer, the rest would queue inside the HTTP client on their timeout.
         let inFlight = options.concurrency ?? manifest.defaults.concurrency
-        let summary = try await OAuthHTTP.withHTTPClient(connectionsPerHost: inFlight) { httpClient in
-            let runner = Runner(manifest: manifest, options: options, observer: console, httpClient: httpClient)
+        let summary = try await OAuthHTTP.withHTTPClients(connectionsPerHost: inFlight) { httpClients in
+            let runner = Runner(manifest: manifest, options: options, observer: console, httpClients: httpClients)
             let task = Task { await runner.run() }
             console.start()
             stop.attach(task) { signal in

@@ -149,19 +149,23 @@ struct Token: AsyncParsableCommand {
         } else {
             handle = dpop ? try DPoPHandle.generate() : nil
         }
-        return try await OAuthHTTP.withHTTPClient { httpClient in
+        guard let url = issuer.map({ URL(string: $0) }) ?? tokenEndpoint.flatMap(URL.init(string:)) else {
+            throw ValidationError(issuer != nil ? "--issuer is not a URL." : "--token-endpoint is not a URL.")
+        }
+        // Proxies as `run` takes them for an issuer without `proxy:`: from the environment.
+        return try await OAuthHTTP.withHTTPClients { httpClients in
+            let proxy = try httpClients.route(for: url, setting: .environment)
+            let httpClient = try httpClients.client(via: proxy)
+            var options = options
+            options.proxy = proxy
             let configuration: Configuration
-            if let issuer {
-                guard let url = URL(string: issuer) else { throw ValidationError("--issuer is not a URL.") }
+            if issuer != nil {
                 configuration = try await OAuthClient.discovery(
                     issuer: url, clientID: clientId, clientAuthentication: authentication, options: options,
                     httpClient: httpClient, mode: discovery)
             } else {
-                guard let endpoint = tokenEndpoint.flatMap(URL.init(string:)) else {
-                    throw ValidationError("--token-endpoint is not a URL.")
-                }
                 configuration = Configuration(
-                    serverMetadata: ServerMetadata(issuer: endpoint.absoluteString, tokenEndpoint: endpoint),
+                    serverMetadata: ServerMetadata(issuer: url.absoluteString, tokenEndpoint: url),
                     clientID: clientId, clientAuthentication: authentication, options: options, httpClient: httpClient)
             }
             return try await clientCredentialsGrant(configuration, parameters: parameters, dpop: handle)

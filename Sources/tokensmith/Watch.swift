@@ -137,11 +137,11 @@ struct Watch: AsyncParsableCommand {
                 log.error("notify failed", metadata: metadata)
             }
         }
-        try await OAuthHTTP.withHTTPClient(connectionsPerHost: inFlight) { httpClient in
+        try await OAuthHTTP.withHTTPClients(connectionsPerHost: inFlight) { httpClients in
             var carried: TokenState?
             var first = true
             while true {
-                let runner = Runner(manifest: manifest, options: options, observer: console, httpClient: httpClient)
+                let runner = Runner(manifest: manifest, options: options, observer: console, httpClients: httpClients)
                 let watcher = Watcher(runner: runner, status: status, backoff: backoff, force: first && force, state: carried)
                 log.info("watching", metadata: ["clients": .stringConvertible(runner.selectedClients.count)])
                 let task = Task {

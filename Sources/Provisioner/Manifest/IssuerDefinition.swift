@@ -17,6 +17,15 @@ package enum IssuerEndpoint: Sendable, Hashable {
         }
     }
 
+    /// The URL that decides the issuer's proxy: the token endpoint when
+    /// fixed, else the issuer identifier (discovery).
+    package var requestURL: URL {
+        switch self {
+        case .discovery(let issuer, _): issuer
+        case .tokenEndpoint(let endpoint, _): endpoint
+        }
+    }
+
     /// The manifest's `discovery` value: `auto`, `oidc`, `oauth2`, or `none` for a fixed endpoint.
     package var discoveryName: String {
         switch self {
@@ -43,6 +52,8 @@ package struct IssuerDefinition: Sendable {
     package var rateLimit: RateLimit?
     /// Whether plain `http:` URLs are allowed (`allow_insecure_http`).
     package var allowInsecureHTTP: Bool
+    /// The proxy for this issuer's requests (`proxy`): from the environment by default.
+    package var proxy: ProxySetting
     /// `defaults` with this issuer's overrides applied (clients may override further).
     package var settings: EffectiveSettings
     /// Where the issuer is defined.
@@ -51,7 +62,8 @@ package struct IssuerDefinition: Sendable {
     /// Creates an issuer definition.
     package init(
         name: String, endpoint: IssuerEndpoint, caFile: String? = nil, maxConcurrency: Int? = nil, rateLimit: RateLimit? = nil,
-        allowInsecureHTTP: Bool = false, settings: EffectiveSettings = Defaults.builtIn.settings, location: SourceLocation
+        allowInsecureHTTP: Bool = false, proxy: ProxySetting = .environment, settings: EffectiveSettings = Defaults.builtIn.settings,
+        location: SourceLocation
     ) {
         self.name = name
         self.endpoint = endpoint
@@ -59,6 +71,7 @@ package struct IssuerDefinition: Sendable {
         self.maxConcurrency = maxConcurrency
         self.rateLimit = rateLimit
         self.allowInsecureHTTP = allowInsecureHTTP
+        self.proxy = proxy
         self.settings = settings
         self.location = location
     }

@@ -45,8 +45,10 @@ enum GrantExecutor {
                 return .retryLater(after: delay, attempts: attempt)
             }
             let suffix = failure.isRetryable && attempt > 1 ? " (gave up after \(attempt) attempts)" : ""
+            // Through a proxy, a transport failure may be the proxy's: say whose issuer it was.
+            let prefix = issuer.proxy != nil && failure.statusCode == nil ? "issuer `\(issuer.definition.name)`: " : ""
             return .failure(
-                ClientFailure(.of(failure), failure.description + suffix, retryAfter: failure.retryAfter), attempts: attempt)
+                ClientFailure(.of(failure), prefix + failure.description + suffix, retryAfter: failure.retryAfter), attempts: attempt)
         } catch is CancellationError {
             return .failure(ClientFailure(.cancelled, "the run was stopped before this grant finished"), attempts: attempt - 1)
         } catch {

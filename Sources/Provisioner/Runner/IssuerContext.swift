@@ -14,7 +14,10 @@ final class IssuerContext: Sendable {
     /// `rate_limit`, when set.
     let rateLimiter: RateLimiter?
     private let trustRoots: [NIOSSLAdditionalTrustRoots]
-    private let httpClient: HTTPClient
+    /// The client for this issuer's requests and the proxy it goes through,
+    /// chosen once from the issuer's URL and its `proxy` setting; a malformed
+    /// proxy URL in the environment fails every grant of the issuer.
+    private let transport: Result<(client: HTTPClient, proxy: ProxyServer?), ClientFailure>
     private let serverTask = NIOLockedValueBox<Task<ServerConfiguration, any Error>?>(nil)
     private let lookupFailed = NIOLockedValueBox(false)
 
@@ -22,10 +25,24 @@ final class IssuerContext: Sendable {
     /// process then makes a new context, so the next batch asks again).
     var serverLookupFailed: Bool { lookupFailed.withLockedValue { $0 } }
 
-    /// Creates the shared state of one issuer for one run.
-    init(definition: IssuerDefinition, httpClient: HTTPClient) {
+    /// The proxy this issuer's requests go through, nil for direct.
+    var proxy: ProxyServer? { try? transport.get().proxy }
+
+    /// Creates the shared state of one issuer for one run; `httpClients`
+    /// gives the client for the proxy (or none) the issuer's URL and its
+    /// `proxy` setting select. Every request of the issuer (discovery and
+    /// token endpoint) takes that route.
+    init(definition: IssuerDefinition, httpClients: HTTPClientSet) {
         self.definition = definition
-        self.httpClient = httpClient
+        let url = definition.endpoint.requestURL
+        self.transport = Result { () throws(ClientFailure) in
+            do {
+                let proxy = try httpClients.route(for: url, setting: definition.proxy)
+                return (try httpClients.client(via: proxy), proxy)
+            } catch {
+                throw ClientFailure(.client(.invalidConfiguration), "issuer `\(definition.name)` cannot be reached: \(error)")
+            }
+        }
         self.limiter = definition.maxConcurrency.map { AsyncLimiter(limit: $0) }
         self.rateLimiter = definition.rateLimit.map { RateLimiter(count: $0.requests, per: $0.interval) }
         self.trustRoots = definition.caFile.map { [.file($0)] } ?? []
@@ -33,11 +50,13 @@ final class IssuerContext: Sendable {
 
     /// The OAuthClient options for a grant with `settings`.
     func options(for settings: EffectiveSettings) -> Configuration.Options {
-        Configuration.Options(
+        var options = Configuration.Options(
             timeout: settings.timeout,
             allowInsecureHTTP: definition.allowInsecureHTTP,
             additionalTrustRoots: trustRoots
         )
+        options.proxy = proxy
+        return options
     }
 
     /// The server's shared configuration, resolved once per run and shared by
@@ -52,8 +71,9 @@ final class IssuerContext: Sendable {
             let created = Task {
                 let options = self.options(for: settings)
                 do {
-                    let metadata = try await self.resolveMetadata(options: options, retry: settings.retry)
-                    return ServerConfiguration(serverMetadata: metadata, options: options, httpClient: self.httpClient)
+                    let httpClient = try self.transport.get().client
+                    let metadata = try await self.resolveMetadata(options: options, retry: settings.retry, httpClient: httpClient)
+                    return ServerConfiguration(serverMetadata: metadata, options: options, httpClient: httpClient)
                 } catch {
                     self.lookupFailed.withLockedValue { $0 = true }
                     throw error
@@ -70,7 +90,9 @@ final class IssuerContext: Sendable {
         }
     }
 
-    private func resolveMetadata(options: Configuration.Options, retry: RetryPolicy) async throws -> ServerMetadata {
+    private func resolveMetadata(options: Configuration.Options, retry: RetryPolicy, httpClient: HTTPClient) async throws
+        -> ServerMetadata
+    {
         switch definition.endpoint {
         case .tokenEndpoint(let endpoint, let issuer):
             return ServerMetadata(issuer: (issuer ?? endpoint).absoluteString, tokenEndpoint: endpoint)

@@ -1,7 +1,7 @@
 package import AsyncHTTPClient
 import NIOConcurrencyHelpers
 package import Foundation
-import OAuthClient
+package import OAuthClient
 
 /// The batch runner: plans renewals, grants every due client concurrently
 /// within the global and per-issuer limits, then writes outputs, state,
@@ -16,18 +16,26 @@ package final class Runner: Sendable {
     package let manifest: Manifest
     private let options: RunOptions
     private let observer: (any RunObserver)?
-    private let httpClient: HTTPClient
+    private let httpClients: HTTPClientSet
     /// Issuer contexts kept from batch to batch by ``runBatch(state:now:writesUnchanged:decide:)``:
     /// one discovery per issuer for the whole process, and its limits hold
     /// across batches. A context whose discovery failed is replaced.
     private let batchContexts = NIOLockedValueBox<[String: IssuerContext]>([:])
 
-    /// Creates a runner over a validated manifest; `httpClient` is shared by every request.
-    package init(manifest: Manifest, options: RunOptions, observer: (any RunObserver)? = nil, httpClient: HTTPClient) {
+    /// Creates a runner over a validated manifest; `httpClient` is shared by
+    /// every request, all sent direct (no proxy environment; an issuer's
+    /// `proxy: http://…` fails its grants).
+    package convenience init(manifest: Manifest, options: RunOptions, observer: (any RunObserver)? = nil, httpClient: HTTPClient) {
+        self.init(manifest: manifest, options: options, observer: observer, httpClients: HTTPClientSet(direct: httpClient))
+    }
+
+    /// Creates a runner over a validated manifest; each issuer's requests use
+    /// the client of `httpClients` for its proxy (see ``IssuerContext``).
+    package init(manifest: Manifest, options: RunOptions, observer: (any RunObserver)? = nil, httpClients: HTTPClientSet) {
         self.manifest = manifest
         self.options = options
         self.observer = observer
-        self.httpClient = httpClient
+        self.httpClients = httpClients
     }
 
     /// The clients this run is responsible for (`--only`, `--shard`), in manifest order.
@@ -416,7 +424,7 @@ package final class Runner: Sendable {
         var contexts: [String: IssuerContext] = [:]
         for name in issuerNames {
             guard let definition = manifest.issuer(named: name) else { continue }
-            contexts[name] = IssuerContext(definition: definition, httpClient: httpClient)
+            contexts[name] = IssuerContext(definition: definition, httpClients: httpClients)
         }
         guard reusing else { return contexts }
         return batchContexts.withLockedValue { kept in

@@ -21,7 +21,8 @@ package enum CredentialKeys {
 
     /// Every key the manifest knows outside `auth`, spelt right: none holds a
     /// secret (`token_endpoint`, `kubernetes_secret`, `allow_insecure_http` look
-    /// like credentials to the shape rule). `secret` and `auth` are not in it.
+    /// like credentials to the shape rule). `secret` and `auth` are not in it;
+    /// `proxy`, whose URL may hold a password, is a secret before this is consulted.
     static let knownKeys: Set<String> = Set(
         FileDecoder.topLevelKeys + FileDecoder.defaultsKeys + FileDecoder.retryKeys + FileDecoder.issuerKeys
             + FileDecoder.clientKeys + FileDecoder.dpopKeys + FileDecoder.outputKeys
@@ -42,6 +43,8 @@ package enum CredentialKeys {
         if key.hasSuffix("_file") || parentKey == "keys" { return .plain }
         if insideAuth { return publicAuthKeys.contains(key) ? .plain : .secret }
         if key == "auth" { return .auth }
+        // A proxy URL may hold a user name and password.
+        if key == "proxy" { return .secret }
         if knownKeys.contains(key) { return .plain }
         if looksLikeCredential(key) { return .secret }
         if looksLikeAuth(key) { return .auth }

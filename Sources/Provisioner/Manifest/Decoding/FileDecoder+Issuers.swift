@@ -96,13 +96,30 @@ extension FileDecoder {
                 )
             }
         }
+        var proxy = ProxySetting.environment
+        if let pair = fields["proxy"], let text = string(pair.value, key: "proxy", path: path + ".proxy") {
+            proxy = decodeProxy(text, issuer: name, path: path + ".proxy")
+        }
         let override = settingsOverride(fields, path: path)
         let definition = endpoint.map { endpoint in
             IssuerDefinition(
                 name: name, endpoint: endpoint, caFile: caFile, maxConcurrency: maxConcurrency, rateLimit: rateLimit,
-                allowInsecureHTTP: allowInsecure, location: location(nameMark)
+                allowInsecureHTTP: allowInsecure, proxy: proxy, location: location(nameMark)
             )
         }
         return IssuerDraft(name: name, definition: definition, location: location(nameMark), override: override, nameMark: nameMark)
+    }
+
+    /// `proxy: none`, or an `http://[user:password@]host[:port]` URL; the
+    /// error never repeats the value, which may hold a password.
+    private func decodeProxy(_ text: ScalarText, issuer: String, path: String) -> ProxySetting {
+        if text.value == "none" { return .direct }
+        do {
+            return .server(try ProxyServer(parsing: text.value))
+        } catch {
+            self.error(
+                "`proxy` of issuer `\(issuer)`: \(error); expected http://[user:password@]host[:port] or none", at: text.mark, path: path)
+            return .environment
+        }
     }
 }

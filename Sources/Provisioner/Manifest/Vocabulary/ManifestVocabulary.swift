@@ -96,6 +96,13 @@ enum ManifestVocabulary {
                     "anyOf": [object(["type": "string", "pattern": .string(RateLimit.pattern)]), reference("envReference")],
                 ])),
             Property("allow_insecure_http", reference("boolean", "Allow plain http: URLs (local test servers only).")),
+            Property(
+                "proxy",
+                object([
+                    "description":
+                        "HTTP proxy for this issuer: http://[user:password@]host[:port] (NO_PROXY ignored), or none for direct; default: HTTPS_PROXY, HTTP_PROXY, NO_PROXY.",
+                    "type": "string",
+                ])),
         ] + overrides
 
     /// Parameters OAuthClient sets itself; `params` must not override them.
