@@ -93,24 +93,28 @@ enum OutputTemplateEscaping {
     }
 }
 
-/// Reads one POSIX shell word made of single-quoted parts and `\'`, as `sh` does.
+/// Reads one POSIX shell word made of single-quoted parts and `\'`, as `sh`
+/// does: byte by byte, so a combining mark after a quote (one `Character`
+/// with it) does not hide the quote.
 enum ShellWord {
     static func read(_ word: String) -> String? {
-        var out = ""
-        var rest = Substring(word)
+        let quote = UInt8(ascii: "'")
+        let backslash = UInt8(ascii: "\\")
+        var out: [UInt8] = []
+        var rest = Array(word.utf8)[...]
         while let first = rest.first {
-            if first == "'" {
+            if first == quote {
                 rest = rest.dropFirst()
-                guard let close = rest.firstIndex(of: "'") else { return nil }
+                guard let close = rest.firstIndex(of: quote) else { return nil }
                 out += rest[..<close]
-                rest = rest[rest.index(after: close)...]
-            } else if rest.hasPrefix("\\'") {
-                out += "'"
+                rest = rest[(close + 1)...]
+            } else if first == backslash, rest.dropFirst().first == quote {
+                out.append(quote)
                 rest = rest.dropFirst(2)
             } else {
                 return nil
             }
         }
-        return out
+        return String(validating: out, as: UTF8.self)
     }
 }
