@@ -149,7 +149,10 @@ struct ExecWatchEndToEndTests {
                     try await Self.waitForEvent("start", count: 2, harness: harness, errors: errors)
                     kill(pid, SIGTERM)
                 })
-            #expect(result.status == 0, "\(result.standardError)")
+            // SIGTERM may reach a child whose restart is under way: it exits 0
+            // on TERM, or is killed when the 1 s grace runs out first (137, as
+            // a shell reports SIGKILL). Either is the child's real end.
+            #expect([0, 137].contains(result.status), "\(result.standardError)")
             let events = Self.events(harness)
             let first = try #require(events.first)
             // The first child got USR1, kept running (no `term`), and the next one started after it.

@@ -18,7 +18,7 @@ package enum TemplateFilter: String, Sendable, CaseIterable {
     package func apply(to text: String) -> String {
         switch self {
         case .json: Self.jsonString(text)
-        case .shell: "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        case .shell: Self.shellWord(text)
         case .yaml: Self.yamlDoubleQuoted(text)
         case .base64: Data(text.utf8).base64EncodedString()
         case .urlencode: Self.percentEncoded(text)
@@ -30,6 +30,22 @@ package enum TemplateFilter: String, Sendable, CaseIterable {
         var out: [UInt8] = []
         JSONText.appendString(text, to: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Single quotes around the text, each `'` in it written `'\\''`. Scalar by
+    /// scalar: a `'` followed by a combining mark is one `Character` (and one
+    /// composed sequence for Foundation's search), but the shell sees the quote.
+    private static func shellWord(_ text: String) -> String {
+        var out = "'"
+        for scalar in text.unicodeScalars {
+            if scalar == "'" {
+                out.unicodeScalars.append(contentsOf: "'\\''".unicodeScalars)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        out.unicodeScalars.append("'")
+        return out
     }
 
     /// YAML 1.1 and 1.2 readers agree on a double-quoted scalar whose
