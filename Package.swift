@@ -14,6 +14,12 @@ let swiftSettings: [SwiftSetting] = [
 /// image's build context (`.dockerignore`) leaves `Tests/` out, and SwiftPM
 /// refuses a package whose declared targets have no sources.
 let testTargets: [Target] = [
+    .target(
+        name: "TestProcessSupport",
+        dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+        path: "Tests/TestProcessSupport",
+        swiftSettings: swiftSettings
+    ),
     .testTarget(
         name: "FuzzTargetsTests",
         dependencies: ["FuzzTargets"],
@@ -27,6 +33,7 @@ let testTargets: [Target] = [
     .testTarget(
         name: "LocalIssuerTests",
         dependencies: [
+            "TestProcessSupport",
             "LocalIssuer",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -54,6 +61,7 @@ let testTargets: [Target] = [
     .testTarget(
         name: "ProvisionerTests",
         dependencies: [
+            "TestProcessSupport",
             "Provisioner", "OAuthClient", "YAMLKit", "LocalIssuer",
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ],
@@ -62,6 +70,7 @@ let testTargets: [Target] = [
     .testTarget(
         name: "EndToEndTests",
         dependencies: [
+            "TestProcessSupport",
             "LocalIssuer",
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ],

@@ -1,4 +1,5 @@
 import Foundation
+import TestProcessSupport
 import LocalIssuer
 import Testing
 
@@ -61,12 +62,12 @@ struct HTTP2EndToEndTests {
               }
             }
             """, to: "nginx/nginx.conf")
-        let server = Process()
+        let server = SpawnedProcess()
         server.executableURL = URL(fileURLWithPath: nginx)
         server.arguments = ["-p", path, "-c", "\(path)/nginx.conf", "-e", "\(path)/logs/error.log", "-g", "daemon off;"]
-        server.standardInput = FileHandle.nullDevice
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
+        server.standardInput = .null
+        server.standardOutput = .null
+        server.standardError = .null
         try server.run()
         defer {
             server.terminate()

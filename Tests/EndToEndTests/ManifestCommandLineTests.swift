@@ -1,4 +1,5 @@
 import Foundation
+import TestProcessSupport
 import Testing
 
 /// Runs the built `tokensmith` binary: `validate`, `schema`, `--version`, `--help`.
@@ -29,16 +30,16 @@ struct ManifestCommandLineTests {
     /// Waits on the process's termination callback and reads both pipes on
     /// their own threads (``PipeCollector``), so no concurrency thread blocks.
     static func run(_ arguments: [String], in folder: URL? = nil, environment: [String: String] = [:]) async throws -> Run {
-        let process = Process()
+        let process = SpawnedProcess()
         process.executableURL = binary
         process.arguments = arguments
         process.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }
         if let folder { process.currentDirectoryURL = folder }
         let output = Pipe()
         let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = .pipe(output)
+        process.standardError = .pipe(errors)
+        process.standardInput = .null
         // Both pipes are drained while the child runs, so a chatty child cannot block on a full pipe.
         let outputData = PipeCollector(output.fileHandleForReading)
         let errorData = PipeCollector(errors.fileHandleForReading)

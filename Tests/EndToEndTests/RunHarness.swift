@@ -1,4 +1,5 @@
 import Foundation
+import TestProcessSupport
 import LocalIssuer
 import NIOConcurrencyHelpers
 import Testing
@@ -101,7 +102,7 @@ struct RunHarness {
         signal: Int32 = SIGTERM, during: ((PipeCollector) async throws -> Void)? = nil,
         duringProcess: ((PipeCollector, pid_t) async throws -> Void)? = nil
     ) async throws -> Result {
-        let process = Process()
+        let process = SpawnedProcess()
         if let executable {
             process.executableURL = executable
             process.arguments = arguments
@@ -116,14 +117,13 @@ struct RunHarness {
         process.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }
         let output = Pipe()
         let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
+        process.standardOutput = .pipe(output)
+        process.standardError = .pipe(errors)
         let input = standardInput.map { _ in Pipe() }
-        process.standardInput = input ?? FileHandle.nullDevice
-        // Close-on-exec in this process: the child gets its ends through dup2,
-        // and the processes other tests start meanwhile (long-running `watch`
-        // among them) must not inherit them, or this pipe would not close
-        // when this process ends.
+        process.standardInput = input.map { .pipe($0) } ?? .null
+        // Close-on-exec in this process as well: SpawnedProcess closes every
+        // other descriptor in its own children, but a notify command or exec
+        // program that tokensmith starts must not hold these pipes either.
         for pipe in [output, errors] + (input.map { [$0] } ?? []) {
             _ = fcntl(pipe.fileHandleForReading.fileDescriptor, F_SETFD, FD_CLOEXEC)
             _ = fcntl(pipe.fileHandleForWriting.fileDescriptor, F_SETFD, FD_CLOEXEC)

@@ -1,4 +1,5 @@
 import Foundation
+import TestProcessSupport
 import Testing
 
 /// A real HTTP proxy for tests: Debian's tinyproxy in the foreground on a
@@ -15,7 +16,7 @@ final class TinyProxy {
 
     /// The port it listens on (127.0.0.1).
     let port: Int
-    private let process: Process
+    private let process: SpawnedProcess
     private let logFile: URL
 
     /// Starts tinyproxy in `folder`; with `basicAuth`, every request must carry those credentials.
@@ -36,13 +37,13 @@ final class TinyProxy {
         if let basicAuth { text += "BasicAuth \(basicAuth.user) \(basicAuth.password)\n" }
         try Data(text.utf8).write(to: configuration)
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        process = Process()
+        process = SpawnedProcess()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["-d", "-c", configuration.path]
         let log = try FileHandle(forWritingTo: logFile)
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = .file(log)
+        process.standardError = .file(log)
+        process.standardInput = .null
         try process.run()
         try? log.close()
         // Ready once it accepts a connection.

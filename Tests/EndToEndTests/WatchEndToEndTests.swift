@@ -1,4 +1,5 @@
 import Foundation
+import TestProcessSupport
 import LocalIssuer
 import NIOConcurrencyHelpers
 import Testing
@@ -307,13 +308,13 @@ struct WatchEndToEndTests {
                     time.sleep(0.05)
 
                 """, to: "consumer.py")
-            let consumer = Process()
+            let consumer = SpawnedProcess()
             consumer.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
             consumer.arguments = [harness.folder.appendingPathComponent("consumer.py").path]
             consumer.currentDirectoryURL = harness.folder
-            consumer.standardInput = FileHandle.nullDevice
-            consumer.standardOutput = FileHandle.nullDevice
-            consumer.standardError = FileHandle.nullDevice
+            consumer.standardInput = .null
+            consumer.standardOutput = .null
+            consumer.standardError = .null
             try consumer.run()
             defer { consumer.terminate() }
             while !harness.exists("app.pid") { try await Task.sleep(for: .milliseconds(20)) }

@@ -1,4 +1,5 @@
 import Foundation
+import TestProcessSupport
 import LocalIssuer
 import Testing
 
@@ -27,11 +28,11 @@ struct ExecutableTests {
         let folder = try TemporaryFolder()
         let config = try folder.write(
             "issuer.json", #"{"issuer_path":"/demo","clients":[{"id":"demo","method":"client_secret_basic","secret":"s"}]}"#)
-        let process = Process()
+        let process = SpawnedProcess()
         process.executableURL = URL(fileURLWithPath: try Self.executable())
         process.arguments = ["--config", config, "--fast"]
         let output = Pipe()
-        process.standardOutput = output
+        process.standardOutput = .pipe(output)
         try process.run()
         defer { if process.isRunning { process.terminate() } }
 

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Crypto
 import Dispatch
 import Foundation
+import TestProcessSupport
 import LocalIssuer
 import NIOCore
 import NIOHTTP1
@@ -93,13 +94,13 @@ enum Subprocess {
         let errURL = folder.appendingPathComponent("err")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let process = Process()
+        let process = SpawnedProcess()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = .file(try FileHandle(forWritingTo: outURL))
+        process.standardError = .file(try FileHandle(forWritingTo: errURL))
         let input = Pipe()
-        process.standardInput = input
+        process.standardInput = .pipe(input)
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do {

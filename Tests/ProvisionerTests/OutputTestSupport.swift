@@ -1,4 +1,5 @@
 import Foundation
+import TestProcessSupport
 import NIOConcurrencyHelpers
 import Provisioner
 import Testing
@@ -98,14 +99,14 @@ func runProcess(_ executable: String, _ arguments: [String], environment: [Strin
 
 /// ``runProcess(_:_:environment:)`` itself; blocks the calling thread until the child exits.
 private func runProcessBlocking(_ executable: String, _ arguments: [String], environment: [String: String]?) throws -> ProcessResult {
-    let process = Process()
+    let process = SpawnedProcess()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let environment { process.environment = environment }
     let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = .pipe(out)
+    process.standardError = .pipe(err)
+    process.standardInput = .null
     try process.run()
     // Read both pipes while the child runs so a chatty child cannot block on a full pipe.
     let errBox = NIOLockedValueBox(Data())

@@ -1,4 +1,5 @@
 import Foundation
+import TestProcessSupport
 import Provisioner
 import Testing
 import YAMLKit
@@ -83,11 +84,11 @@ struct TemplateOutputTests {
             let word = try OutputTemplate.parse("{{shell(access_token)}}", origin: .file("/t"), scope: .perClient).get().render(token)
             script += "v\(index)=\(word)\nprintf '%s\\0' \"$v\(index)\"\n"
         }
-        let process = Process()
+        let process = SpawnedProcess()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", script]
         let pipe = Pipe()
-        process.standardOutput = pipe
+        process.standardOutput = .pipe(pipe)
         try process.run()
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
