@@ -6,11 +6,15 @@ of its token endpoint with wrk, then runs the release tokensmith binary over
 generated manifests and prints a Markdown table. Each tokensmith process is
 measured on its own with wait4(): wall time, user+sys CPU, peak RSS.
 
-Usage: Benchmarks/run [--quick]     (the script builds, installs wrk, calls this)
+Usage: Benchmarks/run [--quick]     (the script builds, installs wrk and valgrind, calls this)
 
 nginx rows (Benchmarks/nginx_endpoint.py): a fixed token body served from
 memory, its wrk ceiling, and the 10,000-client run against it over plain
-HTTP/1.1, HTTPS HTTP/1.1 and HTTPS HTTP/2.
+HTTP/1.1, HTTPS HTTP/1.1 and HTTPS HTTP/2; without --quick, also 100,000
+clients over plain HTTP/1.1 and their `validate`.
+
+callgrind row: instructions per grant (valgrind), the difference of two runs
+over the difference of their client counts, repeatable where times are not.
 """
 import argparse
 import json
@@ -111,9 +115,46 @@ def watch_soak(tokensmith, folder, seconds):
     return text.count("renewed client=") - renewals_start, cpu, rss_start, rss_end, rss_peak
 
 
-def nginx_rows(rows, scenario, basic, work, lua, wrk_seconds):
+def callgrind_instructions(tokensmith, folder, url, clients):
+    """Instructions tokensmith executes (all threads, counted by valgrind's
+    callgrind) for one `run` over `clients` with env per client + JSON; the
+    same count on every machine with the same build, unlike times."""
+    os.makedirs(folder, exist_ok=True)
+    write_manifest(os.path.join(folder, "m.yaml"), url, clients, True, True)
+    out = os.path.join(folder, "callgrind.out")
+    result = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", tokensmith, "run", "m.yaml",
+                             "--quiet", "--no-state"], cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if result.returncode != 0:
+        sys.exit(f"bench: tokensmith under callgrind exited {result.returncode}:\n{result.stderr.decode(errors='replace')[-2000:]}")
+    with open(out) as f:
+        for line in f:
+            if line.startswith(("summary:", "totals:")):
+                return int(line.split()[1])
+    sys.exit("bench: callgrind wrote no instruction total")
+
+
+def callgrind_rows(rows, tokensmith, work, url, basic, counts):
+    """Instructions per grant: the difference of two runs' totals over the
+    difference of their client counts, so start-up and discovery cancel out."""
+    strip = shutil.which("strip") or shutil.which("llvm-strip")
+    if shutil.which("valgrind") is None or strip is None:
+        rows.append(("callgrind row skipped: valgrind or strip is not installed", "", "", "", ""))
+        return
+    # Valgrind 3.19 (Debian 12) cannot read Swift's DWARF 5 debug info: run a copy without it.
+    stripped = os.path.join(work, "tokensmith-stripped")
+    subprocess.run([strip, "--strip-debug", "-o", stripped, tokensmith], check=True)
+    tokensmith = stripped
+    small, large = counts
+    totals = [callgrind_instructions(tokensmith, os.path.join(work, f"callgrind-{n}"), url, basic[:n]) for n in counts]
+    per_grant = (totals[1] - totals[0]) / (large - small)
+    rows.append((f"callgrind: instructions per basic grant ({small:,} vs {large:,} clients, env per client + JSON)",
+                 f"{per_grant:,.0f} instructions/grant", "", f"{totals[0] / 1e6:,.0f} M instructions for {small:,} clients", ""))
+
+
+def nginx_rows(rows, scenario, basic, work, lua, wrk_seconds, tokensmith, huge=0):
     """nginx answering from memory: its wrk ceiling, then the basic scenario
-    against it over plain HTTP/1.1, HTTPS HTTP/1.1 and HTTPS HTTP/2."""
+    against it over plain HTTP/1.1, HTTPS HTTP/1.1 and HTTPS HTTP/2, and with
+    `huge` clients (the 100,000 row) over plain HTTP/1.1 with its `validate`."""
     from nginx_endpoint import NginxEndpoint
     folder = os.path.join(work, "nginx")
     try:
@@ -134,6 +175,14 @@ def nginx_rows(rows, scenario, basic, work, lua, wrk_seconds):
             scenario(f"{n:,} clients, client_secret_basic, env per client + JSON, nginx {name}", basic,
                      os.path.join(folder, name.replace(" ", "-").replace(",", "").replace("/", "")),
                      extra=("--no-state",), issuer_lines=lines, of=(ceiling, "nginx ceiling"))
+        if huge:
+            many = [(f"h-{i}", f"h-{i}", "{method: client_secret_basic, secret: s}") for i in range(1, huge + 1)]
+            manifest, huge_folder = scenario(f"{huge:,} clients, client_secret_basic, env per client + JSON, nginx plain HTTP/1.1",
+                                             many, os.path.join(folder, "huge"), extra=("--no-state",),
+                                             issuer_lines=fronts[0][1], of=(ceiling, "nginx ceiling"))
+            _, wall, cpu, rss, _ = check(measure([tokensmith, "validate", manifest], huge_folder), "validate (huge)")
+            rows.append((f"validate, {huge:,}-client manifest", "", f"{wall * 1000:.0f} ms", f"{cpu * 1000:.0f} ms CPU",
+                         f"{rss:.0f} MiB"))
     finally:
         nginx.stop()
 
@@ -215,7 +264,8 @@ def main():
         _, wall, cpu, rss, _ = check(measure([tokensmith, "validate", manifest], folder), "validate")
         rows.append((f"validate, {big:,}-client manifest", "", f"{wall * 1000:.0f} ms", f"{cpu * 1000:.0f} ms CPU", f"{rss:.0f} MiB"))
 
-        nginx_rows(rows, scenario, basic, work, lua, wrk_seconds)
+        nginx_rows(rows, scenario, basic, work, lua, wrk_seconds, tokensmith, huge=0 if args.quick else 100_000)
+        callgrind_rows(rows, tokensmith, work, url, basic, (50, 150) if args.quick else (500, 1_500))
 
         os.makedirs(args.disk_dir, exist_ok=True)
         disk = tempfile.mkdtemp(prefix="tokensmith-bench-", dir=args.disk_dir)
