@@ -124,35 +124,43 @@ struct Exec: AsyncParsableCommand {
         var options = RunOptions(filter: filter, shard: shard, force: force, statePath: statePath(manifest: manifest))
         options.writesOutputs = writeOutputs
         let force = force
-        let (outcome, selected) = try await OAuthHTTP.withHTTPClients(connectionsPerHost: manifest.defaults.concurrency) { httpClients in
-            let runner = Runner(manifest: manifest, options: options, httpClients: httpClients)
+        let baseEnvironment = ExecEnvironment.withoutSecrets(environment, manifest: manifest)
+        let console = WatchConsole(logger: logger)
+        let variables = try await OAuthHTTP.withHTTPClients(connectionsPerHost: manifest.defaults.concurrency) { httpClients in
+            // One runner for the first batch and, with --watch, every renewal after it:
+            // each issuer is discovered once, and its limits and proxy hold throughout.
+            let runner = Runner(manifest: manifest, options: options, observer: watch ? console : nil, httpClients: httpClients)
             let outcome = await runner.runBatch(state: runner.initialState(), now: Date(), writesUnchanged: true) { client, cached, now in
                 RenewalPlan.decide(client: client, cached: cached, force: force, now: now)
             }
-            return (outcome, runner.selectedClients)
-        }
-        let failed = outcome.summary.results.filter { $0.status == .failed || $0.status == .cancelled }
-        for result in failed {
-            logger.error(
-                "\(result.name): \(result.status.rawValue)\(result.errorCode.map { " [\($0)]" } ?? ""): \(result.detail ?? "")")
-        }
-        for error in outcome.summary.writeErrors { logger.error("write error: \(error)") }
-        if !failed.isEmpty && !allowPartial {
-            logger.error("the program was not started: \(failed.count) grant(s) failed (--allow-partial starts it without them)")
-            throw ExitCode(1)
-        }
-
-        let baseEnvironment = ExecEnvironment.withoutSecrets(environment, manifest: manifest)
-        let variables = ExecEnvironment.tokenVariables(selected, state: outcome.state, now: Date())
-        if watch {
-            try await supervise(
-                manifest: manifest, options: options, state: outcome.state, base: baseEnvironment, variables: variables, logger: logger)
+            try checkFirstBatch(outcome.summary, logger: logger)
+            let variables = ExecEnvironment.tokenVariables(runner.selectedClients, state: outcome.state, now: Date())
+            if watch {
+                try await supervise(
+                    runner: runner, console: console, state: outcome.state, base: baseEnvironment, variables: variables, logger: logger)
+            }
+            return variables
         }
         let childEnvironment = baseEnvironment.merging(variables) { _, token in token }
         fflush(nil)
         let (status, message) = ProcessReplacement.replace(with: command, environment: childEnvironment)
         StandardErrorLock.write("tokensmith: \(message)\n")
         throw ExitCode(status)
+    }
+
+    /// Logs each failed grant and write error of the first batch; throws exit
+    /// status 1 when a grant failed, unless `--allow-partial`.
+    private func checkFirstBatch(_ summary: RunSummary, logger: Logger) throws {
+        let failed = summary.results.filter { $0.status == .failed || $0.status == .cancelled }
+        for result in failed {
+            logger.error(
+                "\(result.name): \(result.status.rawValue)\(result.errorCode.map { " [\($0)]" } ?? ""): \(result.detail ?? "")")
+        }
+        for error in summary.writeErrors { logger.error("write error: \(error)") }
+        if !failed.isEmpty && !allowPartial {
+            logger.error("the program was not started: \(failed.count) grant(s) failed (--allow-partial starts it without them)")
+            throw ExitCode(1)
+        }
     }
 
     func statePath(manifest: Manifest) -> String? {

@@ -33,13 +33,15 @@ extension Exec {
     }
 
     /// Starts the program as a child with `base` plus the token `variables`,
-    /// renews the tokens from `state` on, restarts the program when a renewal
-    /// changes its variables, and exits with the program's status once it
-    /// exited by itself or after SIGTERM or SIGINT.
+    /// renews the tokens from `state` on with `runner` (the one that ran the
+    /// first batch, so discovery, limits and proxies carry over), restarts the
+    /// program when a renewal changes its variables, and exits with the
+    /// program's status once it exited by itself or after SIGTERM or SIGINT.
     func supervise(
-        manifest: Manifest, options: RunOptions, state: TokenState, base: [String: String], variables: [String: String],
+        runner: Runner, console: WatchConsole, state: TokenState, base: [String: String], variables: [String: String],
         logger: Logger
     ) async throws -> Never {
+        let manifest = runner.manifest
         let supervisor = CommandSupervisor(
             command: command, stopSignal: stopSignal.flatMap(NotifySignal.init(parsing:))?.number ?? SIGTERM,
             stopGrace: stopGrace.flatMap(DurationText.parse) ?? .seconds(10))
@@ -62,28 +64,19 @@ extension Exec {
         let log = logger
         if let pid = supervisor.pid { log.info("started the program", metadata: ["pid": .stringConvertible(Int(pid))]) }
 
-        var watchOptions = options
-        watchOptions.force = false
         let backoff = WatchBackoff(maximum: maxRetryInterval.flatMap(DurationText.parse) ?? .seconds(300))
-        let console = WatchConsole(logger: logger)
         let watching = Task {
-            do {
-                try await OAuthHTTP.withHTTPClient(connectionsPerHost: manifest.defaults.concurrency) { httpClient in
-                    let runner = Runner(manifest: manifest, options: watchOptions, observer: console, httpClient: httpClient)
-                    let watcher = Watcher(runner: runner, status: WatchStatus(), backoff: backoff, state: state)
-                    var current = variables
-                    _ = await watcher.run { outcome, next in
-                        console.batchFinished(outcome.summary, next: next)
-                        let renewed = Set(outcome.summary.results.filter { $0.status == .granted }.map(\.name))
-                        let clients = runner.selectedClients.filter { renewed.contains($0.name) }
-                        let updated = current.merging(ExecEnvironment.tokenVariables(clients, state: outcome.state, now: Date())) { $1 }
-                        guard updated != current, !Task.isCancelled else { return }
-                        await Self.restart(supervisor, environment: base.merging(updated) { $1 }, renewed: renewed, logger: log)
-                        current = updated
-                    }
-                }
-            } catch {
-                log.error("renewals stopped: \(error); the program keeps running with the tokens it has")
+            // `--force` applied to the first batch only; the watcher renews when due.
+            let watcher = Watcher(runner: runner, status: WatchStatus(), backoff: backoff, state: state)
+            var current = variables
+            _ = await watcher.run { outcome, next in
+                console.batchFinished(outcome.summary, next: next)
+                let renewed = Set(outcome.summary.results.filter { $0.status == .granted }.map(\.name))
+                let clients = runner.selectedClients.filter { renewed.contains($0.name) }
+                let updated = current.merging(ExecEnvironment.tokenVariables(clients, state: outcome.state, now: Date())) { $1 }
+                guard updated != current, !Task.isCancelled else { return }
+                await Self.restart(supervisor, environment: base.merging(updated) { $1 }, renewed: renewed, logger: log)
+                current = updated
             }
         }
         stop.attach(watching) { signal in

@@ -127,6 +127,8 @@ struct ExecWatchEndToEndTests {
             #expect(Set(starts.map { $0[2] }).count == starts.count)
             #expect(Set(starts.map { $0[3] }).count == 1)
             #expect(issuer.statistics().tokensIssuedByClient["long"] == 1)
+            // The renewals reuse the first batch's issuer context: one discovery in all.
+            #expect(issuer.statistics().discoveryRequests == 1)
             #expect(result.standardError.contains("restarting the program with renewed tokens clients=short"))
         }
     }

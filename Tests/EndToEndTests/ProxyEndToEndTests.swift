@@ -175,6 +175,51 @@ struct ProxyEndToEndTests {
         }
     }
 
+    @Test("exec --watch renews through the issuer's `proxy:` as its first batch did, with one discovery")
+    func execWatchRenewals() async throws {
+        let harness = try RunHarness()
+        let proxy = try await TinyProxy(folder: harness.folder)
+        defer { proxy.stop() }
+        let short = RegisteredClient(id: "short", authentication: .clientSecretBasic(secret: "s"), expiresIn: 3)
+        try await withIssuers([LocalIssuer.Configuration(clients: [short])]) { issuers in
+            // Stopped before the issuers, whose shutdown waits for the tunnels the proxy holds open.
+            defer { proxy.stop() }
+            try harness.write(
+                """
+                version: 1
+                defaults:
+                  renew_before: 10m
+                  retry: {attempts: 1}
+                issuers:
+                  local:
+                    issuer: \(issuers[0].issuer)
+                    allow_insecure_http: true
+                    proxy: http://127.0.0.1:\(proxy.port)
+                clients:
+                  - {name: short, issuer: local, client_id: short, auth: {method: client_secret_basic, secret: s}}
+
+                """, to: "m.yaml")
+            let script = "trap 'exit 0' TERM; echo start >> events.log; while kill -0 $PPID 2>/dev/null; do sleep 0.1; done"
+            let result = try await harness.run(
+                ["exec", "--watch", "m.yaml", "--no-state", "--", "/bin/bash", "-c", script],
+                duringProcess: { errors, pid in
+                    // Two renewals, or the first failed one.
+                    while !errors.finished {
+                        let text = errors.textSoFar()
+                        if text.contains("renewal failed") || text.components(separatedBy: "restarted the program").count > 2 { break }
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
+                    kill(pid, SIGTERM)
+                })
+            #expect(result.status == 0, "stderr: \(result.standardError)")
+            #expect(!result.standardError.contains("renewal failed"), "stderr: \(result.standardError)")
+            #expect(result.standardError.components(separatedBy: "restarted the program").count > 2, "stderr: \(result.standardError)")
+            #expect(issuers[0].statistics().discoveryRequests == 1)
+            #expect((issuers[0].statistics().tokensIssuedByClient["short"] ?? 0) >= 3)
+            #expect(proxy.tunnels(toPort: Self.port(issuers[0].issuer)) >= 1, "proxy log:\n\(proxy.log())")
+        }
+    }
+
     @Test("`tokensmith token` takes HTTPS_PROXY too, and NO_PROXY; a malformed variable is an error naming it")
     func tokenCommand() async throws {
         let setup = try Setup()
