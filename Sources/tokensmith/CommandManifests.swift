@@ -9,9 +9,14 @@ enum CommandManifests {
 
     /// Loads `paths` (sharded when `shard` is set) and prints their
     /// diagnostics as `global` asks; nil when they hold an error.
-    static func load(_ paths: [String], global: GlobalOptions, shard: Shard?, environment: [String: String]) -> Manifest? {
+    /// `expectsOutputs` is false for `exec`, whose tokens reach its program
+    /// through the environment, so a client without outputs is not warned about.
+    static func load(
+        _ paths: [String], global: GlobalOptions, shard: Shard?, environment: [String: String], expectsOutputs: Bool = true
+    ) -> Manifest? {
         var loader = ManifestLoader(environment: environment, outputRoot: global.outputRoot)
         loader.shard = shard
+        loader.expectsOutputs = expectsOutputs
         let loaded = loader.load(paths: paths)
         let rendered = ValidationOutput.render(loaded, json: global.logFormat == .json, includeWarnings: !global.quiet)
         if !rendered.isEmpty { StandardErrorLock.write(rendered + "\n") }

@@ -110,7 +110,10 @@ struct Exec: AsyncParsableCommand {
         logger.logLevel = level
         let environment = ProcessInfo.processInfo.environment
         let shard = sharding.resolved(environment: environment)
-        guard let manifest = CommandManifests.load(manifests, global: global, shard: shard, environment: environment) else {
+        guard
+            let manifest = CommandManifests.load(
+                manifests, global: global, shard: shard, environment: environment, expectsOutputs: false)
+        else {
             logger.error("the manifest has errors; nothing was contacted and the program was not started")
             throw ExitCode(2)
         }

@@ -94,6 +94,10 @@ struct ExecWatchEndToEndTests {
             #expect(!leaked)
             #expect(result.standardError.contains("started the program"))
             #expect(result.standardError.contains("the program exited status=0"))
+            // Clients without outputs are what exec is for: no "written nowhere" warning.
+            #expect(!result.standardError.contains("written nowhere"), "\(result.standardError)")
+            let validate = try await harness.run(["validate", "tokens.yaml"], environment: Self.environment)
+            #expect(validate.standardError.contains("written nowhere"), "\(validate.standardError)")
         }
     }
 

@@ -28,6 +28,10 @@ package struct ManifestLoader: Sendable {
     /// A manifest loaded so cannot be run: ``load(paths:)`` reports every
     /// other problem but returns no manifest.
     package var resolvesSecrets = true
+    /// False for `exec`, which hands every token to its program through the
+    /// environment: a client without outputs is then no mistake, so the
+    /// "written nowhere" warning is left out.
+    package var expectsOutputs = true
 
     /// Creates a loader.
     ///
@@ -157,7 +161,7 @@ package struct ManifestLoader: Sendable {
                         at: SourceLocation(file: sources[0].path, line: 1, column: 1), keyPath: "clients"
                     ))
             }
-            diagnostics += ManifestAssembler.clientsWrittenNowhere(assembler.writtenNowhere)
+            if expectsOutputs { diagnostics += ManifestAssembler.clientsWrittenNowhere(assembler.writtenNowhere) }
         }
 
         diagnostics = Self.sortedUnique(diagnostics, order: sources.map(\.path))
