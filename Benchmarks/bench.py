@@ -9,7 +9,8 @@ measured on its own with wait4(): wall time, user+sys CPU, peak RSS.
 Usage: Benchmarks/run [--quick]     (the script builds, installs wrk and valgrind, calls this)
 
 nginx rows (Benchmarks/nginx_endpoint.py): a fixed token body served from
-memory, its wrk ceiling, and the 10,000-client run against it over plain
+memory, its wrk ceiling (HTTP/1.1) and h2load ceiling (HTTP/2, one connection
+with 64 streams), and the 10,000-client run against it over plain
 HTTP/1.1, HTTPS HTTP/1.1 and HTTPS HTTP/2; without --quick, also 100,000
 clients over plain HTTP/1.1 and their `validate`.
 
@@ -160,6 +161,25 @@ def callgrind_rows(rows, tokensmith, work, url, basic, counts):
                  f"{per_grant:,.0f} instructions/grant", "", f"{totals[0] / 1e6:,.0f} M instructions for {small:,} clients", ""))
 
 
+def h2load_ceiling(url, folder, seconds):
+    """Requests/s h2load gets from the HTTP/2 front with the benchmark's token
+    POST over one connection with 64 streams (as tokensmith sends over HTTP/2),
+    or None without h2load; exits when a request fails."""
+    if shutil.which("h2load") is None:
+        return None
+    body = os.path.join(folder, "h2load-body")
+    with open(body, "w") as f:
+        f.write("grant_type=client_credentials&scope=read")
+    out = subprocess.run(["h2load", "-c", "1", "-m", "64", "-t", "1", "-D", str(seconds), "--warm-up-time=1", "-d", body,
+                          "-H", "content-type: application/x-www-form-urlencoded", "-H", "accept: application/json",
+                          "-H", "authorization: Basic YmVuY2g6YmVuY2gtc2VjcmV0", url],
+                         capture_output=True, text=True, check=True).stdout
+    done = re.search(r"requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed", out)
+    if not done or int(done.group(2)) != 0:
+        sys.exit(f"bench: h2load saw failed requests:\n{out[-2000:]}")
+    return float(re.search(r"finished in [\d.]+s, ([\d.]+) req/s", out).group(1))
+
+
 def nginx_rows(rows, scenario, basic, work, lua, wrk_seconds, tokensmith, huge=0):
     """nginx answering from memory: its wrk ceiling, then the basic scenario
     against it over plain HTTP/1.1, HTTPS HTTP/1.1 and HTTPS HTTP/2, and with
@@ -176,14 +196,20 @@ def nginx_rows(rows, scenario, basic, work, lua, wrk_seconds, tokensmith, huge=0
                              capture_output=True, text=True, check=True).stdout
         ceiling = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
         rows.append(("nginx ceiling: fixed token body, wrk -t2 -c64, HTTP/1.1", f"{ceiling:,.0f} requests/s", "", "", ""))
+        h2_ceiling = h2load_ceiling(nginx.h2_url, folder, wrk_seconds)
+        if h2_ceiling is None:
+            rows.append(("nginx HTTP/2 ceiling skipped: h2load is not installed", "", "", "", ""))
+        else:
+            rows.append(("nginx HTTP/2 ceiling: h2load, 1 connection × 64 streams, HTTPS", f"{h2_ceiling:,.0f} requests/s", "", "", ""))
         n = len(basic)
         fronts = (("plain HTTP/1.1", [f"    token_endpoint: {nginx.plain_url}", "    allow_insecure_http: true"]),
                   ("HTTPS, HTTP/1.1", [f"    token_endpoint: {nginx.h1_tls_url}", f"    ca_file: {nginx.ca_file}"]),
                   ("HTTPS, HTTP/2", [f"    token_endpoint: {nginx.h2_url}", f"    ca_file: {nginx.ca_file}"]))
         for name, lines in fronts:
+            top = (h2_ceiling, "nginx HTTP/2 ceiling") if name.endswith("HTTP/2") and h2_ceiling else (ceiling, "nginx ceiling")
             scenario(f"{n:,} clients, client_secret_basic, env per client + JSON, nginx {name}", basic,
                      os.path.join(folder, name.replace(" ", "-").replace(",", "").replace("/", "")),
-                     extra=("--no-state",), issuer_lines=lines, of=(ceiling, "nginx ceiling"))
+                     extra=("--no-state",), issuer_lines=lines, of=top)
         if huge:
             # A generator: the driver's own peak RSS is the floor of every later row's figure.
             many = ((f"h-{i}", f"h-{i}", "{method: client_secret_basic, secret: s}") for i in range(1, huge + 1))
