@@ -10,9 +10,11 @@ package struct OutputSpec: Sendable, Hashable {
         /// One JSON object (per client) or `{"clients": {...}}` (aggregate).
         case json
         /// A Kubernetes `v1` `Secret` manifest (aggregate: one document per client).
-        case kubernetesSecret(KubernetesSecretOptions)
+        /// Boxed (`indirect`), as is `template`: their options are large, and
+        /// inline they made every output, env ones included, as wide as they are.
+        indirect case kubernetesSecret(KubernetesSecretOptions)
         /// Any text file, rendered from a Mustache template (`template:` with `source:`).
-        case template(OutputTemplate)
+        indirect case template(OutputTemplate)
     }
 
     /// The format and its options.
