@@ -1,4 +1,3 @@
-package import AsyncHTTPClient
 import NIOConcurrencyHelpers
 package import Foundation
 package import OAuthClient
@@ -21,13 +20,6 @@ package final class Runner: Sendable {
     /// one discovery per issuer for the whole process, and its limits hold
     /// across batches. A context whose discovery failed is replaced.
     private let batchContexts = NIOLockedValueBox<[String: IssuerContext]>([:])
-
-    /// Creates a runner over a validated manifest; `httpClient` is shared by
-    /// every request, all sent direct (no proxy environment; an issuer's
-    /// `proxy: http://…` fails its grants).
-    package convenience init(manifest: Manifest, options: RunOptions, observer: (any RunObserver)? = nil, httpClient: HTTPClient) {
-        self.init(manifest: manifest, options: options, observer: observer, httpClients: HTTPClientSet(direct: httpClient))
-    }
 
     /// Creates a runner over a validated manifest; each issuer's requests use
     /// the client of `httpClients` for its proxy (see ``IssuerContext``).
