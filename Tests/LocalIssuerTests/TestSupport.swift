@@ -160,7 +160,9 @@ final class TemporaryFolder: Sendable {
     /// Writes `text` to `name` and returns the path.
     func write(_ name: String, _ text: String) throws -> String {
         let file = url.appendingPathComponent(name)
-        try text.write(to: file, atomically: true, encoding: .utf8)
+        // Not `atomically:`: corelibs Foundation stages that through a
+        // `TemporaryDirectory.*` folder in /tmp that it never removes.
+        try Data(text.utf8).write(to: file)
         return file.path
     }
 
