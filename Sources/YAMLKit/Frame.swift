@@ -12,6 +12,10 @@ final class Frame {
     private var mapping: MappingBuilder?
     private var items: [Node] = []
     private(set) var weight = 1
+    /// A list whose items are handed to a stream, not kept (see ``skip(weight:)``).
+    var streamsItems = false
+    /// How many items were handed to the stream.
+    private var skipped = 0
 
     init(sequenceWithTag tag: String?, anchor: String?, mark: Mark) {
         self.tag = tag
@@ -36,6 +40,16 @@ final class Frame {
         }
     }
 
+    /// Counts an item handed to the stream instead of kept; returns its index.
+    func skip(weight: Int) -> Int {
+        self.weight += weight
+        skipped += 1
+        return skipped - 1
+    }
+
+    /// The key of a mapping's pair waiting for its value.
+    var pendingKey: Node? { mapping?.pendingKey }
+
     func build() -> Node {
         if let mapping {
             .mapping(Node.Mapping(pairs: mapping.build(), tag: tag, mark: mark))
@@ -52,7 +66,7 @@ struct MappingBuilder {
     private var pairs: [Node.Mapping.Pair] = []
     /// What each `<<` contributes, with the number of explicit pairs before it.
     private var merges: [(position: Int, pairs: [Node.Mapping.Pair])] = []
-    private var pendingKey: Node?
+    private(set) var pendingKey: Node?
     /// Explicit scalar keys seen so far, with where they were written: a list
     /// while small, plus a dictionary once the mapping grows.
     private var explicitKeyList: [(text: String, tag: Int, mark: Mark)] = []

@@ -21,6 +21,23 @@ public struct YAMLParser: Sendable {
 
     /// Parses every document in raw bytes (UTF-8, optionally with a BOM).
     public func parse(bytes: [UInt8], file: String = "<input>") throws(YAMLError) -> [Node] {
+        try parse(bytes: bytes, file: file, stream: nil)
+    }
+
+    /// Parses like ``parse(bytes:file:)``, but hands each item of the list
+    /// under the first document's top-level `key` to `body` (with its index)
+    /// as soon as the item is complete, instead of keeping it in the tree:
+    /// that list is left empty in the result, and a file of many such items
+    /// never holds all their nodes at once. The list is kept whole when it
+    /// has an anchor or a tag, or comes in through a merge key (`<<`). If the
+    /// parse throws, items already handed over belong to a file with an error.
+    public func parse(
+        bytes: [UInt8], file: String = "<input>", streamingItemsOf key: String, to body: @escaping (Node, Int) -> Void
+    ) throws(YAMLError) -> [Node] {
+        try parse(bytes: bytes, file: file, stream: ItemStream(key: key, body: body))
+    }
+
+    private func parse(bytes: [UInt8], file: String, stream: ItemStream?) throws(YAMLError) -> [Node] {
         // Checked before anything scans the input, so an oversized file costs nothing.
         guard bytes.count <= limits.maxInputBytes else {
             throw YAMLError(
@@ -37,7 +54,7 @@ public struct YAMLParser: Sendable {
                 sourceLine: source.line(mark.line)
             )
         }
-        let session = ParseSession(bytes: bytes, file: file, limits: limits)
+        let session = ParseSession(bytes: bytes, file: file, limits: limits, stream: stream)
         return try session.run()
     }
 
@@ -54,6 +71,12 @@ public struct YAMLParser: Sendable {
     }
 }
 
+/// The top-level list whose items go to `body` one by one.
+private struct ItemStream {
+    let key: String
+    let body: (Node, Int) -> Void
+}
+
 /// One parse: owns the libyaml parser for its lifetime and builds the tree.
 private final class ParseSession {
     private let bytes: [UInt8]
@@ -67,11 +90,13 @@ private final class ParseSession {
     private var expanded = 0
     private var stack: [Frame] = []
     private var documents: [Node] = []
+    private let stream: ItemStream?
 
-    init(bytes: [UInt8], file: String, limits: ParserLimits) {
+    init(bytes: [UInt8], file: String, limits: ParserLimits, stream: ItemStream?) {
         self.bytes = bytes
         self.file = file
         self.limits = limits
+        self.stream = stream
     }
 
     deinit {
@@ -127,7 +152,9 @@ private final class ParseSession {
                 try complete(target.node, weight: target.weight, anchor: nil, mark: mark)
             case YAML_SEQUENCE_START_EVENT:
                 let data = event.data.sequence_start
-                try push(Frame(sequenceWithTag: optionalString(data.tag), anchor: optionalString(data.anchor), mark: mark), mark: mark)
+                let frame = Frame(sequenceWithTag: optionalString(data.tag), anchor: optionalString(data.anchor), mark: mark)
+                frame.streamsItems = streams(frame)
+                try push(frame, mark: mark)
             case YAML_MAPPING_START_EVENT:
                 let data = event.data.mapping_start
                 try push(Frame(mappingWithTag: optionalString(data.tag), anchor: optionalString(data.anchor), mark: mark), mark: mark)
@@ -149,11 +176,23 @@ private final class ParseSession {
 
     private func complete(_ node: Node, weight: Int, anchor: String?, mark: Mark) throws(YAMLError) {
         if let anchor { anchors[anchor] = (node, weight) }
-        guard !stack.isEmpty else {
+        guard let parent = stack.last else {
             documents.append(node)
             return
         }
-        try stack[stack.count - 1].add(node, weight: weight, file: file, source: { self.source })
+        if parent.streamsItems, let stream {
+            stream.body(node, parent.skip(weight: weight))
+            return
+        }
+        try parent.add(node, weight: weight, file: file, source: { self.source })
+    }
+
+    /// Whether a list just started is the streamed one: the value of the
+    /// stream's key in the first document's top-level mapping, with no anchor
+    /// (an alias would find it empty) and no tag.
+    private func streams(_ frame: Frame) -> Bool {
+        guard let stream, documents.isEmpty, stack.count == 1, frame.anchor == nil, frame.tag == nil else { return false }
+        return stack[0].pendingKey?.scalar.map { $0.value == stream.key && $0.style == .plain && $0.tag == nil } ?? false
     }
 
     private func error(at mark: Mark, _ message: String, notes: [String] = []) -> YAMLError {

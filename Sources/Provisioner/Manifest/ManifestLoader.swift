@@ -116,9 +116,18 @@ package struct ManifestLoader: Sendable {
             let absolute = PathResolution.resolve(source.path, against: currentDirectory)
             let directory = PathResolution.directory(of: absolute)
             let record = Manifest.File(path: source.path, directory: directory, outputRoot: root ?? directory)
+            let decoder = FileDecoder(
+                file: source.path, directory: directory, outputRoot: record.outputRoot, manifestMode: source.mode,
+                environment: environment, inspector: inspector
+            )
+            decoder.resolvesSecrets = resolvesSecrets
             let document: Node?
             do {
-                let documents = try parser.parse(bytes: source.bytes, file: source.path)
+                // Each client is decoded as soon as its node is complete and
+                // its nodes freed: the file's clients never exist as one tree.
+                let documents = try parser.parse(bytes: source.bytes, file: source.path, streamingItemsOf: "clients") {
+                    decoder.decodeStreamedClient($0, index: $1)
+                }
                 if documents.count > 1 {
                     diagnostics.append(
                         Diagnostic(
@@ -137,11 +146,6 @@ package struct ManifestLoader: Sendable {
                 fragments.append(ManifestFragment(file: record))
                 continue
             }
-            let decoder = FileDecoder(
-                file: source.path, directory: directory, outputRoot: record.outputRoot, manifestMode: source.mode,
-                environment: environment, inspector: inspector
-            )
-            decoder.resolvesSecrets = resolvesSecrets
             fragments.append(decoder.decode(document, file: record))
             diagnostics += decoder.diagnostics
             secretSpans += decoder.secretSpans

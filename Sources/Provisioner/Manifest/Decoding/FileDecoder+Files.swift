@@ -14,39 +14,39 @@ extension FileDecoder {
     /// regular file; nil (after an error) otherwise. A secret or key file is
     /// only checked to be a path when secrets are not resolved (``resolvesSecrets``):
     /// nil then, without an error, and nothing is read.
-    func filePath(_ node: Node, key: String, path: String, kind: FileKind) -> (path: String, text: ScalarText)? {
-        guard let text = string(node, key: key, path: path) else { return nil }
+    func filePath(_ node: Node, key: String, path: @autoclosure () -> String, kind: FileKind) -> (path: String, text: ScalarText)? {
+        guard let text = string(node, key: key, path: path()) else { return nil }
         if kind == .sensitive, !resolvesSecrets { return nil }
         let resolved = PathResolution.resolve(text.value, against: directory)
         let shown = "`\(Self.clipPath(text.value))`"
         let lookedFor = text.value.hasPrefix("/") ? "" : " (looked for \(resolved))"
         switch inspector.status(resolved) {
         case .missing:
-            error("\(shown) does not exist\(lookedFor)", at: text.mark, path: path)
+            error("\(shown) does not exist\(lookedFor)", at: text.mark, path: path())
             return nil
         case .directory:
-            error("\(shown) is a folder; `\(key)` must name a file", at: text.mark, path: path)
+            error("\(shown) is a folder; `\(key)` must name a file", at: text.mark, path: path())
             return nil
         case .notRegular:
-            error("\(shown) is not a regular file", at: text.mark, path: path)
+            error("\(shown) is not a regular file", at: text.mark, path: path())
             return nil
         case .unreadable:
             error(
                 "\(shown) cannot be read (permission denied); make it readable by the user tokensmith runs as (owned by it, mode 0600)",
-                at: text.mark, path: path)
+                at: text.mark, path: path())
             return nil
         case .regular(let mode, let size):
             if size > FileInspector.maximumSize {
                 error(
                     "\(shown) is \(size) bytes, larger than the \(FileInspector.maximumSize)-byte limit for `\(key)`", at: text.mark,
-                    path: path)
+                    path: path())
                 return nil
             }
             if kind == .sensitive, mode & 0o044 != 0, !inspector.permissionWarned.contains(resolved) {
                 inspector.permissionWarned.insert(resolved)
                 warning(
                     "\(shown) is readable by group or others (mode \(Self.octal(mode))); restrict it with `chmod 600`",
-                    at: text.mark, path: path
+                    at: text.mark, path: path()
                 )
             }
             return (resolved, text)

@@ -7,7 +7,7 @@ extension FileDecoder {
     static let unsafeOutputModeBits: UInt16 = 0o027
 
     /// Warns about `mode` when it gives group write or any access to others.
-    func checkOutputMode(_ mode: UInt16, at mark: Mark, path: String) {
+    func checkOutputMode(_ mode: UInt16, at mark: Mark, path: @autoclosure () -> String) {
         guard mode & Self.unsafeOutputModeBits != 0 else { return }
         var who: [String] = []
         if mode & 0o020 != 0 { who.append("the group write") }
@@ -17,7 +17,7 @@ extension FileDecoder {
         let octal = String(mode, radix: 8)
         warning(
             "output `mode` \(String(repeating: "0", count: max(0, 4 - octal.count)) + octal) lets \(who.joined(separator: " and ")) a file that holds access tokens; use 0600, or 0640 to let one group read it",
-            at: mark, path: path
+            at: mark, path: path()
         )
     }
 }

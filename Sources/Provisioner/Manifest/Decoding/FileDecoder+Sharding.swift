@@ -12,7 +12,7 @@ extension FileDecoder {
     ///
     /// The raw text is expanded with two shard indexes and both paths resolved,
     /// so `${TOKENSMITH_SHARD:-x}` counts and `dir-${TOKENSMITH_SHARD}/..` does not.
-    func checkPathNamesShard(_ node: Node, target: ScalarText, path: String) {
+    func checkPathNamesShard(_ node: Node, target: ScalarText, path: @autoclosure () -> String) {
         guard isSharded, target.value != "-", let raw = node.scalar?.value else { return }
         func resolved(index: String) -> String {
             var environment = self.environment
@@ -22,7 +22,7 @@ extension FileDecoder {
         guard resolved(index: "0") == resolved(index: "1") else { return }
         error(
             "under --shard/--shard-count each shard writes this aggregate output with its own clients only, so its path must differ per shard; put `${\(Shard.environmentVariable)}` in it, e.g. `\(Self.clip(Self.perShardExample(raw)))`",
-            at: target.mark, path: path
+            at: target.mark, path: path()
         )
     }
 

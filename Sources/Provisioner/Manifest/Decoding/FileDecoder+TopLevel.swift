@@ -43,7 +43,10 @@ extension FileDecoder {
         }
         if let pair = fields["clients"] {
             if let sequence = pair.value.sequence {
-                fragment.clients.reserveCapacity(sequence.items.count)
+                // Streamed during the parse (the tree's list is then empty), or here from the tree.
+                fragment.clients = streamedClients
+                streamedClients = []
+                fragment.clients.reserveCapacity(fragment.clients.count + sequence.items.count)
                 for (index, item) in sequence.items.enumerated() {
                     if let draft = decodeClient(item, path: "clients[\(index)]") { fragment.clients.append(draft) }
                 }
@@ -55,6 +58,12 @@ extension FileDecoder {
             fragment.outputs = decodeOutputs(pair.value, path: "outputs", scope: .aggregate)
         }
         return fragment
+    }
+
+    /// Decodes one item of the top-level `clients` list as the parser hands
+    /// it over (``decode(_:file:)`` then takes the drafts).
+    func decodeStreamedClient(_ item: Node, index: Int) {
+        if let draft = decodeClient(item, path: "clients[\(index)]") { streamedClients.append(draft) }
     }
 
     private func decodeDefaults(_ block: Node.Mapping) -> Defaults {
@@ -74,17 +83,21 @@ extension FileDecoder {
     }
 
     /// Reads `timeout`, `retry` and `renew_before` out of already-checked fields.
-    func settingsOverride(_ fields: FieldSet, path: String) -> SettingsOverride {
+    func settingsOverride(_ fields: FieldSet, path: @autoclosure () -> String) -> SettingsOverride {
         var override = SettingsOverride()
-        let prefix = path.isEmpty ? "" : path + "."
+        // Key paths are built only for a message: most clients set none of these.
+        func keyPath(_ key: String) -> String {
+            let base = path()
+            return base.isEmpty ? key : base + "." + key
+        }
         if let pair = fields["timeout"] {
-            override.timeout = duration(pair.value, key: "timeout", path: prefix + "timeout")
+            override.timeout = duration(pair.value, key: "timeout", path: keyPath("timeout"))
         }
         if let pair = fields["renew_before"] {
-            override.renewBefore = duration(pair.value, key: "renew_before", path: prefix + "renew_before", allowZero: true)
+            override.renewBefore = duration(pair.value, key: "renew_before", path: keyPath("renew_before"), allowZero: true)
         }
-        if let pair = fields["retry"], let block = mapping(pair.value, key: "retry", path: prefix + "retry") {
-            let retryPath = prefix + "retry"
+        if let pair = fields["retry"], let block = mapping(pair.value, key: "retry", path: keyPath("retry")) {
+            let retryPath = keyPath("retry")
             let retry = self.fields(of: block, allowed: Self.retryKeys, path: retryPath, context: "in `retry`")
             if let pair = retry["attempts"] {
                 override.attempts = integer(pair.value, key: "attempts", path: retryPath + ".attempts", minimum: 1)

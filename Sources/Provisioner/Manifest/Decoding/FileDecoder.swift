@@ -2,7 +2,8 @@ import Foundation
 import OAuthClient
 import YAMLKit
 
-/// Turns one manifest file's node tree into a ``ManifestFragment``, reporting
+/// Turns one manifest file's nodes into a ``ManifestFragment`` (clients one by
+/// one as the parser streams them, then the rest of the tree), reporting
 /// every problem it finds instead of stopping at the first.
 final class FileDecoder {
     let file: String
@@ -18,6 +19,8 @@ final class FileDecoder {
     /// False for `validate --no-secrets`: `${VAR}` references in secrets need
     /// not be set, and secret and key files need not exist (shape only).
     var resolvesSecrets = true
+    /// Clients decoded while the parser streamed the `clients` list.
+    var streamedClients: [ClientDraft] = []
 
     init(
         file: String, directory: String, outputRoot: String, manifestMode: UInt16?, environment: [String: String], inspector: FileInspector
@@ -36,20 +39,20 @@ final class FileDecoder {
         SourceLocation(file: file, line: mark.line, column: mark.column)
     }
 
-    func error(_ message: String, at mark: Mark, path: String, notes: [String] = []) {
-        diagnostics.append(Diagnostic(.error, message, at: location(mark), keyPath: path, notes: notes))
+    func error(_ message: String, at mark: Mark, path: @autoclosure () -> String, notes: [String] = []) {
+        diagnostics.append(Diagnostic(.error, message, at: location(mark), keyPath: path(), notes: notes))
     }
 
-    func warning(_ message: String, at mark: Mark, path: String, notes: [String] = []) {
-        diagnostics.append(Diagnostic(.warning, message, at: location(mark), keyPath: path, notes: notes))
+    func warning(_ message: String, at mark: Mark, path: @autoclosure () -> String, notes: [String] = []) {
+        diagnostics.append(Diagnostic(.warning, message, at: location(mark), keyPath: path(), notes: notes))
     }
 
     // MARK: Structure
 
     /// The mapping in `node`, or an error naming `key` and what it holds instead.
-    func mapping(_ node: Node, key: String, path: String) -> Node.Mapping? {
+    func mapping(_ node: Node, key: String, path: @autoclosure () -> String) -> Node.Mapping? {
         if let mapping = node.mapping { return mapping }
-        error("`\(key)` must be a mapping, not \(node.kindDescription)", at: node.mark, path: path)
+        error("`\(key)` must be a mapping, not \(node.kindDescription)", at: node.mark, path: path())
         return nil
     }
 
@@ -61,14 +64,14 @@ final class FileDecoder {
     ///   - extensionPrefix: keys starting with it are ignored (`x-` at the top level, for anchors).
     ///   - holdsCredentials: an unknown key without a value is not quoted (in `auth`, it may be the secret itself).
     func fields(
-        of mapping: Node.Mapping, allowed: [String], path: String, context: String, extensionPrefix: String? = nil,
+        of mapping: Node.Mapping, allowed: [String], path: @autoclosure () -> String, context: String, extensionPrefix: String? = nil,
         holdsCredentials: Bool = false
     ) -> FieldSet {
         var result = FieldSet()
         result.reserveCapacity(mapping.pairs.count)
         for pair in mapping.pairs {
             guard let key = pair.key.scalar?.value else {
-                error("keys must be plain strings, not \(pair.key.kindDescription)", at: pair.key.mark, path: path)
+                error("keys must be plain strings, not \(pair.key.kindDescription)", at: pair.key.mark, path: path())
                 continue
             }
             if allowed.contains(key) {
@@ -78,12 +81,12 @@ final class FileDecoder {
             } else if holdsCredentials, pair.value.scalar?.isNull == true {
                 error(
                     "a key without a value \(context) (not shown: it may be a secret); write the secret as `secret: …` or use `secret_file`",
-                    at: pair.key.mark, path: path
+                    at: pair.key.mark, path: path()
                 )
             } else {
                 error(
                     "unknown key `\(key)` \(context)\(Self.unknownKeyHint(key, allowed: allowed))",
-                    at: pair.key.mark, path: path.isEmpty ? key : "\(path).\(key)"
+                    at: pair.key.mark, path: path().isEmpty ? key : "\(path()).\(key)"
                 )
             }
         }
@@ -105,9 +108,9 @@ final class FileDecoder {
     /// collections and for scalars whose expansion failed. A `secret`,
     /// `secret_file` or `key_file` whose variables are unset passes when
     /// secrets are not resolved (``resolvesSecrets``).
-    func scalar(_ node: Node, key: String, path: String, expected: String = "a string") -> ScalarText? {
+    func scalar(_ node: Node, key: String, path: @autoclosure () -> String, expected: String = "a string") -> ScalarText? {
         guard let scalar = node.scalar else {
-            error("`\(key)` must be \(expected), not \(node.kindDescription)", at: node.mark, path: path)
+            error("`\(key)` must be \(expected), not \(node.kindDescription)", at: node.mark, path: path())
             return nil
         }
         // Secret and key file paths are not read then either (FileDecoder+Files).
@@ -115,7 +118,7 @@ final class FileDecoder {
         let expansion = EnvExpansion.expand(scalar.value, environment: environment, unsetPlaceholder: placeholder)
         guard expansion.problems.isEmpty else {
             for problem in expansion.problems {
-                error(problem.message, at: mark(of: problem.offset, in: scalar), path: path)
+                error(problem.message, at: mark(of: problem.offset, in: scalar), path: path())
             }
             return nil
         }
@@ -140,45 +143,45 @@ final class FileDecoder {
     }
 
     /// A non-empty string; numbers are taken as their text (`client_id: 12345`).
-    func string(_ node: Node, key: String, path: String, allowEmpty: Bool = false) -> ScalarText? {
-        guard let text = scalar(node, key: key, path: path) else { return nil }
+    func string(_ node: Node, key: String, path: @autoclosure () -> String, allowEmpty: Bool = false) -> ScalarText? {
+        guard let text = scalar(node, key: key, path: path()) else { return nil }
         if text.resolved == .null || (!allowEmpty && text.value.isEmpty) {
-            error("`\(key)` must not be empty", at: node.mark, path: path)
+            error("`\(key)` must not be empty", at: node.mark, path: path())
             return nil
         }
         return text
     }
 
     /// A duration like `10s`.
-    func duration(_ node: Node, key: String, path: String, allowZero: Bool = false) -> Duration? {
-        guard let text = scalar(node, key: key, path: path, expected: "a duration like 10s, 250ms or 5m") else { return nil }
+    func duration(_ node: Node, key: String, path: @autoclosure () -> String, allowZero: Bool = false) -> Duration? {
+        guard let text = scalar(node, key: key, path: path(), expected: "a duration like 10s, 250ms or 5m") else { return nil }
         guard let duration = DurationText.parse(text.value) else {
             let shown = text.value.isEmpty ? "an empty value" : "`\(Self.clip(text.value))`"
-            error("expected a duration like 10s, 250ms or 5m for `\(key)`, not \(shown)", at: text.mark, path: path)
+            error("expected a duration like 10s, 250ms or 5m for `\(key)`, not \(shown)", at: text.mark, path: path())
             return nil
         }
         if !allowZero, duration == .zero {
-            error("`\(key)` must be longer than 0s", at: text.mark, path: path)
+            error("`\(key)` must be longer than 0s", at: text.mark, path: path())
             return nil
         }
         return duration
     }
 
     /// An integer ≥ `minimum`.
-    func integer(_ node: Node, key: String, path: String, minimum: Int) -> Int? {
-        guard let text = scalar(node, key: key, path: path, expected: "an integer") else { return nil }
+    func integer(_ node: Node, key: String, path: @autoclosure () -> String, minimum: Int) -> Int? {
+        guard let text = scalar(node, key: key, path: path(), expected: "an integer") else { return nil }
         guard text.resolved == .int, let value = Int(text.value), value >= minimum else {
-            error("`\(key)` must be an integer ≥ \(minimum), not `\(Self.clip(text.value))`", at: text.mark, path: path)
+            error("`\(key)` must be an integer ≥ \(minimum), not `\(Self.clip(text.value))`", at: text.mark, path: path())
             return nil
         }
         return value
     }
 
     /// `true` or `false`.
-    func bool(_ node: Node, key: String, path: String) -> Bool? {
-        guard let text = scalar(node, key: key, path: path, expected: "true or false") else { return nil }
+    func bool(_ node: Node, key: String, path: @autoclosure () -> String) -> Bool? {
+        guard let text = scalar(node, key: key, path: path(), expected: "true or false") else { return nil }
         guard case .bool(let value) = text.resolved else {
-            error("`\(key)` must be true or false, not `\(Self.clip(text.value))`", at: text.mark, path: path)
+            error("`\(key)` must be true or false, not `\(Self.clip(text.value))`", at: text.mark, path: path())
             return nil
         }
         return value
@@ -186,11 +189,11 @@ final class FileDecoder {
 
     /// One of a fixed set of words, with a suggestion for near misses.
     func choice<Value: RawRepresentable & CaseIterable>(
-        _ node: Node, key: String, path: String, as type: Value.Type
+        _ node: Node, key: String, path: @autoclosure () -> String, as type: Value.Type
     ) -> Value? where Value.RawValue == String {
-        guard let text = string(node, key: key, path: path) else { return nil }
+        guard let text = string(node, key: key, path: path()) else { return nil }
         if let value = Value(rawValue: text.value) { return value }
-        error(Self.unknownChoice("unknown \(key)", text.value, among: Value.allCases.map(\.rawValue)), at: text.mark, path: path)
+        error(Self.unknownChoice("unknown \(key)", text.value, among: Value.allCases.map(\.rawValue)), at: text.mark, path: path())
         return nil
     }
 
@@ -203,15 +206,15 @@ final class FileDecoder {
     }
 
     /// A string or a list of strings, as (text, mark) items.
-    func stringList(_ node: Node, key: String, path: String) -> [ScalarText]? {
+    func stringList(_ node: Node, key: String, path: @autoclosure () -> String) -> [ScalarText]? {
         if let sequence = node.sequence {
             var items: [ScalarText] = []
             for (index, item) in sequence.items.enumerated() {
-                if let text = string(item, key: key, path: "\(path)[\(index)]") { items.append(text) }
+                if let text = string(item, key: key, path: "\(path())[\(index)]") { items.append(text) }
             }
             return items
         }
-        return string(node, key: key, path: path).map { [$0] }
+        return string(node, key: key, path: path()).map { [$0] }
     }
 
     /// A value short enough to quote in a message.
@@ -248,13 +251,13 @@ final class FileDecoder {
     }
 
     /// Reports an invalid client or issuer name.
-    func checkName(_ text: ScalarText, what: String, path: String) -> Bool {
+    func checkName(_ text: ScalarText, what: String, path: @autoclosure () -> String) -> Bool {
         guard !Self.isValidName(text.value) else { return true }
         let reason =
             text.value.contains("..")
             ? "`..` is not allowed"
             : "use lower-case letters, digits, `.`, `_` and `-`, starting and ending with a letter or digit"
-        error("invalid \(what) name `\(Self.clip(text.value))`: \(reason)", at: text.mark, path: path)
+        error("invalid \(what) name `\(Self.clip(text.value))`: \(reason)", at: text.mark, path: path())
         return false
     }
 
@@ -268,21 +271,22 @@ final class FileDecoder {
 
     /// Checks an issuer or endpoint URL: `https:` (or `http:` when allowed), with a host, no fragment.
     /// Returns the URL when it passes.
-    func checkEndpointURL(_ text: ScalarText, key: String, issuer: String, allowInsecureHTTP: Bool, path: String) -> URL? {
+    func checkEndpointURL(_ text: ScalarText, key: String, issuer: String, allowInsecureHTTP: Bool, path: @autoclosure () -> String) -> URL?
+    {
         guard let parts = Self.uriParts(text.value), parts.hasHost, parts.scheme == "https" || parts.scheme == "http",
             let url = URL(string: text.value)
         else {
-            error("`\(key)` of issuer `\(issuer)` must be an absolute https URL", at: text.mark, path: path)
+            error("`\(key)` of issuer `\(issuer)` must be an absolute https URL", at: text.mark, path: path())
             return nil
         }
         if parts.hasFragment {
-            error("`\(key)` of issuer `\(issuer)` must not have a fragment (`#…`)", at: text.mark, path: path)
+            error("`\(key)` of issuer `\(issuer)` must not have a fragment (`#…`)", at: text.mark, path: path())
             return nil
         }
         if parts.scheme == "http" && !allowInsecureHTTP {
             error(
                 "`\(key)` of issuer `\(issuer)` uses plain HTTP; use https, or set `allow_insecure_http: true` for a local test server",
-                at: text.mark, path: path
+                at: text.mark, path: path()
             )
             return nil
         }
