@@ -29,9 +29,10 @@ package enum JSONRenderer {
         let context = OutputContext(spec: spec, client: nil)
         try OutputKey.checkRenames(context)
         try checkUniqueNames(context)
-        let sorted = tokens.sorted { $0.clientName < $1.clientName }
-        for (previous, next) in zip(sorted, sorted.dropFirst()) where previous.clientName == next.clientName {
-            throw context.with(client: next.clientName).error(
+        // Positions, not a sorted copy of the tokens: 8 bytes per client instead of a whole token.
+        let sorted = tokens.indices.sorted { tokens[$0].clientName < tokens[$1].clientName }
+        for (previous, next) in zip(sorted, sorted.dropFirst()) where tokens[previous].clientName == tokens[next].clientName {
+            throw context.with(client: tokens[next].clientName).error(
                 .duplicateKey, "the client name appears twice", hint: "give every client a unique name")
         }
         var out: [UInt8] = []
@@ -46,7 +47,8 @@ package enum JSONRenderer {
                 })
         out.append(contentsOf: Array("{\n  \"clients\": {".utf8))
         let names = MemberNames(spec)
-        for (index, token) in sorted.enumerated() {
+        for (index, position) in sorted.enumerated() {
+            let token = tokens[position]
             if index > 0 { out.append(UInt8(ascii: ",")) }
             JSONText.appendIndent(2, to: &out)
             JSONText.appendString(token.clientName, to: &out)

@@ -65,6 +65,7 @@ enum OutputStage {
         if !aggregate.isEmpty {
             let selectedNames = Set(selected.map(\.name))
             var uncovered: [String] = []
+            aggregateTokens.reserveCapacity(shard == nil ? manifest.clients.count : selected.count)
             for client in manifest.clients where shard?.owns(client.name) ?? true {
                 if let token = newTokens[client.name] {
                     aggregateTokens.append(token)

@@ -90,6 +90,7 @@ package final class Runner: Sendable {
         // never copied while their grants run.
         var toGrant: [(index: Int, reason: String)] = []
         var results: [String: ClientResult] = [:]
+        results.reserveCapacity(selected.count)
         for (index, client) in selected.enumerated() {
             let cached = state.clients[client.name]
             switch decide(client, cached, now) {
