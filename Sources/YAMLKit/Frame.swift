@@ -78,6 +78,11 @@ struct MappingBuilder {
             return
         }
         pendingKey = nil
+        if pairs.capacity == 0 {
+            // Room for a typical manifest mapping at once, not grown 1, 2, 4, 8.
+            pairs.reserveCapacity(8)
+            explicitKeyList.reserveCapacity(8)
+        }
         if let scalar = key.scalar, scalar.value == "<<", scalar.style == .plain, scalar.tag == nil {
             merges.append((pairs.count, try Self.mergeSources(node, file: file, source: source)))
             return
