@@ -10,7 +10,10 @@ extension FileDecoder {
     /// Parameters that have their own manifest key.
     static let keyedParameters = ManifestVocabulary.keyedParameters
 
-    func decodeClient(_ node: Node, path: @autoclosure () -> String) -> ClientDraft? {
+    /// Decodes the client at `index` of the file's `clients` list.
+    func decodeClient(_ node: Node, index: Int) -> ClientDraft? {
+        // Built only for a message: a valid client never spells its key paths.
+        func path() -> String { "clients[\(index)]" }
         guard let block = node.mapping else {
             error(
                 "each client must be a mapping with `name`, `issuer`, `client_id` and `auth`, not \(node.kindDescription)", at: node.mark,
@@ -83,7 +86,7 @@ extension FileDecoder {
 
         var outputs: [OutputDraft] = []
         if let pair = fields["outputs"] {
-            outputs = decodeOutputs(pair.value, path: path() + ".outputs", scope: .perClient)
+            outputs = decodeOutputs(pair.value, client: index)
         }
 
         // The authentication is built here, once. It is missing only after an
@@ -98,7 +101,7 @@ extension FileDecoder {
         )
         return ClientDraft(
             definition: definition, override: settingsOverride(fields, path: path()), issuerReference: issuerReference,
-            nameText: nameText, path: path(), identityParts: identityParts, outputs: outputs
+            nameText: nameText, index: index, identityParts: identityParts, outputs: outputs
         )
     }
 

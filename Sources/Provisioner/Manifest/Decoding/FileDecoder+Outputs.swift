@@ -14,7 +14,15 @@ extension FileDecoder {
         ManifestVocabulary.outputFormats.first { $0.key == format }?.options.keys ?? []
     }
 
-    func decodeOutputs(_ node: Node, path: @autoclosure () -> String, scope: OutputScope) -> [OutputDraft] {
+    /// `outputs`, or `clients[3].outputs`.
+    static func outputsPath(client: Int?) -> String {
+        client.map { "clients[\($0)].outputs" } ?? "outputs"
+    }
+
+    /// The `outputs` list of the client at position `client`, or the top-level one (nil).
+    func decodeOutputs(_ node: Node, client: Int?) -> [OutputDraft] {
+        func path() -> String { Self.outputsPath(client: client) }
+        let scope: OutputScope = client == nil ? .aggregate : .perClient
         if node.scalar?.resolved == .null { return [] }
         guard let sequence = node.sequence else {
             error("`outputs` must be a list, not \(node.kindDescription)", at: node.mark, path: path())
@@ -22,12 +30,13 @@ extension FileDecoder {
         }
         var drafts: [OutputDraft] = []
         for (index, item) in sequence.items.enumerated() {
-            if let draft = decodeOutput(item, path: "\(path())[\(index)]", scope: scope) { drafts.append(draft) }
+            if let draft = decodeOutput(item, client: client, index: index, scope: scope) { drafts.append(draft) }
         }
         return drafts
     }
 
-    private func decodeOutput(_ node: Node, path: @autoclosure () -> String, scope: OutputScope) -> OutputDraft? {
+    private func decodeOutput(_ node: Node, client: Int?, index: Int, scope: OutputScope) -> OutputDraft? {
+        func path() -> String { Self.outputsPath(client: client) + "[\(index)]" }
         guard let block = node.mapping else {
             error("each output must be a mapping such as `{env: out/x.env}`, not \(node.kindDescription)", at: node.mark, path: path())
             return nil
@@ -160,7 +169,8 @@ extension FileDecoder {
             format: outputFormat, path: resolvedPath, mode: mode, keys: keys, droppedKeys: dropped,
             origin: location(target.mark).description, notify: notify)
         return OutputDraft(
-            spec: spec, writtenPath: target.value, mark: target.mark, keyPath: "\(path()).\(format)", location: location(target.mark))
+            spec: spec, writtenPath: target.value, mark: target.mark, client: client, index: index, format: format,
+            location: location(target.mark))
     }
 
     /// `keys:`: canonical key → new name, or → `~` (null) to leave the key out.

@@ -48,14 +48,14 @@ extension FileDecoder {
                 streamedClients = []
                 fragment.clients.reserveCapacity(fragment.clients.count + sequence.items.count)
                 for (index, item) in sequence.items.enumerated() {
-                    if let draft = decodeClient(item, path: "clients[\(index)]") { fragment.clients.append(draft) }
+                    if let draft = decodeClient(item, index: index) { fragment.clients.append(draft) }
                 }
             } else if pair.value.scalar?.resolved != .null {
                 error("`clients` must be a list, not \(pair.value.kindDescription)", at: pair.value.mark, path: "clients")
             }
         }
         if let pair = fields["outputs"] {
-            fragment.outputs = decodeOutputs(pair.value, path: "outputs", scope: .aggregate)
+            fragment.outputs = decodeOutputs(pair.value, client: nil)
         }
         return fragment
     }
@@ -63,7 +63,7 @@ extension FileDecoder {
     /// Decodes one item of the top-level `clients` list as the parser hands
     /// it over (``decode(_:file:)`` then takes the drafts).
     func decodeStreamedClient(_ item: Node, index: Int) {
-        if let draft = decodeClient(item, path: "clients[\(index)]") { streamedClients.append(draft) }
+        if let draft = decodeClient(item, index: index) { streamedClients.append(draft) }
     }
 
     private func decodeDefaults(_ block: Node.Mapping) -> Defaults {

@@ -4,12 +4,12 @@
 extension ManifestAssembler {
     /// A client with no outputs of its own is only useful when an aggregate
     /// output holds it; without one, its token would be fetched and dropped.
-    static func clientsWrittenNowhere(_ clients: [(name: String, location: SourceLocation, path: String)]) -> [Diagnostic] {
+    static func clientsWrittenNowhere(_ clients: [(name: String, location: SourceLocation, index: Int)]) -> [Diagnostic] {
         clients.map { client in
             Diagnostic(
                 .warning,
                 "client `\(client.name)` has no `outputs` and no top-level `outputs` holds it, so its token would be written nowhere; give it `outputs` (e.g. `outputs: [{env: \(client.name).env}]`) or add a top-level `outputs` list",
-                at: client.location, keyPath: client.path
+                at: client.location, keyPath: "clients[\(client.index)].name"
             )
         }
     }

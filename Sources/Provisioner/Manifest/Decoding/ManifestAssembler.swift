@@ -11,7 +11,7 @@ struct ManifestAssembler {
     var computesFingerprints = true
     /// Clients with no outputs when no aggregate output holds them either:
     /// their tokens would be written nowhere (see ``clientsWrittenNowhere(_:)``).
-    var writtenNowhere: [(name: String, location: SourceLocation, path: String)] = []
+    var writtenNowhere: [(name: String, location: SourceLocation, index: Int)] = []
 
     private mutating func error(_ message: String, at location: SourceLocation, path: String) {
         diagnostics.append(Diagnostic(.error, message, at: location, keyPath: path))
@@ -61,7 +61,7 @@ struct ManifestAssembler {
         var clients: [ClientDefinition] = []
         var clientLocations: [String: SourceLocation] = [:]
         var outputs: [OutputDraft] = []
-        var withoutOutputs: [(name: String, location: SourceLocation, path: String)] = []
+        var withoutOutputs: [(name: String, location: SourceLocation, index: Int)] = []
         for fragmentIndex in fragments.indices {
             let fragment = fragments[fragmentIndex]
             fragments[fragmentIndex].clients = []
@@ -75,7 +75,7 @@ struct ManifestAssembler {
                     } else {
                         clientLocations[nameText.value] = here
                     }
-                    if draft.outputs.isEmpty { withoutOutputs.append((nameText.value, here, draft.path + ".name")) }
+                    if draft.outputs.isEmpty { withoutOutputs.append((nameText.value, here, draft.index)) }
                 }
                 var issuer: IssuerDefinition?
                 if let reference = draft.issuerReference {

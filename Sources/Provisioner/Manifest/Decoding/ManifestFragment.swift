@@ -27,10 +27,14 @@ struct ClientDraft {
     var override: SettingsOverride
     var issuerReference: ScalarText?
     var nameText: ScalarText?
-    var path: String
+    /// The client's position in its file's `clients` list.
+    var index: Int
     /// Fingerprint parts that depend on the client alone (secret and key hashes, DPoP, …).
     var identityParts: [String]
     var outputs: [OutputDraft]
+
+    /// `clients[3]`, for messages (built only for one).
+    var path: String { "clients[\(index)]" }
 }
 
 /// An output with where it was written, for collision messages.
@@ -39,6 +43,14 @@ struct OutputDraft {
     /// The path as written in the manifest.
     var writtenPath: String
     var mark: Mark
-    var keyPath: String
+    /// The position of the owning client in `clients`; nil for a top-level output.
+    var client: Int?
+    /// The position in its `outputs` list.
+    var index: Int
+    /// The format key (`env`, `json`, …).
+    var format: String
     var location: SourceLocation
+
+    /// `clients[3].outputs[0].env`, for messages (built only for one).
+    var keyPath: String { FileDecoder.outputsPath(client: client) + "[\(index)].\(format)" }
 }
