@@ -56,10 +56,7 @@ struct Exec: AsyncParsableCommand {
     /// The positional words before `--`.
     var manifests: [String] { Array(arguments.dropLast(command.count)) }
 
-    @Option(
-        help: ArgumentHelp(
-            "Only these clients: names and globs, comma-separated (e.g. billing,report*); each must match a client.", valueName: "names"))
-    var only: String?
+    @OptionGroup var selection: ClientSelection
 
     @OptionGroup var sharding: ShardOptions
 
@@ -96,9 +93,6 @@ struct Exec: AsyncParsableCommand {
     func validate() throws {
         if manifests.isEmpty { throw ValidationError("Give at least one manifest file, then -- and the program to run.") }
         if command.isEmpty { throw ValidationError("Give the program to run after --, e.g. tokensmith exec tokens.yaml -- ./server.") }
-        if let only, NameFilter(parsing: only).patterns.isEmpty {
-            throw ValidationError("--only needs at least one client name or glob, e.g. --only billing,report*.")
-        }
         if noState && stateFile != nil { throw ValidationError("Use either --state-file or --no-state, not both.") }
         try validateWatchOptions()
     }
@@ -117,7 +111,7 @@ struct Exec: AsyncParsableCommand {
             logger.error("the manifest has errors; nothing was contacted and the program was not started")
             throw ExitCode(2)
         }
-        let filter = only.map(NameFilter.init(parsing:)) ?? NameFilter(patterns: [])
+        let filter = selection.filter
         let unmatched = filter.unmatchedPatternMessages(in: manifest.clients.map(\.name))
         if !unmatched.isEmpty {
             for message in unmatched + ["the program was not started; correct --only"] { logger.error("\(message)") }

@@ -33,10 +33,7 @@ struct Run: AsyncParsableCommand {
         completion: .file(extensions: ManifestCompletion.extensions))
     var manifests: [String] = []
 
-    @Option(
-        help: ArgumentHelp(
-            "Only these clients: names and globs, comma-separated (e.g. billing,report*); each must match a client.", valueName: "names"))
-    var only: String?
+    @OptionGroup var selection: ClientSelection
 
     @OptionGroup var sharding: ShardOptions
 
@@ -82,9 +79,6 @@ struct Run: AsyncParsableCommand {
 
     func validate() throws {
         if manifests.isEmpty { throw ValidationError("Give at least one manifest file.") }
-        if let only, NameFilter(parsing: only).patterns.isEmpty {
-            throw ValidationError("--only needs at least one client name or glob, e.g. --only billing,report*.")
-        }
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1.") }
         if let deadline, DurationText.parse(deadline) == nil {
             throw ValidationError("--deadline takes a duration like 90s, 5m or 1h.")
@@ -153,7 +147,7 @@ struct Run: AsyncParsableCommand {
     private func runOptions(manifest: Manifest, shard: Shard?) -> RunOptions {
         let statePath = CommandManifests.statePath(stateFile: stateFile, noState: noState, manifest: manifest)
         return RunOptions(
-            filter: only.map(NameFilter.init(parsing:)) ?? NameFilter(patterns: []), shard: shard,
+            filter: selection.filter, shard: shard,
             concurrency: concurrency, force: force, allOrNothing: allOrNothing, dryRun: dryRun,
             deadline: deadline.flatMap(DurationText.parse), statePath: statePath)
     }

@@ -34,10 +34,7 @@ struct Watch: AsyncParsableCommand {
         completion: .file(extensions: ManifestCompletion.extensions))
     var manifests: [String] = []
 
-    @Option(
-        help: ArgumentHelp(
-            "Only these clients: names and globs, comma-separated (e.g. billing,report*); each must match a client.", valueName: "names"))
-    var only: String?
+    @OptionGroup var selection: ClientSelection
 
     @OptionGroup var sharding: ShardOptions
 
@@ -74,9 +71,6 @@ struct Watch: AsyncParsableCommand {
         if manifests.contains("-") {
             throw ValidationError("watch reads its manifests again on SIGHUP; give files, not standard input (-).")
         }
-        if let only, NameFilter(parsing: only).patterns.isEmpty {
-            throw ValidationError("--only needs at least one client name or glob, e.g. --only billing,report*.")
-        }
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1.") }
         if let maxRetryInterval, (DurationText.parse(maxRetryInterval) ?? .zero) < .seconds(1) {
             throw ValidationError("--max-retry-interval takes a duration of at least 1s, like 30s or 5m.")
@@ -100,7 +94,7 @@ struct Watch: AsyncParsableCommand {
         }
         logger.logLevel = global.quiet ? .error : .info
         let environment = ProcessInfo.processInfo.environment
-        let filter = only.map(NameFilter.init(parsing:)) ?? NameFilter(patterns: [])
+        let filter = selection.filter
         let shard = sharding.resolved(environment: environment)
         guard var manifest = loadManifest(environment: environment, shard: shard, filter: filter, logger: logger) else {
             logger.error("the manifest has errors; nothing was contacted and nothing written")
