@@ -54,7 +54,7 @@ public struct YAMLParser: Sendable {
                 sourceLine: source.line(mark.line)
             )
         }
-        let session = ParseSession(bytes: bytes, file: file, limits: limits, stream: stream)
+        var session = ParseSession(bytes: bytes, file: file, limits: limits, stream: stream)
         return try session.run()
     }
 
@@ -78,14 +78,19 @@ private struct ItemStream {
 }
 
 /// One parse: owns the libyaml parser for its lifetime and builds the tree.
-private final class ParseSession {
+///
+/// A noncopyable struct used as a local, not a class: every event touches its
+/// stack and anchors, and a class's stored properties pay a dynamic
+/// exclusivity check on each access (about 5 % of a 10,000-client parse).
+/// libyaml's parser points at itself, so it lives at a fixed heap address.
+private struct ParseSession: ~Copyable {
     private let bytes: [UInt8]
     /// The line table, built only when an error needs a source line (most
     /// parses never do, and a 10,000-client file has 50,000 lines).
     private lazy var source = SourceText(bytes: bytes)
     private let file: String
     private let limits: ParserLimits
-    private var parser = yaml_parser_t()
+    private let parser: UnsafeMutablePointer<yaml_parser_t>
     private var anchors: [String: (node: Node, weight: Int)] = [:]
     private var expanded = 0
     private var stack: [Frame] = []
@@ -97,18 +102,22 @@ private final class ParseSession {
         self.file = file
         self.limits = limits
         self.stream = stream
+        parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        parser.initialize(to: yaml_parser_t())
     }
 
     deinit {
-        yaml_parser_delete(&parser)
+        yaml_parser_delete(parser)
+        parser.deinitialize(count: 1)
+        parser.deallocate()
     }
 
-    func run() throws(YAMLError) -> [Node] {
-        guard yaml_parser_initialize(&parser) == 1 else {
+    mutating func run() throws(YAMLError) -> [Node] {
+        guard yaml_parser_initialize(parser) == 1 else {
             throw YAMLError(file: file, mark: Mark(line: 1, column: 1), message: "libyaml could not allocate a parser")
         }
         let result: Result<[Node], YAMLError> = bytes.withUnsafeBufferPointer { buffer in
-            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            yaml_parser_set_input_string(parser, buffer.baseAddress, buffer.count)
             do throws(YAMLError) {
                 try loop()
                 return .success(documents)
@@ -119,10 +128,10 @@ private final class ParseSession {
         return try result.get()
     }
 
-    private func loop() throws(YAMLError) {
+    private mutating func loop() throws(YAMLError) {
         while true {
             var event = yaml_event_t()
-            guard yaml_parser_parse(&parser, &event) == 1 else {
+            guard yaml_parser_parse(parser, &event) == 1 else {
                 throw libyamlError()
             }
             defer { yaml_event_delete(&event) }
@@ -152,7 +161,7 @@ private final class ParseSession {
                 try complete(target.node, weight: target.weight, anchor: nil, mark: mark)
             case YAML_SEQUENCE_START_EVENT:
                 let data = event.data.sequence_start
-                let frame = Frame(sequenceWithTag: optionalString(data.tag), anchor: optionalString(data.anchor), mark: mark)
+                var frame = Frame(sequenceWithTag: optionalString(data.tag), anchor: optionalString(data.anchor), mark: mark)
                 frame.streamsItems = streams(frame)
                 try push(frame, mark: mark)
             case YAML_MAPPING_START_EVENT:
@@ -167,24 +176,28 @@ private final class ParseSession {
         }
     }
 
-    private func push(_ frame: Frame, mark: Mark) throws(YAMLError) {
+    private mutating func push(_ frame: Frame, mark: Mark) throws(YAMLError) {
         guard stack.count < limits.maxDepth else {
             throw error(at: mark, "nesting is deeper than \(limits.maxDepth) levels")
         }
         stack.append(frame)
     }
 
-    private func complete(_ node: Node, weight: Int, anchor: String?, mark: Mark) throws(YAMLError) {
+    private mutating func complete(_ node: Node, weight: Int, anchor: String?, mark: Mark) throws(YAMLError) {
         if let anchor { anchors[anchor] = (node, weight) }
-        guard let parent = stack.last else {
+        let last = stack.count - 1
+        guard last >= 0 else {
             documents.append(node)
             return
         }
-        if parent.streamsItems, let stream {
-            stream.body(node, parent.skip(weight: weight))
+        if stack[last].streamsItems, let stream {
+            stream.body(node, stack[last].skip(weight: weight))
             return
         }
-        try parent.add(node, weight: weight, file: file, source: { self.source })
+        // The line table only for a duplicate-key error (built from the bytes: the session is busy).
+        let bytes = bytes
+        let file = file
+        try stack[last].add(node, weight: weight, file: file, source: { SourceText(bytes: bytes) })
     }
 
     /// Whether a list just started is the streamed one: the value of the
@@ -195,14 +208,14 @@ private final class ParseSession {
         return stack[0].pendingKey?.scalar.map { $0.value == stream.key && $0.style == .plain && $0.tag == nil } ?? false
     }
 
-    private func error(at mark: Mark, _ message: String, notes: [String] = []) -> YAMLError {
+    private mutating func error(at mark: Mark, _ message: String, notes: [String] = []) -> YAMLError {
         YAMLError(file: file, mark: mark, message: message, notes: notes, sourceLine: source.line(mark.line))
     }
 
-    private func libyamlError() -> YAMLError {
-        let problem = parser.problem.map { String(cString: $0) } ?? "malformed YAML"
-        if parser.error == YAML_READER_ERROR {
-            var offset = Int(parser.problem_offset)
+    private mutating func libyamlError() -> YAMLError {
+        let problem = parser.pointee.problem.map { String(cString: $0) } ?? "malformed YAML"
+        if parser.pointee.error == YAML_READER_ERROR {
+            var offset = Int(parser.pointee.problem_offset)
             // libyaml points at a bad continuation byte; show where the character starts.
             while problem.contains("trailing"), offset > 0, offset < source.bytes.count, source.bytes[offset] & 0xC0 != 0xC0 {
                 offset -= 1
@@ -214,11 +227,11 @@ private final class ParseSession {
             }
             return error(at: mark, message)
         }
-        let mark = Mark(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
+        let mark = Mark(line: Int(parser.pointee.problem_mark.line) + 1, column: Int(parser.pointee.problem_mark.column) + 1)
         var message = problem
         var notes: [String] = []
-        if let context = parser.context.map({ String(cString: $0) }) {
-            let contextMark = Mark(line: Int(parser.context_mark.line) + 1, column: Int(parser.context_mark.column) + 1)
+        if let context = parser.pointee.context.map({ String(cString: $0) }) {
+            let contextMark = Mark(line: Int(parser.pointee.context_mark.line) + 1, column: Int(parser.pointee.context_mark.column) + 1)
             if context.contains("quoted scalar") && problem.contains("end of stream") {
                 return error(at: contextMark, "unterminated quoted string; add the closing quote")
             }
