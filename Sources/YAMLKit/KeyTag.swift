@@ -5,6 +5,8 @@ extension String {
     /// members of the state file).
     package var lengthAndFirstByte: Int {
         let utf8 = self.utf8
-        return utf8.count << 8 | Int(utf8.first ?? 0)
+        let count = utf8.count
+        // Subscripting the start index: `first` went through the generic Collection path.
+        return count == 0 ? 0 : count << 8 | Int(utf8[utf8.startIndex])
     }
 }

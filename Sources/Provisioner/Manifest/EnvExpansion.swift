@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// `${VAR}`, `${VAR:-default}` and `$$` expansion in manifest scalars.
 ///
 /// A `$` followed by anything else stays as written. A variable that is unset
@@ -21,7 +27,13 @@ enum EnvExpansion {
     ///   has no default expands to it instead of being a problem (`validate
     ///   --no-secrets`, for secrets not yet in the environment).
     static func expand(_ text: String, environment: [String: String], unsetPlaceholder: String? = nil) -> Result {
-        guard text.utf8.contains(UInt8(ascii: "$")) else {
+        // memchr over the bytes in place; the generic `contains` walked the view byte by byte.
+        let hasDollar =
+            text.utf8.withContiguousStorageIfAvailable { bytes in
+                guard let start = bytes.baseAddress else { return false }
+                return memchr(start, Int32(UInt8(ascii: "$")), bytes.count) != nil
+            } ?? text.utf8.contains(UInt8(ascii: "$"))
+        guard hasDollar else {
             return Result(value: text, referencesEnvironment: false, problems: [])
         }
         let scalars = Array(text.unicodeScalars)

@@ -75,7 +75,7 @@ final class FileDecoder {
                 continue
             }
             if allowed.contains(key) {
-                result[key] = pair
+                result.append(key, pair)
             } else if let extensionPrefix, key.hasPrefix(extensionPrefix) {
                 continue
             } else if holdsCredentials, pair.value.scalar?.isNull == true {
