@@ -68,9 +68,12 @@ struct MappingBuilder {
     /// What each `<<` contributes, with the number of explicit pairs before it.
     private var merges: [(position: Int, pairs: [Node.Mapping.Pair])] = []
     private(set) var pendingKey: Node?
-    /// Explicit scalar keys seen so far, with where they were written: a list
-    /// while small, plus a dictionary once the mapping grows.
-    private var explicitKeyList: [(text: String, tag: Int, mark: Mark)] = []
+    /// Per pair in `pairs`: its key's tag (``Swift/String/lengthAndFirstByte``
+    /// of its text), or -1 for a key that is not a scalar. Plain integers, so
+    /// the duplicate search copies nothing and freeing them costs nothing.
+    private var keyTags: [Int] = []
+    /// Explicit scalar keys with where they were written, kept once the
+    /// mapping outgrows a linear search.
     private var explicitKeys: [String: Mark] = [:]
 
     mutating func add(_ node: Node, file: String, source: () -> SourceText) throws(YAMLError) {
@@ -82,43 +85,52 @@ struct MappingBuilder {
         if pairs.capacity == 0 {
             // Room for a typical manifest mapping at once, not grown 1, 2, 4, 8.
             pairs.reserveCapacity(8)
-            explicitKeyList.reserveCapacity(8)
+            keyTags.reserveCapacity(8)
         }
         if let scalar = key.scalar, scalar.value == "<<", scalar.style == .plain, scalar.tag == nil {
             merges.append((pairs.count, try Self.mergeSources(node, file: file, source: source)))
             return
         }
-        if let scalar = key.scalar {
-            // Every spelling of null (``, `~`, `null`) is the same key.
-            let keyText = scalar.isNull ? "~" : scalar.value
-            if let first = firstMark(of: keyText) {
-                throw YAMLError(
-                    file: file, mark: key.mark,
-                    message: "duplicate key `\(keyText)` in this mapping; remove one of the two",
-                    notes: ["`\(keyText)` was first defined at \(first.line):\(first.column)"],
-                    sourceLine: source().line(key.mark.line)
-                )
-            }
-            explicitKeyList.append((keyText, keyText.lengthAndFirstByte, key.mark))
-            if explicitKeyList.count > Self.linearLimit { explicitKeys[keyText] = key.mark }
-            if explicitKeyList.count == Self.linearLimit + 1 {
-                for entry in explicitKeyList { explicitKeys[entry.text] = entry.mark }
-            }
+        guard let keyText = Self.text(of: key) else {
+            pairs.append(Node.Mapping.Pair(key: key, value: node))
+            keyTags.append(-1)
+            return
+        }
+        let tag = keyText.lengthAndFirstByte
+        if let first = firstMark(of: keyText, tag: tag) {
+            throw YAMLError(
+                file: file, mark: key.mark,
+                message: "duplicate key `\(keyText)` in this mapping; remove one of the two",
+                notes: ["`\(keyText)` was first defined at \(first.line):\(first.column)"],
+                sourceLine: source().line(key.mark.line)
+            )
         }
         pairs.append(Node.Mapping.Pair(key: key, value: node))
+        keyTags.append(tag)
+        if pairs.count == Self.linearLimit + 1 {
+            for pair in pairs { if let text = Self.text(of: pair.key) { explicitKeys[text] = pair.key.mark } }
+        } else if pairs.count > Self.linearLimit {
+            explicitKeys[keyText] = key.mark
+        }
+    }
+
+    /// A scalar key's text for duplicate checks: every spelling of null
+    /// (``, `~`, `null`) is the same key. Nil for a collection key.
+    private static func text(of key: Node) -> String? {
+        key.scalar.map { $0.isNull ? "~" : $0.value }
     }
 
     /// Small mappings (almost all of a manifest) are searched linearly; a
     /// dictionary only pays off past a dozen keys.
     private static let linearLimit = 12
 
-    private func firstMark(of key: String) -> Mark? {
-        if explicitKeyList.count <= Self.linearLimit {
-            // Length and first byte first: distinct keys rarely get to the string compare.
-            let tag = key.lengthAndFirstByte
-            return explicitKeyList.first { $0.tag == tag && $0.text == key }?.mark
+    private func firstMark(of key: String, tag: Int) -> Mark? {
+        guard pairs.count <= Self.linearLimit else { return explicitKeys[key] }
+        // Tags first: distinct keys rarely get to the string compare.
+        for index in keyTags.indices where keyTags[index] == tag {
+            if Self.text(of: pairs[index].key) == key { return pairs[index].key.mark }
         }
-        return explicitKeys[key]
+        return nil
     }
 
     /// The pairs a `<<` value contributes: one mapping, or a list of mappings
@@ -157,7 +169,7 @@ struct MappingBuilder {
                 for pair in merges[nextMerge].pairs {
                     guard let scalar = pair.key.scalar else { result.append(pair); continue }
                     let text = scalar.isNull ? "~" : scalar.value
-                    if firstMark(of: text) != nil || !merged.insert(text).inserted { continue }
+                    if firstMark(of: text, tag: text.lengthAndFirstByte) != nil || !merged.insert(text).inserted { continue }
                     result.append(pair)
                 }
                 nextMerge += 1

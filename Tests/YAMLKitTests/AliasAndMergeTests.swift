@@ -94,4 +94,28 @@ struct AliasAndMergeTests {
                 && error.description.contains("m.yaml: note: `name` was first defined at 2:3")
         }
     }
+
+    @Test(
+        "duplicates are found in small and large mappings, among null spellings, and merged keys never clash",
+        arguments: [3, 12, 13, 40])
+    func duplicatesAtEverySize(keys: Int) throws {
+        let lines = (0..<keys).map { "k\($0): \($0)" }
+        let error = #expect(throws: YAMLError.self) {
+            try parser.parseSingle((lines + ["k1: again", "k\(keys - 1): last"]).joined(separator: "\n"), file: "m.yaml")
+        }
+        #expect(error?.mark == Mark(line: keys + 1, column: 1))
+        #expect(error?.notes == ["`k1` was first defined at 2:1"])
+
+        let nulls = #expect(throws: YAMLError.self) { try parser.parseSingle((lines + ["~: a", "null: b"]).joined(separator: "\n")) }
+        #expect(nulls?.message.contains("duplicate key `~`") == true)
+        #expect(nulls?.mark == Mark(line: keys + 2, column: 1))
+
+        // A merged key that an explicit key already has is dropped, not a duplicate.
+        let merged = try #require(
+            try parser.parseSingle((["base: &b {k0: merged, extra: 1}", "m:", "  <<: *b"] + lines.map { "  " + $0 }).joined(separator: "\n"))?
+                .mapping?["m"]?.mapping)
+        #expect(merged["k0"]?.scalar?.value == "0")
+        #expect(merged["extra"]?.scalar?.value == "1")
+        #expect(merged.keys.count == keys + 1)
+    }
 }
