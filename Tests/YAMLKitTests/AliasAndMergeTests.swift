@@ -112,7 +112,8 @@ struct AliasAndMergeTests {
 
         // A merged key that an explicit key already has is dropped, not a duplicate.
         let merged = try #require(
-            try parser.parseSingle((["base: &b {k0: merged, extra: 1}", "m:", "  <<: *b"] + lines.map { "  " + $0 }).joined(separator: "\n"))?
+            try parser.parseSingle(
+                (["base: &b {k0: merged, extra: 1}", "m:", "  <<: *b"] + lines.map { "  " + $0 }).joined(separator: "\n"))?
                 .mapping?["m"]?.mapping)
         #expect(merged["k0"]?.scalar?.value == "0")
         #expect(merged["extra"]?.scalar?.value == "1")
