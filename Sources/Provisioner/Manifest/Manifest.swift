@@ -41,8 +41,17 @@ package struct Manifest: Sendable {
         self.issuers = issuers
         self.clients = clients
         self.outputs = outputs
-        issuerIndex = Dictionary(issuers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
-        clientIndex = Dictionary(clients.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        issuerIndex = Self.positions(of: issuers.indices.lazy.map { issuers[$0].name })
+        clientIndex = Self.positions(of: clients.indices.lazy.map { clients[$0].name })
+    }
+
+    /// Each name's first position. Read by index: iterating the elements
+    /// themselves copied every whole definition just to read its name.
+    private static func positions(of names: some Collection<String>) -> [String: Int] {
+        var index: [String: Int] = [:]
+        index.reserveCapacity(names.count)
+        for (position, name) in names.enumerated() where index[name] == nil { index[name] = position }
+        return index
     }
 
     /// The issuer with this name.

@@ -23,10 +23,11 @@ extension ManifestAssembler {
                 continue
             }
             var problems = 0
-            for client in clients {
+            // By index: `for client in clients` copied every whole definition.
+            for position in clients.indices {
                 guard
                     let problem = OutputPreflight.check(
-                        client: client.name, requestedScope: client.scope, in: draft.spec, scope: .aggregate)
+                        client: clients[position].name, requestedScope: clients[position].scope, in: draft.spec, scope: .aggregate)
                 else { continue }
                 problems += 1
                 if problems <= Self.clientsNamedPerOutput { report(problem, draft) }
@@ -38,7 +39,7 @@ extension ManifestAssembler {
                         "output `\(draft.writtenPath)`: \(problems - Self.clientsNamedPerOutput) more clients have the same kind of problem",
                         at: draft.location, keyPath: draft.keyPath))
             }
-            if let problem = OutputPreflight.checkEnvKeys(clients: clients.map(\.name), in: draft.spec) {
+            if let problem = OutputPreflight.checkEnvKeys(clients: clients.indices.map { clients[$0].name }, in: draft.spec) {
                 report(problem, draft)
             }
         }

@@ -66,8 +66,7 @@ struct ManifestAssembler {
             let fragment = fragments[fragmentIndex]
             fragments[fragmentIndex].clients = []
             clients.reserveCapacity(clients.count + fragment.clients.count)
-            for draft in fragment.clients {
-                var definition = draft.definition
+            for var draft in fragment.clients {
                 if let nameText = draft.nameText {
                     let here = SourceLocation(file: fragment.file.path, line: nameText.mark.line, column: nameText.mark.column)
                     if let first = clientLocations[nameText.value] {
@@ -86,13 +85,13 @@ struct ManifestAssembler {
                         error(Self.unknownIssuerMessage(reference.value, known: issuerNames), at: here, path: draft.path + ".issuer")
                     }
                 }
-                definition.settings = draft.override.applied(to: issuer?.settings ?? defaults.settings)
+                draft.definition.settings = draft.override.applied(to: issuer?.settings ?? defaults.settings)
                 if computesFingerprints {
-                    definition.fingerprint = Self.fingerprint(definition, issuer: issuer, identity: draft.identityParts)
+                    draft.definition.fingerprint = Self.fingerprint(draft.definition, issuer: issuer, identity: draft.identityParts)
                 }
-                checkOutputs(of: definition, draft.outputs)
+                checkOutputs(of: draft.definition, draft.outputs)
                 outputs += draft.outputs
-                clients.append(definition)
+                clients.append(draft.definition)
             }
             outputs += fragment.outputs
         }
