@@ -46,35 +46,38 @@ enum OutputStage {
     ) -> Result {
         var result = Result()
         var perClient: [OutputPlan.ClientOutputs] = []
-        for client in selected where !client.outputs.isEmpty {
-            if let token = newTokens[client.name] {
-                perClient.append(.init(token: token, outputs: client.outputs))
-            } else if let cached = state.clients[client.name], cached.fingerprint == client.fingerprint, cached.isValid(at: now),
-                cached.outputsDigest != outputsDigest(client.outputs) || cached.outputsStamp != OutputFileStamp.of(client.outputs)
+        // By index, reading fields: `for client in selected` copied every whole definition.
+        for index in selected.indices where !selected[index].outputs.isEmpty {
+            let name = selected[index].name
+            let outputs = selected[index].outputs
+            if let token = newTokens[name] {
+                perClient.append(.init(token: token, outputs: outputs))
+            } else if let cached = state.clients[name], cached.fingerprint == selected[index].fingerprint, cached.isValid(at: now),
+                cached.outputsDigest != outputsDigest(outputs) || cached.outputsStamp != OutputFileStamp.of(outputs)
             {
                 // A skipped client: its files already hold this token unless
                 // its output definitions changed or a file was touched since
                 // (edited, replaced, removed): then they are compared with the
                 // cached token's rendering and restored where they differ.
-                perClient.append(.init(token: cached.token, outputs: client.outputs))
-                result.rerendered.append(client.name)
+                perClient.append(.init(token: cached.token, outputs: outputs))
+                result.rerendered.append(name)
             }
         }
         var aggregate = manifest.outputs
         var aggregateTokens: [IssuedToken] = []
         if !aggregate.isEmpty {
-            let selectedNames = Set(selected.map(\.name))
+            let selectedNames = Set(selected.indices.lazy.map { selected[$0].name })
             var uncovered: [String] = []
             aggregateTokens.reserveCapacity(shard == nil ? manifest.clients.count : selected.count)
-            for client in manifest.clients where shard?.owns(client.name) ?? true {
-                if let token = newTokens[client.name] {
+            for name in manifest.clients.indices.lazy.map({ manifest.clients[$0].name }) where shard?.owns(name) ?? true {
+                if let token = newTokens[name] {
                     aggregateTokens.append(token)
-                } else if let cached = state.clients[client.name], cached.isValid(at: now) {
+                } else if let cached = state.clients[name], cached.isValid(at: now) {
                     // The last good token stays until it expires, even when the
                     // client's definition changed and its new grant failed.
                     aggregateTokens.append(cached.token)
-                } else if !selectedNames.contains(client.name) {
-                    uncovered.append(client.name)
+                } else if !selectedNames.contains(name) {
+                    uncovered.append(name)
                 }
             }
             if !uncovered.isEmpty {

@@ -91,16 +91,18 @@ package final class Runner: Sendable {
         var toGrant: [(index: Int, reason: String)] = []
         var results: [String: ClientResult] = [:]
         results.reserveCapacity(selected.count)
-        for (index, client) in selected.enumerated() {
-            let cached = state.clients[client.name]
-            switch decide(client, cached, now) {
+        // By index: `for client in selected` copied every whole definition.
+        for index in selected.indices {
+            let name = selected[index].name
+            let cached = state.clients[name]
+            switch decide(selected[index], cached, now) {
             case .grant(let reason):
                 toGrant.append((index, reason))
             case .skip(let reason):
                 let result = ClientResult(
-                    name: client.name, issuer: client.issuerName, clientID: client.clientID, status: .skipped,
+                    name: name, issuer: selected[index].issuerName, clientID: selected[index].clientID, status: .skipped,
                     detail: reason, expiresAt: cached?.expiresAt, lastSuccess: cached?.issuedAt)
-                results[client.name] = result
+                results[name] = result
             }
         }
         observer?.planned(toGrant: toGrant.count, toSkip: results.count)
