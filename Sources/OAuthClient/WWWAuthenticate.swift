@@ -45,13 +45,16 @@ public struct WWWAuthenticateChallenge: Sendable, Hashable, CustomStringConverti
 }
 
 extension String {
+    /// Escapes by Unicode scalar, as the parser reads bytes: by `Character`,
+    /// a backslash after a prepending mark (U+06DD, say) joined one grapheme
+    /// with it and went out unescaped.
     fileprivate func replacingBackslashAndQuote() -> String {
-        var out = ""
-        for character in self {
-            if character == "\\" || character == "\"" { out.append("\\") }
-            out.append(character)
+        var out = String.UnicodeScalarView()
+        for scalar in unicodeScalars {
+            if scalar == "\\" || scalar == "\"" { out.append("\\") }
+            out.append(scalar)
         }
-        return out
+        return String(out)
     }
 }
 

@@ -58,4 +58,16 @@ struct WWWAuthenticateTests {
         )
         #expect(!TokenResponseProcessing.isUseDPoPNonce(bearer))
     }
+
+    @Test("a backslash or quote after a prepending mark is escaped when rendered, so the value reads back the same")
+    func prependingMarkBeforeBackslash() throws {
+        // U+06DD (ARABIC END OF AYAH) joins the next character into one grapheme;
+        // the escaping must still see the backslash and the quote on their own.
+        for value in ["a\u{06DD}\\c", "\u{06DD}\"", "x\u{0600}\\\u{0600}\""] {
+            let challenge = WWWAuthenticateChallenge(scheme: "bearer", parameters: ["realm": value])
+            let again = try #require(WWWAuthenticateChallenge.parse(challenge.description))
+            #expect(again == [challenge])
+        }
+    }
 }
+
