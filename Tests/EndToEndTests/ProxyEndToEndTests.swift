@@ -209,6 +209,12 @@ struct ProxyEndToEndTests {
                         if text.contains("renewal failed") || text.components(separatedBy: "restarted the program").count > 2 { break }
                         try await Task.sleep(for: .milliseconds(50))
                     }
+                    // Each program logs `start` once its TERM trap is set; a signal
+                    // sent before that ends it by the signal (status 143), not by the trap.
+                    let restarts = errors.textSoFar().components(separatedBy: "restarted the program").count - 1
+                    if !errors.textSoFar().contains("renewal failed") {
+                        try await ExecWatchEndToEndTests.waitForEvent("start", count: restarts + 1, harness: harness, errors: errors)
+                    }
                     kill(pid, SIGTERM)
                 })
             #expect(result.status == 0, "stderr: \(result.standardError)")
