@@ -36,12 +36,6 @@ struct FieldSet {
 
     /// The pair for `key`, if the mapping has it.
     subscript(key: String) -> Node.Mapping.Pair? {
-        get {
-            position(of: key, tag: key.lengthAndFirstByte).map { entries[$0].pair }
-        }
-        set {
-            if let index = position(of: key, tag: key.lengthAndFirstByte) { entries.remove(at: index) }
-            if let newValue { append(key, newValue) }
-        }
+        position(of: key, tag: key.lengthAndFirstByte).map { entries[$0].pair }
     }
 }

@@ -10,10 +10,13 @@ extension FileDecoder {
     /// Parameters that have their own manifest key.
     static let keyedParameters = ManifestVocabulary.keyedParameters
 
+    /// `clients[3]`: the key path of the client at `index`, spelt only for a message.
+    static func clientPath(_ index: Int) -> String { "clients[\(index)]" }
+
     /// Decodes the client at `index` of the file's `clients` list.
     func decodeClient(_ node: Node, index: Int) -> ClientDraft? {
         // Built only for a message: a valid client never spells its key paths.
-        func path() -> String { "clients[\(index)]" }
+        func path() -> String { Self.clientPath(index) }
         guard let block = node.mapping else {
             error(
                 "each client must be a mapping with `name`, `issuer`, `client_id` and `auth`, not \(node.kindDescription)", at: node.mark,

@@ -16,7 +16,7 @@ extension FileDecoder {
 
     /// `outputs`, or `clients[3].outputs`.
     static func outputsPath(client: Int?) -> String {
-        client.map { "clients[\($0)].outputs" } ?? "outputs"
+        client.map { clientPath($0) + ".outputs" } ?? "outputs"
     }
 
     /// The `outputs` list of the client at position `client`, or the top-level one (nil).

@@ -9,7 +9,7 @@ extension ManifestAssembler {
             Diagnostic(
                 .warning,
                 "client `\(client.name)` has no `outputs` and no top-level `outputs` holds it, so its token would be written nowhere; give it `outputs` (e.g. `outputs: [{env: \(client.name).env}]`) or add a top-level `outputs` list",
-                at: client.location, keyPath: "clients[\(client.index)].name"
+                at: client.location, keyPath: FileDecoder.clientPath(client.index) + ".name"
             )
         }
     }

@@ -34,7 +34,7 @@ struct ClientDraft {
     var outputs: [OutputDraft]
 
     /// `clients[3]`, for messages (built only for one).
-    var path: String { "clients[\(index)]" }
+    var path: String { FileDecoder.clientPath(index) }
 }
 
 /// An output with where it was written, for collision messages.
