@@ -34,7 +34,7 @@ public func clientCredentialsGrant(
             client: config.httpClient, method: .POST, endpoint: endpoint, headers: headers, body: body,
             tlsConfiguration: prepared.tlsConfiguration, timeout: prepared.timeout,
             maximumBodySize: config.options.maximumResponseBodySize, role: "token endpoint",
-            proxy: config.options.proxy
+            proxy: config.options.proxy, pool: prepared.http1Pool
         )
         if let dpop, let nonce = answer.headers.first(name: "dpop-nonce"), !nonce.isEmpty {
             dpop.remember(nonce: nonce, forOrigin: endpoint.origin)

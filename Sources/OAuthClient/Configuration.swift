@@ -30,6 +30,11 @@ public struct Configuration: Sendable, CustomStringConvertible, CustomReflectabl
         /// The proxy the HTTP client sends through, named in transport errors;
         /// it does not choose the proxy (the client does). Default nil (direct).
         public var proxy: ProxyServer? = nil
+        /// When set, token requests of clients without a TLS identity go over
+        /// the library's own keep-alive HTTP/1.1 connections (at most this many
+        /// kept open) instead of the HTTP client, unless the server offers
+        /// HTTP/2. Only for requests sent direct, never through a proxy.
+        package var directHTTP1Connections: Int? = nil
 
         /// Options with the defaults.
         public init(
@@ -159,6 +164,8 @@ public final class ServerConfiguration: Sendable, CustomStringConvertible {
     /// System roots plus the extra ones, pinned even when they add nothing,
     /// so that a caller's HTTP client with verification off cannot weaken it.
     let tlsConfiguration: TLSConfiguration
+    /// The keep-alive HTTP/1.1 connections to the token endpoint, when the options ask for them.
+    let http1Pool: HTTP1Pool?
 
     /// Prepares the shared part of every client configuration of this server.
     public init(serverMetadata: ServerMetadata, options: Configuration.Options = .init(), httpClient: HTTPClient = OAuthHTTP.shared) {
@@ -184,6 +191,12 @@ public final class ServerConfiguration: Sendable, CustomStringConvertible {
         headers.add(name: "User-Agent", value: options.userAgent)
         self.baseHeaders = headers
         self.tlsConfiguration = options.tlsConfiguration(identity: nil)
+        if let connections = options.directHTTP1Connections, options.proxy == nil, case .success(let endpoint) = tokenEndpoint {
+            self.http1Pool = HTTP1Pool(
+                endpoint: endpoint, tlsConfiguration: tlsConfiguration, group: httpClient.eventLoopGroup, idleLimit: connections)
+        } else {
+            self.http1Pool = nil
+        }
     }
 
     /// `ServerConfiguration(issuer: …)`.
@@ -195,6 +208,8 @@ final class Prepared: Sendable {
     let tokenEndpoint: Result<Endpoint, OAuthClientError>
     let baseHeaders: HTTPHeaders
     let tlsConfiguration: TLSConfiguration?
+    /// The server's HTTP/1.1 connections, for a client without a TLS identity.
+    let http1Pool: HTTP1Pool?
     let timeout: TimeAmount
     /// The JSON claims prefix of assertions: `{"aud":…,"iss":…,"sub":…`.
     let assertionClaimsPrefix: String?
@@ -212,6 +227,7 @@ final class Prepared: Sendable {
         self.baseHeaders = headers
         self.timeout = options.timeAmount
         self.tlsConfiguration = identity == nil ? server.tlsConfiguration : options.tlsConfiguration(identity: identity)
+        self.http1Pool = identity == nil ? server.http1Pool : nil
         let serverMetadata = server.serverMetadata
 
         switch clientAuthentication.method {

@@ -110,8 +110,20 @@ enum HTTPTransport {
         timeout: TimeAmount,
         maximumBodySize: Int,
         role: String,
-        proxy: ProxyServer? = nil
+        proxy: ProxyServer? = nil,
+        pool: HTTP1Pool? = nil
     ) async throws(OAuthClientError) -> HTTPAnswer {
+        if let pool, let body {
+            do {
+                if let answer = try await pool.send(headers: headers, body: body, timeout: timeout, limit: maximumBodySize) {
+                    return answer
+                }
+            } catch AnswerCollector.Refusal.tooLarge(let status) {
+                throw tooLarge(endpoint: endpoint, role: role, limit: maximumBodySize, status: status)
+            } catch {
+                throw translate(error, endpoint: endpoint, role: role, timeout: timeout, proxy: proxy)
+            }
+        }
         // AsyncHTTPClient's delegate API: its deadline covers the whole
         // exchange, a body that trickles in forever included, and the body is
         // capped as it arrives, without a task or stream per request.
@@ -192,6 +204,20 @@ enum HTTPTransport {
         let seconds = Double(timeout.nanoseconds) / 1e9
         if error is CancellationError {
             return OAuthClientError(.cancelled, "the request to the \(role) \(url) was cancelled", endpoint: url)
+        }
+        if let failure = error as? HTTP1Failure {
+            switch failure {
+            case .deadlineExceeded:
+                return OAuthClientError(
+                    .timeout,
+                    "the \(role) \(url) did not answer within \(seconds.formatted()) s; check that the server is up, or raise the timeout",
+                    endpoint: url)
+            case .closedBeforeAnswer:
+                return OAuthClientError(.transportFailure, "the \(role) \(url) closed the connection before answering", endpoint: url)
+            case .unexpectedAnswer, .negotiatedHTTP2:
+                return OAuthClientError(
+                    .transportFailure, "the \(role) \(url) sent bytes that are not an HTTP/1.1 answer to the request", endpoint: url)
+            }
         }
         if let httpError = error as? HTTPClientError {
             switch httpError {

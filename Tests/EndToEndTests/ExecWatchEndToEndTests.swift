@@ -39,12 +39,17 @@ struct ExecWatchEndToEndTests {
     /// A bash script that logs `start PID SHORT-FINGERPRINT LONG-FINGERPRINT`
     /// (sha256 prefixes, never the token) once its traps are set, then `body`:
     /// by default it waits until its parent (tokensmith) is gone, so it never
-    /// outlives a test.
+    /// outlives a test. No command substitution before the start line: bash
+    /// can fail to parse a trap that fires inside one (`unexpected EOF while
+    /// looking for matching ')'`), and the child then ignored the SIGTERM it
+    /// was sent (one fresh-clone suite run hung on it).
     static func script(traps: String, body: String = "while kill -0 $PPID 2>/dev/null; do sleep 0.1; done") -> String {
         """
         \(traps)
-        fingerprint() { printf %s "$1" | sha256sum | cut -c1-16; }
-        echo "start $$ $(fingerprint "$SHORT_ACCESS_TOKEN") $(fingerprint "$LONG_ACCESS_TOKEN")" >> events.log
+        printf %s "$SHORT_ACCESS_TOKEN" | sha256sum | cut -c1-16 > short.$$
+        printf %s "$LONG_ACCESS_TOKEN" | sha256sum | cut -c1-16 > long.$$
+        read -r short < short.$$; read -r long < long.$$; rm -f short.$$ long.$$
+        echo "start $$ $short $long" >> events.log
         \(body)
         """
     }

@@ -13,6 +13,8 @@ final class ScriptedServer: Sendable {
         let path: String
         let headers: [(String, String)]
         let body: String
+        /// The client's port: which connection the request came on.
+        let clientPort: Int
     }
 
     struct Response: Sendable {
@@ -88,7 +90,8 @@ private final class ScriptedHandler: ChannelInboundHandler {
             guard let head else { return }
             let request = ScriptedServer.Request(
                 method: head.method.rawValue, path: head.uri,
-                headers: head.headers.map { ($0.name, $0.value) }, body: String(buffer: body)
+                headers: head.headers.map { ($0.name, $0.value) }, body: String(buffer: body),
+                clientPort: context.channel.remoteAddress?.port ?? 0
             )
             let response = handler(request)
             var headers = HTTPHeaders(response.headers)

@@ -20,10 +20,19 @@ struct TLSFailureMessageTests {
         return try NIOSSLContext(configuration: tls)
     }
 
-    private func trusting(_ pki: TestPKI) throws -> Configuration.Options {
-        Configuration.Options(additionalTrustRoots: [
+    private func trusting(_ pki: TestPKI, pooled: Bool = false) throws -> Configuration.Options {
+        var options = Configuration.Options(additionalTrustRoots: [
             .certificates(try NIOSSLCertificate.fromPEMBytes(Array(pki.certificateAuthority.certificatePEM.utf8)))
         ])
+        options.directHTTP1Connections = pooled ? 4 : nil
+        return options
+    }
+
+    /// Default options, sending through AsyncHTTPClient or the library's own HTTP/1.1 connections.
+    private func options(pooled: Bool) -> Configuration.Options {
+        var options = Configuration.Options()
+        options.directHTTP1Connections = pooled ? 4 : nil
+        return options
     }
 
     /// The grant's error against `server`'s token endpoint, which must be a TLS failure without BoringSSL's text.
@@ -45,31 +54,31 @@ struct TLSFailureMessageTests {
         return error
     }
 
-    @Test("https:// against a plain-HTTP port says the server did not answer TLS")
-    func plainHTTPPort() async throws {
+    @Test("https:// against a plain-HTTP port says the server did not answer TLS", arguments: [false, true])
+    func plainHTTPPort(pooled: Bool) async throws {
         try await withScriptedServer({ _ in .init(body: "{}") }) { server in
-            let error = try await tlsError(server, origin: "https://127.0.0.1:\(server.port)", options: .init())
+            let error = try await tlsError(server, origin: "https://127.0.0.1:\(server.port)", options: options(pooled: pooled))
             #expect(error.description.contains("did not answer with TLS"))
             #expect(error.description.contains("plain HTTP"))
         }
     }
 
-    @Test("an untrusted server certificate names ca_file")
-    func untrusted() async throws {
+    @Test("an untrusted server certificate names ca_file", arguments: [false, true])
+    func untrusted(pooled: Bool) async throws {
         let pki = try TestPKI()
         try await withScriptedServer(tls: try serverContext(pki.server), { _ in .init(body: "{}") }) { server in
-            let error = try await tlsError(server, options: .init())
+            let error = try await tlsError(server, options: options(pooled: pooled))
             #expect(error.description.contains("is not trusted"))
             #expect(error.description.contains("ca_file"))
         }
     }
 
-    @Test("a certificate for another host name is a host-name mismatch")
-    func hostnameMismatch() async throws {
+    @Test("a certificate for another host name is a host-name mismatch", arguments: [false, true])
+    func hostnameMismatch(pooled: Bool) async throws {
         let pki = try TestPKI()
         let other = try pki.makeServerCertificate(dnsNames: ["other.example"])
         try await withScriptedServer(tls: try serverContext(other), { _ in .init(body: "{}") }) { server in
-            let error = try await tlsError(server, options: try trusting(pki))
+            let error = try await tlsError(server, options: try trusting(pki, pooled: pooled))
             #expect(error.description.contains("is not valid for the host name 127.0.0.1"))
         }
     }

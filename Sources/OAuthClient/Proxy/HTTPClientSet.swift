@@ -14,6 +14,10 @@ public final class HTTPClientSet: Sendable {
     public let environment: ProxyEnvironment
     private let configuration: HTTPClient.Configuration?
     private let ownsDirect: Bool
+    /// How many keep-alive HTTP/1.1 connections per token endpoint the
+    /// library's own connection pool keeps for requests sent direct (see
+    /// `Configuration.Options.directHTTP1Connections`); nil over a caller's client.
+    package let directHTTP1Connections: Int?
     private let proxied = NIOLockedValueBox<(clients: [ProxyServer: HTTPClient], closed: Bool)>(([:], false))
 
     /// A set over an existing client, sending everything direct: the
@@ -24,6 +28,7 @@ public final class HTTPClientSet: Sendable {
         self.environment = .none
         self.configuration = nil
         self.ownsDirect = false
+        self.directHTTP1Connections = nil
     }
 
     /// A set whose clients all use `configuration`, with its proxy replaced per client.
@@ -34,6 +39,7 @@ public final class HTTPClientSet: Sendable {
         self.environment = environment
         self.configuration = directConfiguration
         self.ownsDirect = true
+        self.directHTTP1Connections = configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit
     }
 
     /// The proxy a request to `url` goes through under `setting`, nil for direct.

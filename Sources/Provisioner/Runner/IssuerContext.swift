@@ -18,6 +18,8 @@ final class IssuerContext: Sendable {
     /// chosen once from the issuer's URL and its `proxy` setting; a malformed
     /// proxy URL in the environment fails every grant of the issuer.
     private let transport: Result<(client: HTTPClient, proxy: ProxyServer?), ClientFailure>
+    /// Idle connections the token endpoint's own HTTP/1.1 pool keeps, for an issuer reached direct.
+    private let directHTTP1Connections: Int?
     private let serverTask = NIOLockedValueBox<Task<ServerConfiguration, any Error>?>(nil)
     private let lookupFailed = NIOLockedValueBox(false)
 
@@ -43,6 +45,7 @@ final class IssuerContext: Sendable {
                 throw ClientFailure(.client(.invalidConfiguration), "issuer `\(definition.name)` cannot be reached: \(error)")
             }
         }
+        self.directHTTP1Connections = httpClients.directHTTP1Connections
         self.limiter = definition.maxConcurrency.map { AsyncLimiter(limit: $0) }
         self.rateLimiter = definition.rateLimit.map { RateLimiter(count: $0.requests, per: $0.interval) }
         self.trustRoots = definition.caFile.map { [.file($0)] } ?? []
@@ -56,6 +59,7 @@ final class IssuerContext: Sendable {
             additionalTrustRoots: trustRoots
         )
         options.proxy = proxy
+        if proxy == nil { options.directHTTP1Connections = directHTTP1Connections }
         return options
     }
 
