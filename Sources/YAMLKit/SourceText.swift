@@ -60,6 +60,28 @@ public struct SourceText: Sendable {
         return String(decoding: slice, as: UTF8.self)
     }
 
+    /// The nearest line above 1-based `line` whose leading run of spaces and
+    /// `-` (after a BOM on line 1) is shorter than `limit`, or nil when none is.
+    ///
+    /// A byte-level scan: walking up from each of 10,000 sibling lines by
+    /// decoding every line above it made diagnostics quadratic in the file.
+    public func nearestLine(above line: Int, indentedLessThan limit: Int) -> Int? {
+        var current = min(line, lineStarts.count + 1) - 1
+        while current >= 1 {
+            var index = lineStarts[current - 1]
+            let end = lineEnds[current - 1]
+            if current == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = min(3, end) }
+            var count = 0
+            while index < end, count < limit, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "-") {
+                count += 1
+                index += 1
+            }
+            if count < limit { return current }
+            current -= 1
+        }
+        return nil
+    }
+
     /// The 1-based mark of a byte offset, counting columns in Unicode scalars.
     func mark(ofByteOffset offset: Int) -> Mark {
         let clamped = max(0, min(offset, bytes.count))

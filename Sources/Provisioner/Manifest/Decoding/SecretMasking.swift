@@ -128,9 +128,11 @@ enum SecretMasking {
         guard let text = source.line(number) else { return .plain }
         var threshold = indentation(Array(text.unicodeScalars))
         var ancestors: [String] = []
-        var current = number - 1
-        while current >= 1, threshold > 0 {
-            defer { current -= 1 }
+        var current = number
+        while threshold > 0 {
+            // Lines indented at least as deep are skipped without decoding them.
+            guard let next = source.nearestLine(above: current, indentedLessThan: threshold) else { break }
+            current = next
             guard let above = source.line(current) else { continue }
             let scalars = Array(above.unicodeScalars)
             let content = firstContent(scalars)
