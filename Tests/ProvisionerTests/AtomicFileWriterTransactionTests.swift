@@ -31,6 +31,29 @@ struct AtomicFileWriterTransactionTests {
         }
     }
 
+    @Test("paths in one folder in a row, absolute or with `.` and `..`, land where they name; none leaves the root")
+    func placesByFolder() throws {
+        let folder = try ScratchFolder()
+        let transaction = AtomicFileWriter(root: folder.path).transaction()
+        // A last component `..` names an entry of the folder above: it must not
+        // teach the next path of folder `k/l` that `k/l` is the root.
+        try transaction.stage(Array("3".utf8), to: "k/l/..")
+        try transaction.stage(Array("3".utf8), to: "k/l/z")
+        // `k` is staged as a file and as a folder: look at the staged files, then abort.
+        #expect(folder.entries("k/l").contains { $0.hasPrefix(TemporaryName.prefix) })
+        #expect(!folder.entries("").contains { $0 == "z" })
+        transaction.abort()
+        let second = AtomicFileWriter(root: folder.path).transaction()
+        for name in ["one", "two", "three"] { try second.stage(Array(name.utf8), to: "a/b/\(name)") }
+        try second.stage(Array("four".utf8), to: "\(folder.path)/a/b/four")
+        try second.stage(Array("five".utf8), to: "a/./b/../b/five")
+        #expect(throws: FileWriteError.self) { try second.stage(Array("x".utf8), to: "a/b/../../../escape") }
+        _ = try second.commit()
+        for name in ["one", "two", "three", "four", "five"] {
+            #expect(folder.read("a/b/\(name)") == Array(name.utf8), "\(name)")
+        }
+    }
+
     @Test("abort leaves every target untouched and no temporary files")
     func abort() throws {
         let folder = try ScratchFolder()

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Foundation
 import Provisioner
 import Testing
@@ -204,5 +207,32 @@ struct OutputEnvTests {
             #expect(RFC3339.string(from: date) == formatter.string(from: Date(timeIntervalSince1970: seconds)))
         }
         #expect(RFC3339.string(from: OutputFixtures.expiry) == "2026-11-26T18:00:00Z")
+    }
+
+    @Test("RFC 3339 by arithmetic matches the C library's gmtime_r over years 1 to 9999, leap days and clamping included")
+    func rfc3339AgainstGmtime() {
+        func reference(_ seconds: Int) -> String {
+            var time = time_t(seconds)
+            var parts = tm()
+            gmtime_r(&time, &parts)
+            func pad(_ value: Int32, _ width: Int) -> String {
+                let digits = String(value)
+                return String(repeating: "0", count: max(0, width - digits.count)) + digits
+            }
+            return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+                + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))Z"
+        }
+        var generator = SystemRandomNumberGenerator()
+        var instants = [-62_135_596_800, -1, 0, 951_782_399, 951_782_400, 951_868_799, 4_107_542_400, 253_402_300_799]
+        instants += (0..<20_000).map { _ in Int.random(in: -62_135_596_800...253_402_300_799, using: &generator) }
+        for seconds in instants {
+            let text = RFC3339.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+            guard text == reference(seconds) else {
+                Issue.record("\(seconds): \(text), gmtime_r says \(reference(seconds))")
+                return
+            }
+        }
+        #expect(RFC3339.string(from: Date(timeIntervalSince1970: -1e12)) == "0001-01-01T00:00:00Z")
+        #expect(RFC3339.string(from: Date(timeIntervalSince1970: 1e13)) == "9999-12-31T23:59:59Z")
     }
 }

@@ -20,6 +20,13 @@ struct ConfinedPath: Hashable {
     /// The folder part as one key, for grouping files by folder.
     var folderKey: String { folders.joined(separator: "/") }
 
+    /// A path already split: `folders` normalised, `name` a plain file name.
+    init(folders: [String], name: String, display: String) {
+        self.folders = folders
+        self.name = name
+        self.display = display
+    }
+
     /// Splits `path` (relative to `root`, or absolute inside it) and resolves `.` and `..`.
     ///
     /// `rootComponents` is `normalise(root)` when the caller already has it

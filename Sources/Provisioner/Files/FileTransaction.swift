@@ -51,6 +51,10 @@ package final class FileTransaction {
 
     /// `root` split once for every ``stage(_:to:mode:)``.
     private let rootComponents: [String]?
+    /// The folder part (up to the last `/`) of the last path placed, and its
+    /// normalised folders: the files of one folder are placed without
+    /// splitting and checking the same folders again for each.
+    private var lastFolder: (text: Substring, folders: [String])?
 
     init(root: String) {
         self.root = root
@@ -76,7 +80,7 @@ package final class FileTransaction {
             return
         }
         try StagedFile.checkMode(mode, path: path)
-        let target = try ConfinedPath(path, root: root, rootComponents: .some(rootComponents))
+        let target = try place(path)
         let key = target.folders + [target.name]
         guard targets[key] == nil else {
             throw FileWriteError(
@@ -91,6 +95,23 @@ package final class FileTransaction {
         }
         targets[key] = entries.count
         entries.append(Entry(target: target, mode: mode, action: action))
+    }
+
+    /// `path` confined to the root: a plain file name in the same folder as
+    /// the last path reuses that folder's normalised components.
+    private func place(_ path: String) throws(FileWriteError) -> ConfinedPath {
+        // Only a plain last component leaves the folders alone (`..` would pop one).
+        var split: (folder: Substring, name: Substring)?
+        if let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
+            let name = path[path.index(after: slash)...]
+            if !name.isEmpty, name != ".", name != ".." { split = (path[..<slash], name) }
+        }
+        if let split, let last = lastFolder, split.folder == last.text {
+            return ConfinedPath(folders: last.folders, name: String(split.name), display: path)
+        }
+        let target = try ConfinedPath(path, root: root, rootComponents: .some(rootComponents))
+        if let split { lastFolder = (split.folder, target.folders) }
+        return target
     }
 
     /// Takes back what ``stage(_:to:mode:)`` staged for `path`: its temporary

@@ -33,12 +33,24 @@ enum OutputFileStamp {
                 Int(info.st_ctim.tv_sec), Int(info.st_ctim.tv_nsec),
             ]
             for field in fields {
-                bytes.append(contentsOf: String(field).utf8)
+                appendDecimal(field, to: &bytes)
                 bytes.append(UInt8(ascii: ":"))
             }
             bytes.append(0x0A)
         }
         return SHA256Digest.hex(of: bytes)
+    }
+
+    /// `value` in decimal, as `String(value)` spells it, without making the string.
+    static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        let start = bytes.count
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[start...].reverse()
     }
 
     /// The stamp of a client's outputs' files.

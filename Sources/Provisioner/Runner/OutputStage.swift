@@ -36,13 +36,14 @@ enum OutputStage {
         /// Clients whose per-client outputs were written from the cache.
         var rerendered: [String] = []
         /// ``OutputFileStamp`` of each client's own files after the commit,
-        /// for the clients whose outputs were staged and all committed.
+        /// for the clients whose outputs were staged and all committed
+        /// (empty when the caller keeps no state to store them in).
         var stamps: [String: String] = [:]
     }
 
     static func write(
         manifest: Manifest, selected: [ClientDefinition], shard: Shard?, newTokens: [String: IssuedToken], state: TokenState,
-        now: Date, allOrNothing: Bool
+        now: Date, allOrNothing: Bool, stamps: Bool = true
     ) -> Result {
         var result = Result()
         var perClient: [OutputPlan.ClientOutputs] = []
@@ -129,7 +130,7 @@ enum OutputStage {
         }
         result.errors += committed.errors.map { WriteFailure(.output, $0.description, path: $0.path) }
         // After a failed commit no stamp is kept: the next run compares the files again.
-        if committed.errors.isEmpty {
+        if committed.errors.isEmpty && stamps {
             for name in batch.stagedClients {
                 guard let client = manifest.client(named: name) else { continue }
                 result.stamps[name] = OutputFileStamp.of(client.outputs)

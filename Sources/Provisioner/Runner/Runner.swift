@@ -150,7 +150,7 @@ package final class Runner: Sendable {
         } else if !heldBack && (writesUnchanged || !newTokens.isEmpty) {
             let written = OutputStage.write(
                 manifest: manifest, selected: selected, shard: options.shard, newTokens: newTokens, state: state, now: now,
-                allOrNothing: options.allOrNothing)
+                allOrNothing: options.allOrNothing, stamps: keepsState || options.statePath != nil)
             summary.filesWritten = written.written
             summary.filesUnchanged = written.unchanged
             summary.writeErrors = written.errors
