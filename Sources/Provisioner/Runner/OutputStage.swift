@@ -208,7 +208,7 @@ enum OutputStage {
         var pathsByRoot: [String: [String]] = [:]
         var folders: Set<Substring> = []
         func add(_ spec: OutputSpec) {
-            guard !spec.isStandardOutput, let slash = spec.path.lastIndex(of: "/"),
+            guard !spec.isStandardOutput, let slash = spec.path.utf8.lastIndex(of: UInt8(ascii: "/")),
                 folders.insert(spec.path[..<slash]).inserted
             else { return }
             pathsByRoot[outputRoot(for: spec.path, roots: roots), default: []].append(spec.path)

@@ -146,13 +146,16 @@ struct ManifestAssembler {
     static func fingerprint(_ client: ClientDefinition, issuer: IssuerDefinition?, identity: [String]) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(512)
-        func part(_ label: StaticString, _ values: String...) {
-            var length = label.utf8CodeUnitCount
-            for value in values { length += value.utf8.count }
-            bytes.append(contentsOf: String(length).utf8)
+        // `length:label+values\n`, the values given one by one (no variadic
+        // array per part: this runs for every client of every load).
+        func part(_ label: StaticString, _ first: String = "", _ second: String = "", _ third: String = "") {
+            let length = label.utf8CodeUnitCount + first.utf8.count + second.utf8.count + third.utf8.count
+            OutputFileStamp.appendDecimal(length, to: &bytes)
             bytes.append(UInt8(ascii: ":"))
             bytes.append(contentsOf: UnsafeBufferPointer(start: label.utf8Start, count: label.utf8CodeUnitCount))
-            for value in values { bytes.append(contentsOf: value.utf8) }
+            bytes.append(contentsOf: first.utf8)
+            bytes.append(contentsOf: second.utf8)
+            bytes.append(contentsOf: third.utf8)
             bytes.append(0x0A)
         }
         part("fingerprint-v1")
