@@ -104,4 +104,23 @@ struct FileDiscardAndCleanupTests {
         try FileManager.default.removeItem(atPath: path)
         #expect(OutputFileStamp.of([path]) != edited)
     }
+
+    @Test("the stamp is the SHA-256 of `dev:ino:size:mode:mtime:ns:ctime:ns:` lines in decimal, as state files already hold it")
+    func stampFormat() throws {
+        let folder = try ScratchFolder()
+        let path = try folder.write("b.env", Array("B=1\n".utf8))
+        var info = stat()
+        #expect(lstat(path, &info) == 0)
+        let fields = [
+            Int(truncatingIfNeeded: info.st_dev), Int(truncatingIfNeeded: info.st_ino), Int(info.st_size), Int(info.st_mode),
+            Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec), Int(info.st_ctim.tv_sec), Int(info.st_ctim.tv_nsec),
+        ]
+        let text = fields.map { "\($0):" }.joined() + "\n" + "-\n"
+        #expect(OutputFileStamp.of([path, folder.file("missing")]) == SHA256Digest.hex(of: Array(text.utf8)))
+        for value in [0, 7, 10, -1, -10, 1_796_289_346, 999_999_999, Int.max, Int.min] {
+            var bytes: [UInt8] = [0x2A]
+            OutputFileStamp.appendDecimal(value, to: &bytes)
+            #expect(bytes == [0x2A] + Array(String(value).utf8), "\(value)")
+        }
+    }
 }
