@@ -171,6 +171,9 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // The decoder's word for a connection closed inside an answer (a body
+        // shorter than its Content-Length): say that, not the parser's state.
+        let error = (error as? HTTPParserError) == .invalidEOFState ? HTTP1Failure.closedBeforeAnswer : error
         if failure == nil { failure = error }
         fail(error)
     }
