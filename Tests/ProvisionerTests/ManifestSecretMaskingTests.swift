@@ -111,6 +111,28 @@ struct ManifestSecretMaskingTests {
         #expect(first.sourceLine == "    auth: {method: client_secret_bsic, secret: <redacted>")
     }
 
+    @Test("an issuer named like `auth` (auth0) is a name, not an auth mapping: its settings show, a secret-like key under it still hides")
+    func issuerNamedAuth0() throws {
+        let folder = try ManifestTestSupport.temporaryFolder()
+        let text = """
+            version: 1
+            issuers:
+              auth0:
+                token_endpoint: https://tenant.example.com/oauth/token
+                rate_limit: 100/x
+                client_secret: \(Self.secret)
+            clients:
+              - {name: billing, issuer: auth0, client_id: billing, auth: {method: client_secret_basic, secret: "${X:-abc}"}}
+            """
+        let result = ManifestTestSupport.load(text, in: folder, mode: 0o600)
+        let rate = try #require(result.diagnostics.first { $0.message.contains("rate_limit") })
+        #expect(rate.sourceLine == "    rate_limit: 100/x")
+        let misplaced = try #require(result.diagnostics.first { $0.message.contains("client_secret") })
+        #expect(misplaced.sourceLine == "    client_secret: <redacted>")
+        let shown = result.diagnostics.map { $0.description + "\n" + $0.jsonLine }.joined(separator: "\n")
+        #expect(!shown.contains(Self.secret))
+    }
+
     @Test("a secret file's path stays visible, ${VAR} in it included, and a long one keeps its file name")
     func secretFilePathStaysVisible() throws {
         let folder = try ManifestTestSupport.temporaryFolder()

@@ -41,6 +41,10 @@ package enum CredentialKeys {
     /// The role of `key`, found in a mapping under `parentKey`, inside an `auth` mapping or not.
     package static func role(of key: String, parentKey: String?, insideAuth: Bool) -> Role {
         if key.hasSuffix("_file") || parentKey == "keys" { return .plain }
+        // The keys of `issuers` are names the user chose: an issuer called
+        // `auth0` is not a misspelt `auth` (its public settings stay visible,
+        // and its keys get their own roles below it).
+        if parentKey == "issuers", !insideAuth { return .plain }
         if insideAuth { return publicAuthKeys.contains(key) ? .plain : .secret }
         if key == "auth" { return .auth }
         // A proxy URL may hold a user name and password.
