@@ -113,9 +113,13 @@ enum HTTPTransport {
         proxy: ProxyServer? = nil,
         pool: HTTP1Pool? = nil
     ) async throws(OAuthClientError) -> HTTPAnswer {
+        // One deadline for the whole request, whichever way it goes: a request
+        // that waited for the pool's first TLS handshake and then goes through
+        // AsyncHTTPClient gets only what is left.
+        let deadline = NIODeadline.now() + timeout
         if let pool, let body {
             do {
-                if let answer = try await pool.send(headers: headers, body: body, timeout: timeout, limit: maximumBodySize) {
+                if let answer = try await pool.send(headers: headers, body: body, deadline: deadline, limit: maximumBodySize) {
                     return answer
                 }
             } catch AnswerCollector.Refusal.tooLarge(let status) {
@@ -133,7 +137,7 @@ enum HTTPTransport {
                 url: endpoint.parsed, method: method, headers: headers, body: body.map { .byteBuffer($0) },
                 tlsConfiguration: endpoint.origin.hasPrefix("https:") ? tlsConfiguration : nil)
             task = client.execute(
-                request: request, delegate: AnswerCollector(limit: maximumBodySize), deadline: .now() + timeout)
+                request: request, delegate: AnswerCollector(limit: maximumBodySize), deadline: deadline)
         } catch {
             throw translate(error, endpoint: endpoint, role: role, timeout: timeout, proxy: proxy)
         }

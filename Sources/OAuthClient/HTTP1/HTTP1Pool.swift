@@ -12,7 +12,7 @@ import NIOSSL
 /// Every request gets its own connection or an idle one; at most
 /// `idleLimit` connections stay open between requests, the rest are closed.
 /// A TLS origin is asked first with one connection offering `h2` and
-/// `http/1.1` by ALPN: when the server chooses `h2`, ``send(headers:body:timeout:limit:)``
+/// `http/1.1` by ALPN: when the server chooses `h2`, ``send(headers:body:deadline:limit:)``
 /// returns nil from then on and the caller sends through AsyncHTTPClient,
 /// which multiplexes HTTP/2. The rules are AsyncHTTPClient's as OAuthClient
 /// configures it: no redirect followed, one deadline over the whole exchange,
@@ -84,8 +84,7 @@ final class HTTP1Pool: Sendable {
     ///
     /// - Throws: ``HTTP1Failure``, `AnswerCollector.Refusal`, `CancellationError`,
     ///   or SwiftNIO's connection and TLS errors.
-    func send(headers: HTTPHeaders, body: ByteBuffer, timeout: TimeAmount, limit: Int) async throws -> HTTPAnswer? {
-        let deadline = NIODeadline.now() + timeout
+    func send(headers: HTTPHeaders, body: ByteBuffer, deadline: NIODeadline, limit: Int) async throws -> HTTPAnswer? {
         enum Route { case go, probe(EventLoopPromise<Bool>), wait(EventLoopFuture<Bool>), delegate }
         let route = state.withLockedValue { state -> Route in
             switch state.mode {
@@ -109,7 +108,7 @@ final class HTTP1Pool: Sendable {
             // The handshake settles the mode (see `negotiated`); a probe that
             // never got that far lets the next request try again.
             do {
-                let answer = try await exchange(headers: headers, body: body, timeout: timeout, deadline: deadline, limit: limit)
+                let answer = try await exchange(headers: headers, body: body, deadline: deadline, limit: limit)
                 settle(probe, http1: true)
                 return answer
             } catch HTTP1Failure.negotiatedHTTP2 {
@@ -120,20 +119,18 @@ final class HTTP1Pool: Sendable {
             }
         }
         do {
-            return try await exchange(headers: headers, body: body, timeout: timeout, deadline: deadline, limit: limit)
+            return try await exchange(headers: headers, body: body, deadline: deadline, limit: limit)
         } catch HTTP1Failure.negotiatedHTTP2 {
             return nil
         }
     }
 
-    private func exchange(headers: HTTPHeaders, body: ByteBuffer, timeout: TimeAmount, deadline: NIODeadline, limit: Int)
-        async throws -> HTTPAnswer
-    {
+    private func exchange(headers: HTTPHeaders, body: ByteBuffer, deadline: NIODeadline, limit: Int) async throws -> HTTPAnswer {
         var headers = headers
         headers.add(name: "Host", value: hostHeader)
         headers.add(name: "Content-Length", value: String(body.readableBytes))
         let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: uri, headers: headers)
-        let connection = try await connection(timeout: timeout)
+        let connection = try await connection(deadline: deadline)
         let loop = connection.channel.eventLoop
         let promise = loop.makePromise(of: HTTPAnswer.self)
         let exchange = HTTP1Exchange(head: head, body: body, limit: limit, promise: promise) { [self] reusable in
@@ -149,7 +146,7 @@ final class HTTP1Pool: Sendable {
     }
 
     /// An idle connection, or a new one.
-    private func connection(timeout: TimeAmount) async throws -> HTTP1Connection {
+    private func connection(deadline: NIODeadline) async throws -> HTTP1Connection {
         if let idle = state.withLockedValue({ $0.idle.popLast() }) {
             return idle
         }
@@ -170,7 +167,7 @@ final class HTTP1Pool: Sendable {
         let handlers = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<HTTP1ExchangeHandler>]>([:])
         let loop = group.next()
         let bootstrap = ClientBootstrap(group: loop)
-            .connectTimeout(timeout)
+            .connectTimeout(max(.zero, deadline - .now()))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
