@@ -191,7 +191,9 @@ public final class ServerConfiguration: Sendable, CustomStringConvertible {
         headers.add(name: "User-Agent", value: options.userAgent)
         self.baseHeaders = headers
         self.tlsConfiguration = options.tlsConfiguration(identity: nil)
-        if let connections = options.directHTTP1Connections, options.proxy == nil, case .success(let endpoint) = tokenEndpoint {
+        if let connections = options.directHTTP1Connections, options.proxy == nil, case .success(let endpoint) = tokenEndpoint,
+            HTTP1Pool.supports(httpClient.eventLoopGroup)
+        {
             self.http1Pool = HTTP1Pool(
                 endpoint: endpoint, tlsConfiguration: tlsConfiguration, group: httpClient.eventLoopGroup, idleLimit: connections)
         } else {

@@ -218,6 +218,9 @@ enum HTTPTransport {
                     endpoint: url)
             case .closedBeforeAnswer:
                 return OAuthClientError(.transportFailure, "the \(role) \(url) closed the connection before answering", endpoint: url)
+            case .notSent:
+                return OAuthClientError(
+                    .transportFailure, "the \(role) \(url) closed the connection before the request could be sent", endpoint: url)
             case .unexpectedAnswer, .negotiatedHTTP2:
                 return OAuthClientError(
                     .transportFailure, "the \(role) \(url) sent bytes that are not an HTTP/1.1 answer to the request", endpoint: url)

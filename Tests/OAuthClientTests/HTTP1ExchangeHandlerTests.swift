@@ -2,6 +2,8 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
+import NIOPosix
+import NIOTLS
 import Testing
 @testable import OAuthClient
 
@@ -14,14 +16,20 @@ struct HTTP1ExchangeHandlerTests {
         let reusable = NIOLockedValueBox<Bool?>(nil)
     }
 
-    /// A channel with the client codec and a handler, one exchange started
-    /// with a body cap of `limit`; returns the channel, the answer's future and the outcome.
-    static func start(limit: Int = 64) throws -> (EmbeddedChannel, EventLoopFuture<HTTPAnswer>, Outcome) {
+    /// A connected channel with the client codec and an exchange handler.
+    static func channel(usesTLS: Bool = false) throws -> (EmbeddedChannel, HTTP1ExchangeHandler) {
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHTTPClientHandlers()
-        let handler = HTTP1ExchangeHandler(usesTLS: false, negotiated: { _ in }, closed: {})
+        let handler = HTTP1ExchangeHandler(usesTLS: usesTLS, negotiated: { _ in }, closed: {})
         try channel.pipeline.syncOperations.addHandler(handler)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 80)).wait()
+        return (channel, handler)
+    }
+
+    /// Starts one exchange with a body cap of `limit`; returns its answer's future and outcome.
+    static func begin(_ handler: HTTP1ExchangeHandler, on channel: EmbeddedChannel, limit: Int = 64) -> (
+        EventLoopFuture<HTTPAnswer>, Outcome
+    ) {
         let promise = channel.eventLoop.makePromise(of: HTTPAnswer.self)
         let outcome = Outcome()
         let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/token", headers: ["Host": "example", "Content-Length": "1"])
@@ -30,8 +38,15 @@ struct HTTP1ExchangeHandlerTests {
                 outcome.reusable.withLockedValue { $0 = reusable }
             },
             deadline: .now() + .seconds(30))
+        return (promise.futureResult, outcome)
+    }
+
+    /// A channel with one exchange started (its request read off), the answer's future and the outcome.
+    static func start(limit: Int = 64) throws -> (EmbeddedChannel, EventLoopFuture<HTTPAnswer>, Outcome) {
+        let (channel, handler) = try channel()
+        let (future, outcome) = begin(handler, on: channel, limit: limit)
         _ = try channel.readOutbound(as: ByteBuffer.self)  // the request's bytes
-        return (channel, promise.futureResult, outcome)
+        return (channel, future, outcome)
     }
 
     static func result(_ future: EventLoopFuture<HTTPAnswer>, _ channel: EmbeddedChannel) -> Result<HTTPAnswer, any Error>? {
@@ -103,5 +118,54 @@ struct HTTP1ExchangeHandlerTests {
         }
         #expect(outcome.reusable.withLockedValue { $0 } == false)
         #expect(!channel.isActive)
+    }
+
+    @Test("cancelling a request that already has its answer leaves the next request on the same connection alone")
+    func lateCancel() throws {
+        let (channel, handler) = try Self.channel()
+        let (first, _) = Self.begin(handler, on: channel)
+        _ = try channel.readOutbound(as: ByteBuffer.self)
+        try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"))
+        #expect(try Self.result(first, channel)?.get().status == 200)
+        let (second, _) = Self.begin(handler, on: channel)
+        handler.cancel(first)  // the first task's cancellation arrives late
+        #expect(channel.isActive)
+        try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n{\"a\":1}"))
+        #expect(try Self.result(second, channel)?.get().status == 200)
+        handler.cancel(second)
+        #expect(channel.isActive, "a finished exchange's cancellation closes nothing")
+    }
+
+    @Test("a request on a connection whose TLS handshake already chose h2 is refused as negotiatedHTTP2, and nothing is sent")
+    func h2BeforeStart() throws {
+        let (channel, handler) = try Self.channel(usesTLS: true)
+        channel.pipeline.fireUserInboundEventTriggered(TLSUserEvent.handshakeCompleted(negotiatedProtocol: "h2"))
+        let (future, _) = Self.begin(handler, on: channel)
+        let result = try #require(Self.result(future, channel))
+        guard case .failure(let error) = result else {
+            Issue.record("an answer on an h2 connection")
+            return
+        }
+        #expect(error as? HTTP1Failure == .negotiatedHTTP2)
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
+    }
+
+    @Test("a request on a connection that has closed fails as notSent (the pool then uses a new connection)")
+    func closedBeforeStart() throws {
+        let (channel, handler) = try Self.channel()
+        _ = try? channel.close().wait()
+        let (future, _) = Self.begin(handler, on: channel)
+        let result = try #require(Self.result(future, channel))
+        guard case .failure(let error) = result else {
+            Issue.record("an answer on a closed connection")
+            return
+        }
+        #expect(error as? HTTP1Failure == .notSent)
+    }
+
+    @Test("the pool runs on SwiftNIO's POSIX event loops only (AsyncHTTPClient's loops on macOS are not)")
+    func supportedGroups() {
+        #expect(HTTP1Pool.supports(MultiThreadedEventLoopGroup.singleton))
+        #expect(!HTTP1Pool.supports(EmbeddedEventLoop()))
     }
 }

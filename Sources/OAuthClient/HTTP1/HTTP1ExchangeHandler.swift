@@ -14,6 +14,9 @@ enum HTTP1Failure: Error, Equatable {
     case negotiatedHTTP2
     /// The server sent bytes that are not an answer to a request in flight.
     case unexpectedAnswer
+    /// The connection was already failing or closing when the request came:
+    /// nothing was sent, so the request may go on another connection.
+    case notSent
 }
 
 /// One request and what to do with its answer, owned by the connection's handler.
@@ -45,8 +48,10 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
     private var current: HTTP1Exchange?
     private var timeout: Scheduled<Void>?
     private var head: HTTPResponseHead?
-    private var informational = false
     private var body = ByteBuffer()
+    /// Set once the connection failed or was closed: it takes no request
+    /// (its channel may still look active while TLS shuts down).
+    private var closing = false
     /// The first error the connection saw (a TLS handshake that failed before
     /// a request was started, say): what a request on it then fails with.
     private var failure: (any Error)?
@@ -74,9 +79,9 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
 
     /// Sends `exchange` (after the TLS handshake) and arms its deadline.
     func start(_ exchange: HTTP1Exchange, deadline: NIODeadline) {
-        guard let context, context.channel.isActive, current == nil, waiting == nil else {
+        guard let context, context.channel.isActive, !closing, current == nil, waiting == nil else {
             exchange.finished(false)
-            exchange.promise.fail(failure ?? HTTP1Failure.closedBeforeAnswer)
+            exchange.promise.fail(failure ?? HTTP1Failure.notSent)
             return
         }
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -90,15 +95,17 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         }
     }
 
-    /// Ends the exchange in flight with `CancellationError` and closes the connection.
-    func cancel() {
+    /// Ends the exchange whose answer is `answer` with `CancellationError`
+    /// and closes the connection; nothing when that exchange is already over
+    /// (the connection may carry another request by then).
+    func cancel(_ answer: EventLoopFuture<HTTPAnswer>) {
+        guard let exchange = current ?? waiting, exchange.promise.futureResult === answer else { return }
         fail(CancellationError())
     }
 
     private func send(_ exchange: HTTP1Exchange, context: ChannelHandlerContext) {
         current = exchange
         head = nil
-        informational = false
         body.clear()
         context.write(wrapOutboundOut(.head(exchange.head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(exchange.body))), promise: nil)
@@ -111,6 +118,8 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
             let isHTTP2 = negotiatedProtocol == "h2"
             negotiated(isHTTP2)
             if isHTTP2 {
+                // Also for a request that comes after this: it goes elsewhere.
+                failure = HTTP1Failure.negotiatedHTTP2
                 fail(HTTP1Failure.negotiatedHTTP2)
             } else if let exchange = waiting {
                 waiting = nil
@@ -127,18 +136,14 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         }
         switch unwrapInboundIn(data) {
         case .head(let received):
+            // (1xx answers never get here: the client codec drops them.)
             let status = Int(received.status.code)
-            if (100..<200).contains(status) && status != 101 {
-                informational = true
-                return
-            }
             if let length = received.headers.first(name: "content-length").flatMap(Int.init), length > exchange.limit {
                 fail(AnswerCollector.Refusal.tooLarge(status: status))
                 return
             }
             head = received
         case .body(var part):
-            guard !informational else { return }
             guard body.readableBytes + part.readableBytes <= exchange.limit else {
                 fail(AnswerCollector.Refusal.tooLarge(status: head.map { Int($0.status.code) } ?? 0))
                 return
@@ -149,10 +154,6 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
                 body.writeBuffer(&part)
             }
         case .end:
-            if informational {
-                informational = false
-                return
-            }
             guard let head else {
                 fail(HTTP1Failure.unexpectedAnswer)
                 return
@@ -164,7 +165,10 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
             timeout?.cancel()
             timeout = nil
             let reusable = head.isKeepAlive && exchange.head.isKeepAlive
-            if !reusable { context.close(promise: nil) }
+            if !reusable {
+                closing = true
+                context.close(promise: nil)
+            }
             exchange.finished(reusable)
             exchange.promise.succeed(answer)
         }
@@ -193,6 +197,11 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         current = nil
         waiting = nil
         head = nil
+        if !closing {
+            closing = true
+            // Out of the idle list now, not when TLS has finished shutting down.
+            closed()
+        }
         context?.close(promise: nil)
         if let exchange {
             exchange.finished(false)

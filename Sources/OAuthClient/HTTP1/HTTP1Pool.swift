@@ -71,6 +71,12 @@ final class HTTP1Pool: Sendable {
         self.state = NIOLockedValueBox(State(mode: secure ? .unknown(probe: nil) : .http1))
     }
 
+    /// Whether the pool can make connections on `group`: SwiftNIO's POSIX
+    /// event loops (not Network.framework's, which AsyncHTTPClient uses on macOS).
+    static func supports(_ group: any EventLoopGroup) -> Bool {
+        ClientBootstrap(validatingGroup: group) != nil
+    }
+
     deinit {
         for connection in state.withLockedValue({ $0.idle }) {
             connection.channel.close(promise: nil)
@@ -130,7 +136,28 @@ final class HTTP1Pool: Sendable {
         headers.add(name: "Host", value: hostHeader)
         headers.add(name: "Content-Length", value: String(body.readableBytes))
         let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: uri, headers: headers)
-        let connection = try await connection(deadline: deadline)
+        var reuse = true
+        while true {
+            let (connection, wasIdle) = try await connection(deadline: deadline, reuse: reuse)
+            guard !Task.isCancelled else {
+                // Nothing is sent for a cancelled request.
+                if wasIdle { release(connection) } else { connection.channel.close(promise: nil) }
+                throw CancellationError()
+            }
+            do {
+                return try await send(head, body: body, limit: limit, deadline: deadline, on: connection)
+            } catch HTTP1Failure.notSent where wasIdle {
+                // An idle connection that was closing (the server closed it,
+                // say) took nothing: the request goes on a new connection.
+                reuse = false
+            }
+        }
+    }
+
+    /// Runs one exchange on `connection`, which is back in the pool before the answer is returned when it can carry another.
+    private func send(_ head: HTTPRequestHead, body: ByteBuffer, limit: Int, deadline: NIODeadline, on connection: HTTP1Connection)
+        async throws -> HTTPAnswer
+    {
         let loop = connection.channel.eventLoop
         let promise = loop.makePromise(of: HTTPAnswer.self)
         let exchange = HTTP1Exchange(head: head, body: body, limit: limit, promise: promise) { [self] reusable in
@@ -138,17 +165,19 @@ final class HTTP1Pool: Sendable {
         }
         let handler = connection.handler
         loop.execute { handler.value.start(exchange, deadline: deadline) }
+        let answer = promise.futureResult
         return try await withTaskCancellationHandler {
-            try await promise.futureResult.get()
+            try await answer.get()
         } onCancel: {
-            loop.execute { handler.value.cancel() }
+            // Only this exchange: once it is over, the connection may carry another request.
+            loop.execute { handler.value.cancel(answer) }
         }
     }
 
-    /// An idle connection, or a new one.
-    private func connection(deadline: NIODeadline) async throws -> HTTP1Connection {
-        if let idle = state.withLockedValue({ $0.idle.popLast() }) {
-            return idle
+    /// An idle connection (unless `reuse` is false), or a new one; and whether it was idle.
+    private func connection(deadline: NIODeadline, reuse: Bool) async throws -> (HTTP1Connection, Bool) {
+        if reuse, let idle = state.withLockedValue({ $0.idle.popLast() }) {
+            return (idle, true)
         }
         let sslContext = try tlsConfiguration.map { configuration in
             try state.withLockedValue { state in
@@ -191,7 +220,7 @@ final class HTTP1Pool: Sendable {
             channel.close(promise: nil)
             throw HTTP1Failure.closedBeforeAnswer
         }
-        return HTTP1Connection(channel: channel, handler: handler)
+        return (HTTP1Connection(channel: channel, handler: handler), false)
     }
 
     private func release(_ connection: HTTP1Connection) {
