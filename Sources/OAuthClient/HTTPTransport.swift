@@ -206,16 +206,20 @@ enum HTTPTransport {
     private static func translateDirect(_ error: any Error, endpoint: Endpoint, role: String, timeout: TimeAmount) -> OAuthClientError {
         let url = endpoint.url
         let seconds = Double(timeout.nanoseconds) / 1e9
+        // The same words whichever transport's deadline passed.
+        var timedOut: OAuthClientError {
+            OAuthClientError(
+                .timeout,
+                "the \(role) \(url) did not answer within \(seconds.formatted()) s; check that the server is up, or raise the timeout",
+                endpoint: url)
+        }
         if error is CancellationError {
             return OAuthClientError(.cancelled, "the request to the \(role) \(url) was cancelled", endpoint: url)
         }
         if let failure = error as? HTTP1Failure {
             switch failure {
             case .deadlineExceeded:
-                return OAuthClientError(
-                    .timeout,
-                    "the \(role) \(url) did not answer within \(seconds.formatted()) s; check that the server is up, or raise the timeout",
-                    endpoint: url)
+                return timedOut
             case .closedBeforeAnswer:
                 return OAuthClientError(.transportFailure, "the \(role) \(url) closed the connection before answering", endpoint: url)
             case .notSent:
@@ -229,10 +233,7 @@ enum HTTPTransport {
         if let httpError = error as? HTTPClientError {
             switch httpError {
             case .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .tlsHandshakeTimeout, .getConnectionFromPoolTimeout:
-                return OAuthClientError(
-                    .timeout,
-                    "the \(role) \(url) did not answer within \(seconds.formatted()) s; check that the server is up, or raise the timeout",
-                    endpoint: url)
+                return timedOut
             case .cancelled:
                 return OAuthClientError(.cancelled, "the request to the \(role) \(url) was cancelled", endpoint: url)
             case .alreadyShutdown:

@@ -85,6 +85,23 @@ struct NginxTokenEndpoint: ~Copyable {
         }
     }
 
+    /// Runs `manifest` (written as `m.yaml`, `--no-state`), checks that it
+    /// succeeded and wrote a token for each of `count` clients, and returns
+    /// nginx's log of the requests, which must be `count` POSTs.
+    func run(_ manifest: String, clients count: Int, in harness: RunHarness) async throws -> [(
+        connection: String, protocolName: String, method: String
+    )] {
+        try harness.write(manifest, to: "m.yaml")
+        let result = try await harness.run(["run", "m.yaml", "--no-state"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let clients = try jsonObject(harness.read("out/all.json"))["clients"] as? [String: Any]
+        #expect(clients?.count == count)
+        let requests = requests()
+        #expect(requests.count == count)
+        #expect(requests.allSatisfy { $0.method == "POST" })
+        return requests
+    }
+
     /// A manifest of `count` `client_secret_post` clients of this endpoint (trusting `ca.pem`), writing one JSON file.
     func manifest(clients count: Int, concurrency: Int) -> String {
         var manifest = """

@@ -49,6 +49,16 @@ struct HTTP1ExchangeHandlerTests {
         return (channel, future, outcome)
     }
 
+    /// The error the exchange ended with; records an issue (and returns nil) when it ended with an answer, or not at all.
+    static func failure(_ future: EventLoopFuture<HTTPAnswer>, _ channel: EmbeddedChannel) -> (any Error)? {
+        switch result(future, channel) {
+        case .failure(let error): return error
+        case .success: Issue.record("the exchange ended with an answer")
+        case nil: Issue.record("the exchange did not end")
+        }
+        return nil
+    }
+
     static func result(_ future: EventLoopFuture<HTTPAnswer>, _ channel: EmbeddedChannel) -> Result<HTTPAnswer, any Error>? {
         channel.embeddedEventLoop.run()
         let box = NIOLockedValueBox<Result<HTTPAnswer, any Error>?>(nil)
@@ -89,12 +99,8 @@ struct HTTP1ExchangeHandlerTests {
         let (channel, future, outcome) = try Self.start()
         try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n{\"access_token\""))
         _ = try? channel.close().wait()
-        let result = try #require(Self.result(future, channel))
-        guard case .failure(let error) = result else {
-            Issue.record("a short body was taken as an answer")
-            return
-        }
-        #expect(error as? HTTP1Failure == .closedBeforeAnswer, "\(error)")
+        let error = Self.failure(future, channel)
+        #expect(error as? HTTP1Failure == .closedBeforeAnswer, "\(String(describing: error))")
         #expect(outcome.reusable.withLockedValue { $0 } == false)
     }
 
@@ -111,11 +117,7 @@ struct HTTP1ExchangeHandlerTests {
     func garbage() throws {
         let (channel, future, outcome) = try Self.start()
         _ = try? channel.writeInbound(ByteBuffer(string: "SSH-2.0-OpenSSH_9.2\r\n\r\n"))
-        let result = try #require(Self.result(future, channel))
-        guard case .failure = result else {
-            Issue.record("garbage was taken as an answer")
-            return
-        }
+        #expect(Self.failure(future, channel) != nil)
         #expect(outcome.reusable.withLockedValue { $0 } == false)
         #expect(!channel.isActive)
     }
@@ -141,12 +143,7 @@ struct HTTP1ExchangeHandlerTests {
         let (channel, handler) = try Self.channel(usesTLS: true)
         channel.pipeline.fireUserInboundEventTriggered(TLSUserEvent.handshakeCompleted(negotiatedProtocol: "h2"))
         let (future, _) = Self.begin(handler, on: channel)
-        let result = try #require(Self.result(future, channel))
-        guard case .failure(let error) = result else {
-            Issue.record("an answer on an h2 connection")
-            return
-        }
-        #expect(error as? HTTP1Failure == .negotiatedHTTP2)
+        #expect(Self.failure(future, channel) as? HTTP1Failure == .negotiatedHTTP2)
         #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
     }
 
@@ -155,12 +152,7 @@ struct HTTP1ExchangeHandlerTests {
         let (channel, handler) = try Self.channel()
         _ = try? channel.close().wait()
         let (future, _) = Self.begin(handler, on: channel)
-        let result = try #require(Self.result(future, channel))
-        guard case .failure(let error) = result else {
-            Issue.record("an answer on a closed connection")
-            return
-        }
-        #expect(error as? HTTP1Failure == .notSent)
+        #expect(Self.failure(future, channel) as? HTTP1Failure == .notSent)
     }
 
     @Test("the pool runs on SwiftNIO's POSIX event loops only (AsyncHTTPClient's loops on macOS are not)")
