@@ -9,12 +9,14 @@ internal import SwiftASN1
 /// The TLS layer accepts any client certificate, because `self_signed_tls_client_auth`
 /// certificates chain to nothing; it records whether the chain verifies against the
 /// client CA (swift-certificates' RFC 5280 policy) and the subject, and the token
-/// endpoint decides per registered method.
+/// endpoint decides per registered method. The check runs on the connection's
+/// event loop, never waiting for a free thread of the global concurrency pool.
 enum MutualTLSVerification {
     static func verify(
         _ certificates: [NIOSSLCertificate],
         clientCAs: [Certificate],
         into box: PeerCertificateBox,
+        on loop: any EventLoop,
         promise: EventLoopPromise<NIOSSLVerificationResult>
     ) {
         guard let leafDER = try? certificates.first?.toDERBytes(),
@@ -24,7 +26,7 @@ enum MutualTLSVerification {
             return
         }
         let intermediates = certificates.dropFirst().compactMap { try? Certificate(derEncoded: $0.toDERBytes()) }
-        Task {
+        let check: @Sendable () async -> Void = {
             var verifier = Verifier(rootCertificates: CertificateStore(clientCAs)) {
                 RFC5280Policy()
             }
@@ -36,6 +38,11 @@ enum MutualTLSVerification {
             }
             box.set(PeerCertificate(der: leafDER, subject: leaf.subject.description, commonName: commonName, chainsToClientCA: chains))
             promise.succeed(.certificateVerified)
+        }
+        if #available(macOS 15, *) {
+            Task(executorPreference: EventLoopTaskExecutor(loop), operation: check)
+        } else {
+            Task(operation: check)
         }
     }
 }

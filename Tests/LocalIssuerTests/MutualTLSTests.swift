@@ -65,3 +65,45 @@ struct MutualTLSTests {
         }
     }
 }
+
+@Suite("mTLS handshakes while the concurrency pool is busy")
+struct MutualTLSBusyPoolTests {
+    /// A CI run failed this way: two long synchronous tests held both threads of
+    /// the pool, the certificate check waited for one, and curl gave up.
+    @Test("The client certificate is checked and answered while every thread of Swift's concurrency pool is blocked")
+    func busyPool() async throws {
+        let pki = try TestPKI()
+        let intruder = try pki.makeClientCertificate(commonName: "intruder")
+        let folder = try TemporaryFolder()
+        let ca = try folder.write("ca.pem", pki.certificateAuthority.certificatePEM)
+        let certificate = try folder.write("intruder.pem", intruder.certificatePEM)
+        let key = try folder.write("intruder-key.pem", intruder.privateKeyPEM)
+        let configuration = LocalIssuer.Configuration(
+            tls: pki.serverTLS,
+            mutualTLS: .init(clientCAPEM: pki.certificateAuthority.certificatePEM),
+            clients: [RegisteredClient(id: "agent", authentication: .tlsClientAuth(subject: "CN=agent"))]
+        )
+        try await withIssuer(configuration) { issuer in
+            let endpoint = try #require(issuer.mtlsTokenEndpoint)
+            let arguments = [
+                "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10", "--cacert", ca, "--cert", certificate, "--key", key,
+                "-d", "grant_type=client_credentials", "-d", "client_id=agent", endpoint,
+            ]
+            let (status, output) = try await BusyConcurrencyPool.whileOccupied {
+                let process = Process()
+                let stdout = Pipe()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+                process.arguments = arguments
+                process.standardOutput = stdout
+                try process.run()
+                let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                return (process.terminationStatus, output)
+            }
+            // curl exits 28 on its own timeout; a checked certificate with the
+            // wrong subject is refused by the token endpoint with 401.
+            #expect(status == 0)
+            #expect(output == "401")
+        }
+    }
+}
