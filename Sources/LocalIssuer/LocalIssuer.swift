@@ -200,7 +200,8 @@ public final class LocalIssuer: Sendable {
                             let box = PeerCertificateBox()
                             peer = box
                             let handler = NIOSSLServerHandler(context: tls) { certificates, promise in
-                                MutualTLSVerification.verify(certificates, clientCAs: clientCAs, into: box, on: channel.eventLoop, promise: promise)
+                                MutualTLSVerification.verify(
+                                    certificates, clientCAs: clientCAs, into: box, on: channel.eventLoop, promise: promise)
                             }
                             try channel.pipeline.syncOperations.addHandler(handler)
                         } else {
