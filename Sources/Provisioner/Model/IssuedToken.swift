@@ -3,41 +3,92 @@ package import OAuthClient
 
 /// A token obtained for one client, as the outputs and the cache need it.
 ///
-/// `description` never shows the access token.
+/// `description` never shows the access token. The fields live in one
+/// shared immutable box, so a copy (a run of 100,000 clients holds each token in
+/// its results, its outputs and its aggregates) is one reference, not six
+/// strings and three dates.
 package struct IssuedToken: Sendable, Hashable, CustomStringConvertible {
+    private struct Fields: Sendable, Hashable {
+        var clientName: String
+        var issuer: String
+        var clientID: String
+        var accessToken: String
+        var tokenType: String
+        var expiresIn: Int?
+        var expiresAt: Date?
+        var scope: String?
+        var issuedAt: Date
+    }
+
+    private var storage: CopyOnWriteBox<Fields>
+
+    private mutating func update(_ change: (inout Fields) -> Void) {
+        storage = storage.changed(change)
+    }
+
     /// The client's manifest name (`billing`), used in file names and env keys.
-    package var clientName: String
+    package var clientName: String {
+        get { storage.fields.clientName }
+        set { update { $0.clientName = newValue } }
+    }
     /// The issuer identifier (or token endpoint when no discovery was used).
-    package var issuer: String
+    package var issuer: String {
+        get { storage.fields.issuer }
+        set { update { $0.issuer = newValue } }
+    }
     /// The OAuth client id.
-    package var clientID: String
+    package var clientID: String {
+        get { storage.fields.clientID }
+        set { update { $0.clientID = newValue } }
+    }
     /// The access token. Never log it.
-    package var accessToken: String
+    package var accessToken: String {
+        get { storage.fields.accessToken }
+        set { update { $0.accessToken = newValue } }
+    }
     /// `Bearer` or `DPoP`, as the server said it (case kept for readers).
-    package var tokenType: String
+    package var tokenType: String {
+        get { storage.fields.tokenType }
+        set { update { $0.tokenType = newValue } }
+    }
     /// Seconds the token was valid for when issued, if the server said.
-    package var expiresIn: Int?
+    package var expiresIn: Int? {
+        get { storage.fields.expiresIn }
+        set { update { $0.expiresIn = newValue } }
+    }
     /// When the token expires, if known.
-    package var expiresAt: Date?
+    package var expiresAt: Date? {
+        get { storage.fields.expiresAt }
+        set { update { $0.expiresAt = newValue } }
+    }
     /// The granted scope, if the server said.
-    package var scope: String?
+    package var scope: String? {
+        get { storage.fields.scope }
+        set { update { $0.scope = newValue } }
+    }
     /// When the token was received.
-    package var issuedAt: Date
+    package var issuedAt: Date {
+        get { storage.fields.issuedAt }
+        set { update { $0.issuedAt = newValue } }
+    }
 
     /// Creates a token record.
     package init(
         clientName: String, issuer: String, clientID: String, accessToken: String, tokenType: String,
         expiresIn: Int?, expiresAt: Date?, scope: String?, issuedAt: Date
     ) {
-        self.clientName = clientName
-        self.issuer = issuer
-        self.clientID = clientID
-        self.accessToken = accessToken
-        self.tokenType = tokenType
-        self.expiresIn = expiresIn
-        self.expiresAt = expiresAt
-        self.scope = scope
-        self.issuedAt = issuedAt
+        storage = CopyOnWriteBox(
+            Fields(
+                clientName: clientName, issuer: issuer, clientID: clientID, accessToken: accessToken, tokenType: tokenType,
+                expiresIn: expiresIn, expiresAt: expiresAt, scope: scope, issuedAt: issuedAt))
+    }
+
+    package static func == (left: IssuedToken, right: IssuedToken) -> Bool {
+        left.storage === right.storage || left.storage.fields == right.storage.fields
+    }
+
+    package func hash(into hasher: inout Hasher) {
+        storage.fields.hash(into: &hasher)
     }
 
     /// A description without the access token.
