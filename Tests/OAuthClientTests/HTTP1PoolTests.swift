@@ -102,6 +102,45 @@ struct HTTP1PoolTests {
         #expect(error?.description.contains(origin + "/token") == true)
     }
 
+    /// The first grant of an `https:` endpoint learns the protocol alone; the
+    /// others wait for its handshake, each only as long as its own timeout.
+    @Test("a grant waiting for another's first TLS handshake times out on its own clock, while that one still waits")
+    func waiterKeepsItsOwnDeadline() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let accepted = AsyncStream.makeStream(of: Void.self)
+        // Accepts connections and never answers: no handshake ever completes.
+        let listener = try await ServerBootstrap(group: group)
+            .childChannelInitializer { channel in
+                accepted.continuation.yield()
+                return channel.eventLoop.makeSucceededVoidFuture()
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let origin = "https://127.0.0.1:\(listener.localAddress?.port ?? 0)"
+        let server = Self.server(origin, options: Self.pooled(timeout: .seconds(30)))
+        func grant(timeout: Duration) async throws -> TokenEndpointResponse {
+            try await clientCredentialsGrant(
+                Configuration(server: server, clientID: "c", clientAuthentication: .clientSecretBasic("s"), timeout: timeout))
+        }
+        let firstEnded = NIOLockedValueBox(false)
+        let first = Task {
+            defer { firstEnded.withLockedValue { $0 = true } }
+            return await caught { try await grant(timeout: .seconds(30)) } as? OAuthClientError
+        }
+        // The first grant is connecting (its handshake pending) before the second starts.
+        var connections = accepted.stream.makeAsyncIterator()
+        _ = await connections.next()
+        let second = await caught { try await grant(timeout: .milliseconds(300)) } as? OAuthClientError
+        let firstStillWaiting = !firstEnded.withLockedValue { $0 }
+        first.cancel()
+        let firstError = await first.value
+        try await listener.close()
+        try await group.shutdownGracefully()
+        #expect(second?.code == .timeout, "\(String(describing: second))")
+        #expect(second?.description.contains("within 0.3 s") == true, "\(String(describing: second))")
+        #expect(firstStillWaiting, "the second grant ended only when the first did")
+        #expect(firstError?.code == .cancelled || firstError?.code == .timeout, "\(String(describing: firstError))")
+    }
+
     @Test("HTTPS without ALPN: grants go over one kept-alive TLS connection, with the server certificate checked")
     func httpsKeepAlive() async throws {
         let pki = try TestPKI()

@@ -109,7 +109,7 @@ final class HTTP1Pool: Sendable {
         case .delegate:
             return nil
         case .wait(let probe):
-            guard (try? await probe.get()) == true else { return nil }
+            guard try await verdict(of: probe, deadline: deadline) else { return nil }
         case .probe(let probe):
             // The handshake settles the mode (see `negotiated`); a probe that
             // never got that far lets the next request try again.
@@ -128,6 +128,33 @@ final class HTTP1Pool: Sendable {
             return try await exchange(headers: headers, body: body, deadline: deadline, limit: limit)
         } catch HTTP1Failure.negotiatedHTTP2 {
             return nil
+        }
+    }
+
+    /// Waits for the first handshake's verdict (true: HTTP/1.1), but not past
+    /// this request's own `deadline` and not past its task's cancellation: a
+    /// client with a short timeout behind a first request with a long one
+    /// times out on its own clock.
+    private func verdict(of probe: EventLoopFuture<Bool>, deadline: NIODeadline) async throws -> Bool {
+        let loop = probe.eventLoop
+        let outcome = loop.makePromise(of: Bool.self)
+        let settled = NIOLockedValueBox(false)
+        @Sendable func settle(_ result: Result<Bool, any Error>) {
+            let first = settled.withLockedValue { done in
+                defer { done = true }
+                return !done
+            }
+            if first { outcome.completeWith(result) }
+        }
+        let timer = loop.scheduleTask(deadline: deadline) { settle(.failure(HTTP1Failure.deadlineExceeded)) }
+        probe.whenComplete { result in
+            timer.cancel()
+            settle(.success((try? result.get()) == true))
+        }
+        return try await withTaskCancellationHandler {
+            try await outcome.futureResult.get()
+        } onCancel: {
+            settle(.failure(CancellationError()))
         }
     }
 
