@@ -18,3 +18,17 @@ final class CopyOnWriteBox<Fields: Sendable>: Sendable {
         return CopyOnWriteBox(copy)
     }
 }
+
+extension CopyOnWriteBox: Equatable where Fields: Equatable {
+    /// Equal fields, whether or not the two boxes are the same one: a struct
+    /// holding only a box gets value equality by synthesis.
+    static func == (left: CopyOnWriteBox, right: CopyOnWriteBox) -> Bool {
+        left === right || left.fields == right.fields
+    }
+}
+
+extension CopyOnWriteBox: Hashable where Fields: Hashable {
+    func hash(into hasher: inout Hasher) {
+        fields.hash(into: &hasher)
+    }
+}

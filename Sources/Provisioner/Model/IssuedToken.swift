@@ -22,54 +22,50 @@ package struct IssuedToken: Sendable, Hashable, CustomStringConvertible {
 
     private var storage: CopyOnWriteBox<Fields>
 
-    private mutating func update(_ change: (inout Fields) -> Void) {
-        storage = storage.changed(change)
-    }
-
     /// The client's manifest name (`billing`), used in file names and env keys.
     package var clientName: String {
         get { storage.fields.clientName }
-        set { update { $0.clientName = newValue } }
+        set { storage = storage.changed { $0.clientName = newValue } }
     }
     /// The issuer identifier (or token endpoint when no discovery was used).
     package var issuer: String {
         get { storage.fields.issuer }
-        set { update { $0.issuer = newValue } }
+        set { storage = storage.changed { $0.issuer = newValue } }
     }
     /// The OAuth client id.
     package var clientID: String {
         get { storage.fields.clientID }
-        set { update { $0.clientID = newValue } }
+        set { storage = storage.changed { $0.clientID = newValue } }
     }
     /// The access token. Never log it.
     package var accessToken: String {
         get { storage.fields.accessToken }
-        set { update { $0.accessToken = newValue } }
+        set { storage = storage.changed { $0.accessToken = newValue } }
     }
     /// `Bearer` or `DPoP`, as the server said it (case kept for readers).
     package var tokenType: String {
         get { storage.fields.tokenType }
-        set { update { $0.tokenType = newValue } }
+        set { storage = storage.changed { $0.tokenType = newValue } }
     }
     /// Seconds the token was valid for when issued, if the server said.
     package var expiresIn: Int? {
         get { storage.fields.expiresIn }
-        set { update { $0.expiresIn = newValue } }
+        set { storage = storage.changed { $0.expiresIn = newValue } }
     }
     /// When the token expires, if known.
     package var expiresAt: Date? {
         get { storage.fields.expiresAt }
-        set { update { $0.expiresAt = newValue } }
+        set { storage = storage.changed { $0.expiresAt = newValue } }
     }
     /// The granted scope, if the server said.
     package var scope: String? {
         get { storage.fields.scope }
-        set { update { $0.scope = newValue } }
+        set { storage = storage.changed { $0.scope = newValue } }
     }
     /// When the token was received.
     package var issuedAt: Date {
         get { storage.fields.issuedAt }
-        set { update { $0.issuedAt = newValue } }
+        set { storage = storage.changed { $0.issuedAt = newValue } }
     }
 
     /// Creates a token record.
@@ -81,14 +77,6 @@ package struct IssuedToken: Sendable, Hashable, CustomStringConvertible {
             Fields(
                 clientName: clientName, issuer: issuer, clientID: clientID, accessToken: accessToken, tokenType: tokenType,
                 expiresIn: expiresIn, expiresAt: expiresAt, scope: scope, issuedAt: issuedAt))
-    }
-
-    package static func == (left: IssuedToken, right: IssuedToken) -> Bool {
-        left.storage === right.storage || left.storage.fields == right.storage.fields
-    }
-
-    package func hash(into hasher: inout Hasher) {
-        storage.fields.hash(into: &hasher)
     }
 
     /// A description without the access token.

@@ -37,64 +37,60 @@ package struct ClientResult: Sendable, Hashable {
 
     private var storage: CopyOnWriteBox<Fields>
 
-    private mutating func update(_ change: (inout Fields) -> Void) {
-        storage = storage.changed(change)
-    }
-
     /// The client's manifest name.
     package var name: String {
         get { storage.fields.name }
-        set { update { $0.name = newValue } }
+        set { storage = storage.changed { $0.name = newValue } }
     }
     /// The issuer's manifest name.
     package var issuer: String {
         get { storage.fields.issuer }
-        set { update { $0.issuer = newValue } }
+        set { storage = storage.changed { $0.issuer = newValue } }
     }
     /// The OAuth client id.
     package var clientID: String {
         get { storage.fields.clientID }
-        set { update { $0.clientID = newValue } }
+        set { storage = storage.changed { $0.clientID = newValue } }
     }
     /// The outcome.
     package var status: Status {
         get { storage.fields.status }
-        set { update { $0.status = newValue } }
+        set { storage = storage.changed { $0.status = newValue } }
     }
     /// Why (skip reason, failure message, plan reason); never a secret.
     package var detail: String? {
         get { storage.fields.detail }
-        set { update { $0.detail = newValue } }
+        set { storage = storage.changed { $0.detail = newValue } }
     }
     /// A stable machine-readable failure code (`invalid_client`, `timeout`, …).
     package var errorCode: ClientFailure.Code? {
         get { storage.fields.errorCode }
-        set { update { $0.errorCode = newValue } }
+        set { storage = storage.changed { $0.errorCode = newValue } }
     }
     /// Token requests sent for this client (retries included).
     package var attempts: Int {
         get { storage.fields.attempts }
-        set { update { $0.attempts = newValue } }
+        set { storage = storage.changed { $0.attempts = newValue } }
     }
     /// Wall time spent on this client, in seconds.
     package var duration: Double {
         get { storage.fields.duration }
-        set { update { $0.duration = newValue } }
+        set { storage = storage.changed { $0.duration = newValue } }
     }
     /// When the client's current token expires, if known (new or kept).
     package var expiresAt: Date? {
         get { storage.fields.expiresAt }
-        set { update { $0.expiresAt = newValue } }
+        set { storage = storage.changed { $0.expiresAt = newValue } }
     }
     /// When the client last got a token successfully, if ever.
     package var lastSuccess: Date? {
         get { storage.fields.lastSuccess }
-        set { update { $0.lastSuccess = newValue } }
+        set { storage = storage.changed { $0.lastSuccess = newValue } }
     }
     /// The server's `Retry-After` on the last failed attempt, if it sent one.
     package var retryAfter: Duration? {
         get { storage.fields.retryAfter }
-        set { update { $0.retryAfter = newValue } }
+        set { storage = storage.changed { $0.retryAfter = newValue } }
     }
 
     /// Creates a result.
@@ -106,13 +102,5 @@ package struct ClientResult: Sendable, Hashable {
             Fields(
                 name: name, issuer: issuer, clientID: clientID, status: status, detail: detail, errorCode: errorCode, attempts: attempts,
                 duration: duration, expiresAt: expiresAt, lastSuccess: lastSuccess, retryAfter: nil))
-    }
-
-    package static func == (left: ClientResult, right: ClientResult) -> Bool {
-        left.storage === right.storage || left.storage.fields == right.storage.fields
-    }
-
-    package func hash(into hasher: inout Hasher) {
-        storage.fields.hash(into: &hasher)
     }
 }
